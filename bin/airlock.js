@@ -1,0 +1,29 @@
+#!/usr/bin/env node
+// airlock runs on the Node.js 24 that `npm ci` installs as the `node`
+// devDependency, whatever Node the host has: on an older Node this launcher
+// re-executes itself with that one. It is plain JavaScript so that any Node
+// can read it; everything else lives in lib/ as TypeScript run by Node 24.
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+const major = Number(process.versions.node.split('.')[0]);
+if (major < 24) {
+  let nodeBin;
+  try {
+    nodeBin = join(dirname(createRequire(import.meta.url).resolve('node/package.json')), 'bin', 'node');
+  } catch {
+    process.stderr.write(`airlock: INTERNAL_ERROR: Node.js ${process.versions.node} is too old and the node@24 devDependency is not installed; run 'npm ci' first\n`);
+    process.exit(2);
+  }
+  const r = spawnSync(nodeBin, [import.meta.filename ?? new URL(import.meta.url).pathname, ...process.argv.slice(2)], { stdio: 'inherit' });
+  if (r.error) {
+    process.stderr.write(`airlock: INTERNAL_ERROR: cannot start ${nodeBin}: ${r.error.message}\n`);
+    process.exit(2);
+  }
+  if (r.signal) process.kill(process.pid, r.signal);
+  process.exit(r.status ?? 2);
+} else {
+  const { main } = await import('../lib/cli/main.ts');
+  process.exitCode = await main(process.argv.slice(2));
+}

@@ -1,0 +1,52 @@
+import type { Argv, ArgumentsCamelCase } from 'yargs';
+import { printError, printResult, type CommandResult } from './output.ts';
+
+// Glue between yargs and the command implementations: a command's `run`
+// returns a CommandResult or throws an AirlockError; this module prints either
+// and records the exit code for main().
+
+export interface GlobalArgs {
+  json: boolean;
+  debug: boolean;
+}
+
+let lastExitCode = 0;
+
+export function takeExitCode(): number {
+  const c = lastExitCode;
+  lastExitCode = 0;
+  return c;
+}
+
+export function setExitCode(code: number): void {
+  lastExitCode = code;
+}
+
+export type Args<T> = ArgumentsCamelCase<T & GlobalArgs>;
+
+/** Wraps a command body so that its result or error is printed the one way airlock prints. */
+export function action<T>(run: (args: Args<T>) => Promise<CommandResult>): (args: Args<T>) => Promise<void> {
+  return async (args) => {
+    const opts = { json: Boolean(args.json), debug: Boolean(args.debug) };
+    try {
+      lastExitCode = printResult(await run(args), opts);
+    } catch (e) {
+      lastExitCode = printError(e, opts);
+    }
+  };
+}
+
+export interface CommandModule {
+  register(y: Argv<GlobalArgs>): Argv<GlobalArgs>;
+}
+
+// Options several commands share, declared once so their help text agrees.
+export const NOW_OPTION = {
+  type: 'string',
+  describe: 'Reference time for every expiry and validity check (ISO-8601, e.g. 2026-08-22T00:00:00Z); default: the system clock',
+} as const;
+
+export const TRUSTED_ROOT_INSTANCE_OPTION = {
+  choices: ['public-good', 'staging'],
+  describe: 'Pinned Sigstore TUF root to start from (default public-good; see trust-roots/README.md)',
+} as const;

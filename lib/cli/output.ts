@@ -1,0 +1,47 @@
+import { AirlockError, EXIT_INPUT, InputError, isAirlockError, errorMessage } from '../errors.ts';
+
+// The only place that turns results and errors into what the user sees: one
+// line on stderr (or one JSON object on stdout with --json), and an exit code.
+
+export interface CommandResult {
+  /** 0 verified/ok, 1 verification failed. */
+  exitCode: 0 | 1;
+  /** Human-readable report, printed on stdout without --json. */
+  text: string;
+  /** Machine-readable report, printed on stdout with --json. */
+  json: unknown;
+}
+
+export interface OutputOptions {
+  json: boolean;
+  debug: boolean;
+}
+
+export function printResult(result: CommandResult, opts: OutputOptions): number {
+  if (opts.json) process.stdout.write(`${JSON.stringify(result.json, null, 2)}\n`);
+  else if (result.text) process.stdout.write(result.text.endsWith('\n') ? result.text : `${result.text}\n`);
+  return result.exitCode;
+}
+
+export function toAirlockError(e: unknown): AirlockError {
+  if (isAirlockError(e)) return e;
+  return new InputError('INTERNAL_ERROR', `unexpected error: ${errorMessage(e)} (run with --debug for details)`, { cause: e });
+}
+
+export function printError(e: unknown, opts: OutputOptions): number {
+  const err = toAirlockError(e);
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify({ ok: false, error: err.toJSON() }, null, 2)}\n`);
+  }
+  // Newlines inside messages would break the one-line promise that scripts rely on.
+  process.stderr.write(`airlock: ${err.toLine().replace(/\s*\n\s*/g, ' ')}\n`);
+  if (opts.debug) {
+    let c: unknown = err;
+    while (c instanceof Error) {
+      process.stderr.write(`${c.stack ?? c.message}\n`);
+      c = c.cause;
+      if (c !== undefined) process.stderr.write('caused by: ');
+    }
+  }
+  return err.exitCode ?? EXIT_INPUT;
+}

@@ -1,0 +1,168 @@
+// The one registry of airlock's error codes. Every failure a user can see has a
+// code listed here; the CLI maps the code to its exit status and scripts rely on
+// the code staying stable, so codes are only ever added, never renamed.
+//
+// exit 1: verification failed (the input was read and is not trustworthy)
+// exit 2: bad usage or unreadable / malformed input (nothing could be judged)
+
+export const EXIT_OK = 0;
+export const EXIT_VERIFY = 1;
+export const EXIT_INPUT = 2;
+
+interface CodeInfo {
+  readonly exit: typeof EXIT_VERIFY | typeof EXIT_INPUT;
+  readonly summary: string;
+}
+
+function v(summary: string): CodeInfo {
+  return { exit: EXIT_VERIFY, summary };
+}
+function i(summary: string): CodeInfo {
+  return { exit: EXIT_INPUT, summary };
+}
+
+export const CODES = {
+  // --- usage and input (any command) ---
+  USAGE: i('The command line is wrong: unknown command or option, missing or invalid argument.'),
+  INPUT_UNREADABLE: i('A file or folder named on the command line (or inside an input) cannot be read.'),
+  MALFORMED_JSON: i('A JSON input is not valid JSON.'),
+  SCHEMA_INVALID: i('A JSON input does not match its schema; the message names the file and field.'),
+  OUTPUT_FAILED: i('An output file or folder cannot be written (read-only folder, disk full); nothing was left under the final name.'),
+  INTERRUPTED: i('The command was interrupted by a signal; nothing was left under the final name.'),
+  INTERNAL_ERROR: i('An unexpected internal error; run again with --debug and report it.'),
+
+  // --- TUF trust (lib/tuf, lib/state) ---
+  TUF_NOT_A_REPOSITORY: i('The folder is not a TUF repository copy (no root, timestamp, snapshot or targets metadata found).'),
+  TUF_METADATA_MALFORMED: i('TUF metadata is not valid JSON or lacks a required field of the TUF format.'),
+  TUF_STATE_UNREADABLE: i('The trust state folder exists but its content cannot be read or parsed.'),
+  TUF_MISSING_FILE: v('A metadata or target file that the verified metadata requires is not in the copy.'),
+  TUF_WRONG_TYPE: v('Metadata `_type` is not the role it was loaded as.'),
+  TUF_SIGNATURE: v('Metadata is not signed by a threshold of distinct trusted keys.'),
+  TUF_ROOT_VERSION: v('A new root is not exactly version N+1 of the trusted root.'),
+  TUF_VERSION_MISMATCH: v('A metadata version differs from the one its file name or the referring metadata names.'),
+  TUF_ROLLBACK: v('A metadata version is lower than the one already trusted (stored state or the copy itself).'),
+  TUF_EXPIRED: v('Metadata expired at the reference time (`--now`), beyond any grace allowed; an expired root is never accepted.'),
+  TUF_HASH_MISMATCH: v('A metadata or target file does not match the hash that the referring metadata records.'),
+  TUF_LENGTH_MISMATCH: v('A metadata or target file does not have the length that the referring metadata records.'),
+  TUF_TOO_LARGE: v('A metadata file is larger than the size cap.'),
+  TUF_UNKNOWN_TARGET: v('A required target (trusted_root.json, signing_config) is not listed in the verified targets metadata.'),
+
+  // --- Sigstore bundle verification (lib/sigstore) ---
+  BUNDLE_UNSUPPORTED: i('The Sigstore bundle media type or version is unknown.'),
+  BUNDLE_MALFORMED: i('The Sigstore bundle is structurally invalid (missing field, bad base64).'),
+  TRUSTED_ROOT_INVALID: i('The trusted_root.json cannot be parsed or has no usable authorities.'),
+  CERT_CHAIN: v('The signing certificate does not chain to a Fulcio CA valid at the signing time.'),
+  CERT_VALIDITY: v('The signing time lies outside the certificate validity.'),
+  SCT_INVALID: v('The certificate has no valid signed certificate timestamp from a trusted CT log.'),
+  TLOG_PROOF: v('The transparency-log inclusion proof or checkpoint does not verify.'),
+  TLOG_SET: v('The signed entry timestamp (SET) of a Rekor v1 entry does not verify.'),
+  TLOG_BODY_MISMATCH: v('The transparency-log entry body does not match the signature, key or payload.'),
+  TLOG_MISSING: v('The bundle has no transparency-log entry from a trusted log.'),
+  NO_TRUSTED_TIME: v('No verified timestamp (SET, TSA or proven log time) establishes when the signature was made.'),
+  TIMESTAMP_INVALID: v('An RFC 3161 timestamp does not verify against a trusted timestamp authority.'),
+  SIGNATURE_INVALID: v('The signature does not verify with the certificate or key.'),
+  IDENTITY_MISMATCH: v('The certificate identity (SAN) or issuer differs from the one expected.'),
+
+  // --- PEP 740 (lib/pep740, lib/policy) ---
+  STATEMENT_TYPE: v('The DSSE payload is not an in-toto Statement v1.'),
+  SUBJECT_NAME: v('The statement subject is not exactly the distribution file (name compared as PEP 740 says).'),
+  DIGEST_MISMATCH: v('A sha256 digest differs from the one expected (statement subject, manifest, index or lock).'),
+  PREDICATE_TYPE: v('The statement predicate type is neither PyPI publish v1 nor SLSA provenance v1.'),
+  PUBLISHER_MISMATCH: v('The certificate does not match the Trusted Publisher expected or the one the provenance names.'),
+  NO_ATTESTATIONS: v('A provenance object holds no attestation.'),
+
+  // --- portable bundle archive (lib/bundle) ---
+  ARCHIVE_UNREADABLE: i('The bundle archive is not a readable tar archive (or its compression is broken).'),
+  ARCHIVE_TRUNCATED: v('The bundle archive ends in the middle of a member.'),
+  ARCHIVE_TRAILING_DATA: v('The bundle archive has data after its end.'),
+  ARCHIVE_UNSAFE_PATH: v('A member path is absolute, contains `..`, or is otherwise unsafe.'),
+  ARCHIVE_LINK: v('A member is a symbolic or hard link.'),
+  ARCHIVE_SPECIAL_FILE: v('A member is a device, FIFO or other non-regular file.'),
+  ARCHIVE_DUPLICATE: v('Two members have the same path.'),
+  ARCHIVE_PATH_COLLISION: v('Two member paths collide after Unicode normalisation or case folding.'),
+  ARCHIVE_TOO_LARGE: v('A member declares a size beyond the configured cap.'),
+  MANIFEST_MISSING: v('The archive does not start with the airlock manifest.'),
+  MANIFEST_INVALID: v('The manifest fails its schema.'),
+  MEMBER_UNLISTED: v('A member is not listed in the manifest.'),
+  MEMBER_MISSING: v('A member listed in the manifest is not in the archive.'),
+  MEMBER_SIZE_MISMATCH: v('A member size differs from the manifest.'),
+  MEMBER_DIGEST_MISMATCH: v('A member sha256 differs from the manifest.'),
+
+  // --- sources on the connected side (lib/sources, lib/lock) ---
+  LOCK_INVALID: i('The lock or requirements file cannot be parsed, or an entry lacks a name, version or hash.'),
+  HTTP_ERROR: i('A server answered with an HTTP error status (after retries for 5xx).'),
+  HTTP_TIMEOUT: i('A server did not answer within the timeout.'),
+  HTTP_INSECURE_REDIRECT: v('A redirect pointed to a non-https URL (loopback excepted).'),
+  DOWNLOAD_TRUNCATED: v('A download ended before the length the server or index announced.'),
+  HASH_PIN_MISMATCH: v('A downloaded file does not match the hash pinned in the lock or requirements file.'),
+  NOT_FOUND: i('A project, version or file named in the input is not on the index.'),
+  YANKED: v('A file is yanked on the index and was not pinned exactly.'),
+} as const satisfies Record<string, CodeInfo>;
+
+export type ErrorCode = keyof typeof CODES;
+
+export interface ErrorDetails {
+  /** The file (or URL, or archive member) the error is about, as the user named it. */
+  file?: string;
+  /** The field inside the file, as a JSON pointer or dotted path. */
+  field?: string;
+  cause?: unknown;
+}
+
+export class AirlockError extends Error {
+  readonly code: ErrorCode;
+  readonly file?: string;
+  readonly field?: string;
+
+  constructor(code: ErrorCode, message: string, details: ErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = new.target.name;
+    this.code = code;
+    if (details.file !== undefined) this.file = details.file;
+    if (details.field !== undefined) this.field = details.field;
+  }
+
+  get exitCode(): number {
+    return CODES[this.code].exit;
+  }
+
+  /** The one line a user sees: `CODE: file: field: message`. */
+  toLine(): string {
+    const where = [this.file, this.field].filter((s) => s !== undefined && s !== '').join(': ');
+    return where ? `${this.code}: ${where}: ${this.message}` : `${this.code}: ${this.message}`;
+  }
+
+  toJSON(): Record<string, string> {
+    const out: Record<string, string> = { code: this.code, message: this.message };
+    if (this.file !== undefined) out.file = this.file;
+    if (this.field !== undefined) out.field = this.field;
+    return out;
+  }
+}
+
+// One subclass per concern, so callers can tell where a failure came from with
+// instanceof while the code stays the single thing scripts match on.
+export class UsageError extends AirlockError {}
+export class InputError extends AirlockError {}
+export class TufError extends AirlockError {}
+export class SigstoreError extends AirlockError {}
+export class Pep740Error extends AirlockError {}
+export class ArchiveError extends AirlockError {}
+export class SourceError extends AirlockError {}
+
+export function isAirlockError(e: unknown): e is AirlockError {
+  return e instanceof AirlockError;
+}
+
+/** Wraps a library error at a boundary, keeping the original as `cause`. */
+export function wrapError(
+  e: unknown,
+  fallback: (cause: unknown) => AirlockError,
+): AirlockError {
+  return isAirlockError(e) ? e : fallback(e);
+}
+
+export function errorMessage(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  return String(e);
+}
