@@ -1,0 +1,87 @@
+// The public shape of lib/bundle, fixed first so that the sources (connected
+// side) and the reader (air-gapped side) agree on it.
+
+export const MANIFEST_PATH = 'airlock-manifest.json';
+export const FORMAT_VERSION = 1;
+
+export type MemberRole =
+  | 'distribution'
+  | 'provenance'
+  | 'index-page'
+  | 'core-metadata'
+  | 'tuf-metadata'
+  | 'tuf-target';
+
+export interface ManifestMember {
+  /** POSIX path inside the archive, e.g. `packages/sampleproject/sampleproject-4.0.0.tar.gz`. */
+  path: string;
+  size: number;
+  sha256: string;
+  role: MemberRole;
+}
+
+export interface ManifestFile {
+  filename: string;
+  /** Archive path of the distribution. */
+  path: string;
+  sha256: string;
+  size: number;
+  /** Archive path of the PEP 740 provenance object, when the index has one. */
+  provenance?: string;
+  /** Archive path of the PEP 658 core metadata, when the index offers it. */
+  coreMetadata?: string;
+  requiresPython?: string;
+  yanked?: boolean | string;
+  /** The URL the file was downloaded from (informational). */
+  url?: string;
+}
+
+export interface ManifestPackage {
+  /** Normalised project name (PEP 503). */
+  name: string;
+  version: string;
+  /** Archive path of the PEP 691 JSON project page, when it came from an index. */
+  indexPage?: string;
+  files: ManifestFile[];
+}
+
+export interface ManifestSources {
+  indexUrl?: string;
+  fromDir?: string;
+  lock?: string;
+  tufUrl?: string;
+  tufDir?: string;
+}
+
+export interface ManifestTuf {
+  instance?: string;
+  /** Label, version and sha256 of the pinned root the connected side started from. */
+  pinnedRoot: { label: string; version: number; sha256: string };
+  rootVersion: number;
+  timestamp: { version: number; expires: string };
+  snapshot: { version: number; expires: string };
+  targets: { version: number; expires: string };
+}
+
+export interface Manifest {
+  format: 'airlock-bundle';
+  formatVersion: typeof FORMAT_VERSION;
+  /** ISO-8601, from --now or SOURCE_DATE_EPOCH or the clock, to the second. */
+  createdAt: string;
+  tool: { name: 'airlock'; version: string };
+  sources: ManifestSources;
+  packages: ManifestPackage[];
+  tuf?: ManifestTuf;
+  /** Every member of the archive except the manifest itself, sorted by path. */
+  members: ManifestMember[];
+}
+
+/** A file to put into a bundle, read from local disk by the writer. */
+export interface MemberInput {
+  path: string;
+  role: MemberRole;
+  localPath: string;
+  /** When known (from a download that already hashed it), checked again while writing. */
+  sha256?: string;
+  size?: number;
+}
