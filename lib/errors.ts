@@ -58,6 +58,7 @@ export const CODES = {
   TLOG_SET: v('The signed entry timestamp (SET) of a Rekor v1 entry does not verify.'),
   TLOG_BODY_MISMATCH: v('The transparency-log entry body does not match the signature, key or payload.'),
   TLOG_MISSING: v('The bundle has no transparency-log entry from a trusted log.'),
+  TLOG_DUPLICATE: v('The bundle lists the same transparency-log entry more than once.'),
   NO_TRUSTED_TIME: v('No verified timestamp (SET, TSA or proven log time) establishes when the signature was made.'),
   TIMESTAMP_INVALID: v('An RFC 3161 timestamp does not verify against a trusted timestamp authority.'),
   SIGNATURE_INVALID: v('The signature does not verify with the certificate or key.'),
@@ -70,6 +71,7 @@ export const CODES = {
   PREDICATE_TYPE: v('The statement predicate type is neither PyPI publish v1 nor SLSA provenance v1.'),
   PUBLISHER_MISMATCH: v('The certificate does not match the Trusted Publisher expected or the one the provenance names.'),
   NO_ATTESTATIONS: v('A provenance object holds no attestation.'),
+  DIST_FILENAME_INVALID: i('A distribution file name is not a valid wheel or sdist name (PEP 427, PEP 625) or its version is not PEP 440.'),
 
   // --- portable bundle archive (lib/bundle) ---
   ARCHIVE_UNREADABLE: i('The bundle archive is not a readable tar archive (or its compression is broken).'),
@@ -97,6 +99,7 @@ export const CODES = {
   HASH_PIN_MISMATCH: v('A downloaded file does not match the hash pinned in the lock or requirements file.'),
   NOT_FOUND: i('A project, version or file named in the input is not on the index.'),
   YANKED: v('A file is yanked on the index and was not pinned exactly.'),
+  INDEX_MALFORMED: i('An index page is neither PEP 691 JSON nor PEP 503 HTML, or has an API version airlock does not know.'),
 } as const satisfies Record<string, CodeInfo>;
 
 export type ErrorCode = keyof typeof CODES;

@@ -85,3 +85,50 @@ export interface MemberInput {
   sha256?: string;
   size?: number;
 }
+
+// --- reader and writer options (lib/bundle/reader.ts, lib/bundle/writer.ts) ---
+
+export type Compression = 'none' | 'gzip' | 'zstd';
+
+/** Limits the reader enforces from the tar headers, before reading any body. */
+export interface ReadCaps {
+  /** Largest declared size of one member (default 8 GiB). */
+  maxMemberBytes?: number;
+  /** Largest sum of declared member sizes, manifest included (default 64 GiB): bounds decompression bombs. */
+  maxTotalBytes?: number;
+  /** Most members, manifest included (default 100 000). */
+  maxMembers?: number;
+  /** Largest manifest (default 64 MiB): it is the one member held in memory. */
+  maxManifestBytes?: number;
+}
+
+export interface ReadOptions {
+  /** Folder to extract into; must not exist. Built beside it and renamed only when every check passed. */
+  dest?: string;
+  caps?: ReadCaps;
+  /**
+   * Called for each member, in archive order, with a stream of its bytes. The
+   * stream fails (MEMBER_DIGEST_MISMATCH) instead of ending when the bytes do
+   * not match the manifest, so a consumer that waits for 'end' only ever acts
+   * on verified content.
+   */
+  onMember?: (member: ManifestMember, stream: import('node:stream').Readable) => Promise<void>;
+  /** Compressed bytes read so far and the archive's size on disk. */
+  onProgress?: (bytes: number, total: number) => void;
+}
+
+export interface WriteOptions {
+  /** Default: from the output extension (.tar, .tar.gz/.tgz, .tar.zst/.tzst). */
+  compression?: Compression;
+  /** Member bytes written so far and the sum of all member sizes. */
+  onProgress?: (bytes: number, total: number) => void;
+}
+
+export type ManifestInput = Omit<Manifest, 'members' | 'format' | 'formatVersion' | 'tool'>;
+
+export interface WriteResult {
+  manifest: Manifest;
+  /** sha256 and size of the archive file as written (compressed). */
+  sha256: string;
+  size: number;
+}

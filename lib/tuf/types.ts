@@ -27,6 +27,11 @@ export interface RepositorySource {
   /** The path to name in messages, e.g. `metadata/161.snapshot.json`. */
   describeMetadata(name: string): string;
   describeTarget(hashedName: string): string;
+  /**
+   * Names of the metadata files the copy holds, when the source can list
+   * them; lets the updater refuse a root chain with a gap.
+   */
+  listMetadata?(): Promise<string[]>;
 }
 
 export interface RoleInfo {

@@ -1,0 +1,59 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { finished, pipeline } from 'node:stream/promises';
+import { ArchiveError, InputError, errorMessage, isAirlockError } from '../errors.ts';
+import { memberCheck } from './member-check.ts';
+import { pipeAll } from './pipe.ts';
+import type { ManifestMember, ReadOptions } from './types.ts';
+
+// Where member bodies go: the extraction folder (a temporary one, see
+// reader.ts), the caller's onMember, or nowhere; always through the check.
+
+export async function readAll(stream: Readable, max: number, file: string): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  let n = 0;
+  for await (const chunk of stream) {
+    n += (chunk as Buffer).length;
+    if (n > max) throw new ArchiveError('ARCHIVE_TOO_LARGE', `larger than ${max} bytes`, { file });
+    parts.push(chunk as Buffer);
+  }
+  return Buffer.concat(parts);
+}
+
+/**
+ * Writes one member under `root`. Its path passed the reader rules (relative,
+ * no `..`, no links in the archive) and `root` is a fresh folder of ours, so
+ * the target stays inside it; 'wx' refuses to follow or replace anything.
+ */
+export async function writeOut(root: string, path: string, body: Buffer | Readable[]): Promise<string> {
+  const target = join(root, ...path.split('/'));
+  const out = { flag: 'wx', mode: 0o644 } as const;
+  try {
+    await mkdir(dirname(target), { recursive: true });
+    if (Buffer.isBuffer(body)) await writeFile(target, body, out);
+    else await pipeAll([...body, createWriteStream(target, { flags: out.flag, mode: out.mode })]);
+  } catch (e) {
+    if (isAirlockError(e) || (e as NodeJS.ErrnoException).syscall === undefined) throw e;
+    throw new InputError('OUTPUT_FAILED', `cannot write (${(e as NodeJS.ErrnoException).code ?? errorMessage(e)})`, { file: target, cause: e });
+  }
+  return target;
+}
+
+/** Streams one member's body through its check into the extraction folder and/or `onMember`. */
+export async function consumeMember(entry: Readable, member: ManifestMember, tmp: string | undefined, opts: ReadOptions): Promise<void> {
+  const check = memberCheck(member);
+  if (tmp !== undefined) {
+    const target = await writeOut(tmp, member.path, [entry, check]);
+    // Hand over the checked copy on disk: the caller never sees bytes that failed the check.
+    if (opts.onMember) await opts.onMember(member, createReadStream(target));
+    return;
+  }
+  const piped = pipeline(entry, check);
+  piped.catch(() => undefined); // its failure surfaces through `check` below
+  if (opts.onMember) await opts.onMember(member, check);
+  // Whatever the caller left unread is still read and checked.
+  if (!check.readableEnded) check.resume();
+  await finished(check);
+}

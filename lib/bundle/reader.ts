@@ -1,0 +1,146 @@
+import { createReadStream } from 'node:fs';
+import { lstat, open, type FileHandle } from 'node:fs/promises';
+import { Transform, type Readable } from 'node:stream';
+import tar from 'tar-stream';
+import { ArchiveError, InputError, isAirlockError } from '../errors.ts';
+import { commitTemp, discardTemp, makeTempDirFor } from '../util/atomic.ts';
+import { BlockTap } from './blocks.ts';
+import { createDecompressor, detectCompression, type Decompressor } from './compression.ts';
+import { EntryRules } from './entry-rules.ts';
+import { consumeMember, readAll, writeOut } from './extract.ts';
+import { parseManifest } from './manifest.ts';
+import { pipeAll } from './pipe.ts';
+import { printable } from './paths.ts';
+import { assertArchiveEnd, classify, unreadable, type Position } from './stream-errors.ts';
+import { MANIFEST_PATH, type Manifest, type ManifestMember, type ReadOptions } from './types.ts';
+
+export { DEFAULT_CAPS } from './entry-rules.ts';
+
+// Streams the archive once, front to back. Each entry is judged from its
+// header before its body is read (entry-rules.ts), then its body is hashed as
+// it passes (member-check.ts). Nothing is extracted outside a temporary
+// folder beside `dest`, which is renamed only when the whole archive passed.
+
+interface TarHeader extends tar.Header {
+  /** Offset of the entry's body in the decompressed stream (tar-stream sets it; its types lack it). */
+  byteOffset?: number;
+}
+
+const pad512 = (n: number): number => Math.ceil(n / 512) * 512;
+
+interface ScanOptions extends ReadOptions {
+  manifestOnly?: boolean;
+}
+
+async function scan(archivePath: string, opts: ScanOptions): Promise<Manifest> {
+  let fh: FileHandle;
+  let fileSize: number;
+  const head = Buffer.alloc(8);
+  try {
+    fh = await open(archivePath, 'r');
+    fileSize = (await fh.stat()).size;
+    await fh.read(head, 0, head.length, 0);
+  } catch (e) {
+    throw unreadable(archivePath, e);
+  }
+  const rules = new EntryRules(opts.caps);
+  const tap = new BlockTap();
+  const pos: Position = { archive: archivePath, entries: 0, end: 0 };
+  let tmp: string | undefined;
+  let manifest: Manifest | undefined;
+  let members = new Map<string, ManifestMember>();
+  const extract = tar.extract();
+  let flow: Promise<void> = Promise.resolve();
+  let decompressor: Decompressor | undefined;
+  try {
+    if (fileSize === 0) throw new ArchiveError('ARCHIVE_UNREADABLE', 'empty file, not a tar archive', { file: archivePath });
+    decompressor = createDecompressor(detectCompression(head, archivePath), archivePath);
+    if (opts.dest !== undefined) {
+      const exists = await lstat(opts.dest).then(() => true, () => false);
+      if (exists) throw new InputError('OUTPUT_FAILED', 'already exists; extraction needs a new folder', { file: opts.dest });
+      tmp = await makeTempDirFor(opts.dest);
+    }
+    let read = 0;
+    const progress = new Transform({
+      transform(chunk: Buffer, _e, cb) {
+        read += chunk.length;
+        opts.onProgress?.(read, fileSize);
+        cb(null, chunk);
+      },
+    });
+    const source = createReadStream('', { fd: fh, autoClose: false });
+    flow = pipeAll([source, progress, ...decompressor.stages, tap, extract]);
+    flow.catch(() => undefined); // awaited below, after the entry loop
+
+    for await (const tarEntry of extract) {
+      const entry = tarEntry as unknown as Readable;
+      const h = tarEntry.header as TarHeader;
+      // A header found after zero blocks: the archive had ended and something was appended.
+      if (pos.entries > 0 && tap.zeroAt(pos.end)) {
+        throw new ArchiveError('ARCHIVE_TRAILING_DATA', `data after the end-of-archive marker at offset ${pos.end} ('${printable(h.name)}')`, { file: archivePath });
+      }
+      const size = rules.check(h);
+      pos.entries++;
+      pos.end = (h.byteOffset ?? 0) + pad512(size);
+      tap.forgetBefore(pos.end);
+
+      if (manifest === undefined) {
+        if (h.name !== MANIFEST_PATH) throw new ArchiveError('MANIFEST_MISSING', `the first member is '${printable(h.name)}', not ${MANIFEST_PATH}`, { file: archivePath });
+        if (size > rules.maxManifestBytes) throw new ArchiveError('ARCHIVE_TOO_LARGE', `manifest declares ${size} bytes, over the cap of ${rules.maxManifestBytes} (maxManifestBytes)`, { file: MANIFEST_PATH });
+        pos.inBody = MANIFEST_PATH;
+        const bytes = await readAll(entry, rules.maxManifestBytes, MANIFEST_PATH);
+        pos.inBody = undefined;
+        manifest = parseManifest(bytes);
+        members = new Map(manifest.members.map((m) => [m.path, m]));
+        if (opts.manifestOnly) return manifest;
+        if (tmp !== undefined) await writeOut(tmp, MANIFEST_PATH, bytes);
+        continue;
+      }
+
+      const member = members.get(h.name);
+      if (member === undefined) throw new ArchiveError('MEMBER_UNLISTED', 'member is not listed in the manifest', { file: printable(h.name) });
+      members.delete(h.name);
+      if (size !== member.size) throw new ArchiveError('MEMBER_SIZE_MISMATCH', `tar header declares ${size} bytes, the manifest lists ${member.size}`, { file: member.path });
+      pos.inBody = member.path;
+      await consumeMember(entry, member, tmp, opts);
+      pos.inBody = undefined;
+    }
+    await flow;
+    decompressor.assertConsumed(read);
+
+    if (manifest === undefined) throw new ArchiveError('MANIFEST_MISSING', 'the archive has no members', { file: archivePath });
+    assertArchiveEnd(tap, pos);
+    const missing = members.keys().next();
+    if (!missing.done) throw new ArchiveError('MEMBER_MISSING', `listed in the manifest but not in the archive${members.size > 1 ? ` (and ${members.size - 1} more)` : ''}`, { file: missing.value });
+
+    if (tmp !== undefined && opts.dest !== undefined) {
+      await commitTemp(tmp, opts.dest);
+      tmp = undefined;
+    }
+    return manifest;
+  } catch (e) {
+    extract.destroy();
+    const streamError = await flow.then(() => undefined, (x: unknown) => x);
+    // A stream that broke shows up in the entry loop as a secondary error; the pipeline has the cause.
+    throw isAirlockError(e) ? e : classify(streamError ?? e, pos, tap, decompressor?.kind);
+  } finally {
+    extract.destroy();
+    await flow.catch(() => undefined);
+    if (tmp !== undefined) await discardTemp(tmp);
+    await fh.close().catch(() => undefined);
+  }
+}
+
+/**
+ * Checks the whole archive and returns its manifest: every entry against the
+ * reader rules and the manifest, every body against its size and sha256.
+ * With `dest`, extracts into that new folder, all or nothing.
+ */
+export async function readBundle(archivePath: string, opts: ReadOptions = {}): Promise<Manifest> {
+  return scan(archivePath, opts);
+}
+
+/** Reads and checks only the manifest (the first member); the members are not read. */
+export async function readManifest(archivePath: string, opts: Pick<ReadOptions, 'caps'> = {}): Promise<Manifest> {
+  return scan(archivePath, { caps: opts.caps, manifestOnly: true });
+}

@@ -1,0 +1,99 @@
+import { createHash } from 'node:crypto';
+import { open } from 'node:fs/promises';
+import { Transform } from 'node:stream';
+import tar from 'tar-stream';
+import { InputError, isAirlockError, errorMessage } from '../errors.ts';
+import { createAtomicWriteStream } from '../util/atomic.ts';
+import { stringifyJson } from '../util/json.ts';
+import { compressStages, compressionFromPath } from './compression.ts';
+import { memberCheck } from './member-check.ts';
+import { pipeAll } from './pipe.ts';
+import { buildManifest, checkInputs, describe } from './writer-manifest.ts';
+import { MANIFEST_PATH, type ManifestInput, type ManifestMember, type MemberInput, type WriteOptions, type WriteResult } from './types.ts';
+
+export { buildManifest } from './writer-manifest.ts';
+
+// Deterministic: the same inputs give the same bytes. Members sorted by the
+// byte order of their paths, manifest first, no folder entries, every header
+// with mtime 0, uid/gid 0, empty owner names and mode 0644; manifest keys in
+// a fixed order; fixed compression levels.
+
+const EPOCH = new Date(0);
+
+function header(name: string, size: number): Partial<tar.Header> & { name: string } {
+  return { name, size, type: 'file', mode: 0o644, uid: 0, gid: 0, uname: '', gname: '', mtime: EPOCH };
+}
+
+async function addMember(pack: tar.Pack, m: ManifestMember, localPath: string, onBytes: (n: number) => void): Promise<void> {
+  let fh;
+  try {
+    fh = await open(localPath, 'r');
+  } catch (e) {
+    throw new InputError('INPUT_UNREADABLE', `cannot read (${(e as NodeJS.ErrnoException).code ?? errorMessage(e)})`, { file: localPath, cause: e });
+  }
+  const source = fh.createReadStream();
+  const check = memberCheck(m, { label: `${m.path} (from ${localPath})`, onBytes });
+  try {
+    await pipeAll([source, check, pack.entry(header(m.path, m.size))]);
+  } catch (e) {
+    if (isAirlockError(e)) throw e;
+    if ((e as NodeJS.ErrnoException).syscall === 'read') {
+      throw new InputError('INPUT_UNREADABLE', `cannot read (${(e as NodeJS.ErrnoException).code})`, { file: localPath, cause: e });
+    }
+    throw e;
+  } finally {
+    await fh.close().catch(() => undefined);
+  }
+}
+
+/**
+ * Writes a bundle archive to `outPath` (temporary name, renamed on success):
+ * manifest first, then every member streamed from disk and hashed again on
+ * the way, refused when it differs from a given or first-read digest/size.
+ */
+export async function writeBundle(outPath: string, input: ManifestInput, members: MemberInput[], opts: WriteOptions = {}): Promise<WriteResult> {
+  const stages = compressStages(opts.compression ?? compressionFromPath(outPath));
+  const sorted = checkInputs(members);
+  const listed: ManifestMember[] = [];
+  for (const m of sorted) listed.push(await describe(m));
+  const manifest = buildManifest(input, listed);
+  const manifestBytes = Buffer.from(stringifyJson(manifest));
+
+  const total = listed.reduce((n, m) => n + m.size, 0);
+  let done = 0;
+  const onBytes = (n: number): void => {
+    done += n;
+    opts.onProgress?.(done, total);
+  };
+  const archiveHash = createHash('sha256');
+  let archiveSize = 0;
+  const tap = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      archiveHash.update(chunk);
+      archiveSize += chunk.length;
+      cb(null, chunk);
+    },
+  });
+
+  const out = createAtomicWriteStream(outPath);
+  const pack = tar.pack();
+  const consumer = pipeAll([pack, ...stages, tap, out.stream]);
+  const producer = (async () => {
+    await new Promise<void>((resolve, reject) => pack.entry(header(MANIFEST_PATH, manifestBytes.length), manifestBytes, (e) => (e ? reject(e) : resolve())));
+    for (let i = 0; i < sorted.length; i++) await addMember(pack, listed[i]!, sorted[i]!.localPath, onBytes);
+    pack.finalize();
+  })();
+  const [p, c] = await Promise.allSettled([producer, consumer]);
+  if (p.status === 'rejected' || c.status === 'rejected') {
+    pack.destroy();
+    await out.abort();
+    const pe = p.status === 'rejected' ? p.reason : undefined;
+    const ce = c.status === 'rejected' ? c.reason : undefined;
+    if (isAirlockError(pe)) throw pe;
+    if (isAirlockError(ce)) throw ce;
+    const e = ce ?? pe;
+    throw new InputError('OUTPUT_FAILED', `cannot write (${(e as NodeJS.ErrnoException).code ?? errorMessage(e)})`, { file: outPath, cause: e });
+  }
+  await out.commit();
+  return { manifest, sha256: archiveHash.digest('hex'), size: archiveSize };
+}

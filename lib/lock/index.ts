@@ -1,0 +1,37 @@
+import { readFile } from 'node:fs/promises';
+import { InputError, errorMessage } from '../errors.ts';
+import { parsePylock } from './pylock.ts';
+import { parseRequirements } from './requirements.ts';
+import { parseSpecs } from './specs.ts';
+import type { LockEntry } from './types.ts';
+
+export type { LockEntry, PinnedFile } from './types.ts';
+export { isHashPinned } from './types.ts';
+export { normalizeName } from './names.ts';
+export { parsePylock, parseRequirements, parseSpecs };
+
+export type LockKind = 'pylock' | 'requirements';
+
+/** Reads a lock input from disk (the only I/O of lib/lock) and dispatches on its kind. */
+export async function readLock(kind: LockKind, path: string): Promise<LockEntry[]> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (e) {
+    throw new InputError('INPUT_UNREADABLE', `cannot read (${(e as NodeJS.ErrnoException).code ?? errorMessage(e)})`, { file: path, cause: e });
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch (e) {
+    throw new InputError('LOCK_INVALID', 'not valid UTF-8', { file: path, cause: e });
+  }
+  switch (kind) {
+    case 'pylock':
+      return parsePylock(text, path);
+    case 'requirements':
+      return parseRequirements(text, path);
+    default:
+      throw new InputError('INTERNAL_ERROR', `unknown lock kind '${String(kind)}'`);
+  }
+}

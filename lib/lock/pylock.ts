@@ -1,0 +1,73 @@
+import { parse, TomlError } from 'smol-toml';
+import { InputError, errorMessage } from '../errors.ts';
+import { isExactVersion, isValidName, normalizeName } from './names.ts';
+import type { LockEntry, PinnedFile } from './types.ts';
+
+// PEP 751 pylock.toml: [[packages]] with name, version and `sdist` / `wheels`
+// entries carrying `hashes.sha256`. Sources airlock cannot snapshot from an
+// index (vcs, directory, archive) are refused rather than skipped.
+
+type Table = Record<string, unknown>;
+
+function isTable(v: unknown): v is Table {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function fileEntry(v: unknown, file: string, field: string): PinnedFile {
+  const bad = (m: string) => new InputError('LOCK_INVALID', m, { file, field });
+  if (!isTable(v)) throw bad('must be a table');
+  const url = typeof v.url === 'string' ? v.url : undefined;
+  let filename = typeof v.name === 'string' ? v.name : undefined;
+  // PEP 751: `name` may be omitted when the URL's last path segment is the file name.
+  if (filename === undefined && url !== undefined) filename = decodeURIComponent(new URL(url).pathname.split('/').pop() ?? '');
+  if (!filename || filename.includes('/') || filename.includes('\\')) throw bad('has no usable file name (name or url)');
+  const hashes = v.hashes;
+  const sha = isTable(hashes) ? hashes.sha256 : undefined;
+  if (typeof sha !== 'string' || !/^[0-9a-fA-F]{64}$/.test(sha)) throw bad(`${filename} has no hashes.sha256`);
+  const out: PinnedFile = { filename, sha256: sha.toLowerCase() };
+  if (url !== undefined) out.url = url;
+  if (v.size !== undefined) {
+    if (typeof v.size !== 'number' || !Number.isSafeInteger(v.size) || v.size < 0) throw bad('size must be a non-negative integer');
+    out.size = v.size;
+  }
+  return out;
+}
+
+export function parsePylock(text: string, file: string): LockEntry[] {
+  let doc: Table;
+  try {
+    doc = parse(text) as Table;
+  } catch (e) {
+    const where = e instanceof TomlError ? `line ${e.line}` : undefined;
+    throw new InputError('LOCK_INVALID', `not valid TOML (${errorMessage(e).split('\n')[0]})`, { file, ...(where ? { field: where } : {}), cause: e });
+  }
+  const lv = doc['lock-version'];
+  if (typeof lv !== 'string' || !/^1(\.\d+)?$/.test(lv)) {
+    throw new InputError('LOCK_INVALID', `lock-version must be "1.x" (PEP 751), got ${JSON.stringify(lv) ?? 'nothing'}`, { file, field: 'lock-version' });
+  }
+  const pkgs = doc.packages;
+  if (!Array.isArray(pkgs) || pkgs.length === 0) throw new InputError('LOCK_INVALID', 'has no [[packages]]', { file, field: 'packages' });
+  const seen = new Set<string>();
+  return pkgs.map((p, i): LockEntry => {
+    const field = `packages[${i}]`;
+    const bad = (m: string, f = field) => new InputError('LOCK_INVALID', m, { file, field: f });
+    if (!isTable(p)) throw bad('must be a table');
+    if (typeof p.name !== 'string' || !isValidName(p.name)) throw bad('has no valid name', `${field}.name`);
+    if (typeof p.version !== 'string' || !isExactVersion(p.version)) throw bad(`${p.name} has no exact version`, `${field}.version`);
+    for (const k of ['vcs', 'directory', 'archive']) {
+      if (p[k] !== undefined) throw bad(`${p.name}: '${k}' sources cannot be bundled from an index`, `${field}.${k}`);
+    }
+    const files: PinnedFile[] = [];
+    if (p.sdist !== undefined) files.push(fileEntry(p.sdist, file, `${field}.sdist`));
+    if (p.wheels !== undefined) {
+      if (!Array.isArray(p.wheels)) throw bad('wheels must be an array', `${field}.wheels`);
+      p.wheels.forEach((w, j) => files.push(fileEntry(w, file, `${field}.wheels[${j}]`)));
+    }
+    if (files.length === 0) throw bad(`${p.name} has neither sdist nor wheels`);
+    const name = normalizeName(p.name);
+    const key = `${name}==${p.version}`;
+    if (seen.has(key)) throw bad(`${key} is listed twice`);
+    seen.add(key);
+    return { name, version: p.version, file, field, files };
+  });
+}

@@ -1,0 +1,32 @@
+// What to bundle, as the lock readers produce it. airlock never resolves
+// dependencies: every entry names one exact release, and (from a lock or a
+// hash-checking requirements file) the sha256 of every file it may contain.
+
+export interface PinnedFile {
+  filename: string;
+  sha256: string;
+  /** The URL the lock recorded (informational: files are fetched through the index). */
+  url?: string;
+  size?: number;
+}
+
+export interface LockEntry {
+  /** Normalised project name (PEP 503). */
+  name: string;
+  version: string;
+  /** Where the entry came from, for messages: the input file (or `argv`) and the field or line. */
+  file: string;
+  field: string;
+  /** Exact files (pylock.toml): bundle exactly these. */
+  files?: PinnedFile[];
+  /** Allowed sha256 digests (requirements file): bundle every file of the release with one of them. */
+  hashes?: string[];
+}
+
+/**
+ * A hash pin counts as an exact pin (it may select a yanked file); a bare
+ * NAME==VERSION does not.
+ */
+export function isHashPinned(e: LockEntry): boolean {
+  return e.files !== undefined || e.hashes !== undefined;
+}

@@ -1,0 +1,18 @@
+import { fail } from './errors.ts';
+import type { SignerInfo } from './types.ts';
+
+// Identity policy: exact string equality, on purpose. No regular expressions
+// and no prefix matching: `https://github.com/org/repo` must not accept
+// `https://github.com/org/repo-evil`, and a pattern someone forgot to anchor
+// is the classic way that happens.
+
+/** SAN equals `identity` and the OIDC issuer equals `issuer`; IDENTITY_MISMATCH otherwise. */
+export function checkIdentity(signer: SignerInfo, expected: { identity: string; issuer: string }, file: string): void {
+  const field = '/verificationMaterial/certificate';
+  if (signer.identity !== expected.identity) {
+    throw fail('IDENTITY_MISMATCH', `certificate identity is '${signer.identity}', expected '${expected.identity}'`, file, field);
+  }
+  if (signer.issuer !== expected.issuer) {
+    throw fail('IDENTITY_MISMATCH', `certificate OIDC issuer is '${signer.issuer ?? '(none)'}', expected '${expected.issuer}'`, file, field);
+  }
+}

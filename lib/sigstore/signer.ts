@@ -1,0 +1,109 @@
+import { ASN1Obj, X509Certificate } from '@sigstore/core';
+import type { SignerInfo } from './types.ts';
+
+// Certificate facts for policy, with Fulcio's extensions by name. Names and
+// OIDs follow Fulcio's OID registry (docs/oid-info.md in sigstore/fulcio).
+
+/** The v2 extensions: each value is a DER-encoded UTF8String. */
+const FULCIO_V2: Record<string, string> = {
+  '1.3.6.1.4.1.57264.1.8': 'issuer',
+  '1.3.6.1.4.1.57264.1.9': 'buildSignerURI',
+  '1.3.6.1.4.1.57264.1.10': 'buildSignerDigest',
+  '1.3.6.1.4.1.57264.1.11': 'runnerEnvironment',
+  '1.3.6.1.4.1.57264.1.12': 'sourceRepositoryURI',
+  '1.3.6.1.4.1.57264.1.13': 'sourceRepositoryDigest',
+  '1.3.6.1.4.1.57264.1.14': 'sourceRepositoryRef',
+  '1.3.6.1.4.1.57264.1.15': 'sourceRepositoryIdentifier',
+  '1.3.6.1.4.1.57264.1.16': 'sourceRepositoryOwnerURI',
+  '1.3.6.1.4.1.57264.1.17': 'sourceRepositoryOwnerIdentifier',
+  '1.3.6.1.4.1.57264.1.18': 'buildConfigURI',
+  '1.3.6.1.4.1.57264.1.19': 'buildConfigDigest',
+  '1.3.6.1.4.1.57264.1.20': 'buildTrigger',
+  '1.3.6.1.4.1.57264.1.21': 'runInvocationURI',
+  '1.3.6.1.4.1.57264.1.22': 'sourceRepositoryVisibilityAtSigning',
+};
+
+/** The deprecated v1 extensions: each value is the raw string, not DER. */
+const FULCIO_LEGACY: Record<string, string> = {
+  '1.3.6.1.4.1.57264.1.1': 'issuerV1',
+  '1.3.6.1.4.1.57264.1.2': 'githubWorkflowTrigger',
+  '1.3.6.1.4.1.57264.1.3': 'githubWorkflowSha',
+  '1.3.6.1.4.1.57264.1.4': 'githubWorkflowName',
+  '1.3.6.1.4.1.57264.1.5': 'githubWorkflowRepository',
+  '1.3.6.1.4.1.57264.1.6': 'githubWorkflowRef',
+};
+
+const UTF8_STRING_TAG = 0x0c;
+const SAN_OTHERNAME_USERNAME = '1.3.6.1.4.1.57264.1.7';
+
+// A v2 value that is not a well-formed DER UTF8String is left out rather than
+// guessed at: a policy that needs it then fails, which is the safe direction.
+function decodeUtf8String(der: Buffer): string | undefined {
+  try {
+    const obj = ASN1Obj.parseBuffer(Buffer.from(der));
+    if (obj.tag.number !== UTF8_STRING_TAG || obj.tag.constructed) return undefined;
+    return new TextDecoder('utf-8', { fatal: true }).decode(obj.value);
+  } catch {
+    return undefined;
+  }
+}
+
+function decodeLegacy(raw: Buffer): string | undefined {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(raw);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Reads the Fulcio extensions of a certificate, by name. */
+export function fulcioExtensions(cert: X509Certificate): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [oid, name] of Object.entries(FULCIO_V2)) {
+    const ext = cert.extension(oid);
+    const v = ext && decodeUtf8String(ext.value);
+    if (v !== undefined) out[name] = v;
+  }
+  for (const [oid, name] of Object.entries(FULCIO_LEGACY)) {
+    const ext = cert.extension(oid);
+    const v = ext && decodeLegacy(ext.value);
+    if (v !== undefined) out[name] = v;
+  }
+  return out;
+}
+
+function identityOf(cert: X509Certificate): Pick<SignerInfo, 'identity' | 'identityType'> {
+  const san = cert.extSubjectAltName;
+  const uri = san?.uri;
+  if (uri !== undefined) return { identity: uri, identityType: 'uri' };
+  const email = san?.rfc822Name;
+  if (email !== undefined) return { identity: email, identityType: 'email' };
+  const other = san?.otherName(SAN_OTHERNAME_USERNAME);
+  return { identity: other ?? '', identityType: 'other' };
+}
+
+/** SignerInfo for a (verified) Fulcio leaf certificate. */
+export function signerFromCertificate(cert: X509Certificate): SignerInfo {
+  const extensions = fulcioExtensions(cert);
+  const issuer = extensions.issuer ?? extensions.issuerV1;
+  return {
+    ...identityOf(cert),
+    ...(issuer === undefined ? {} : { issuer }),
+    extensions,
+    certificate: new Uint8Array(cert.root.toDER()),
+    notBefore: cert.notBefore.toISOString(),
+    notAfter: cert.notAfter.toISOString(),
+  };
+}
+
+/** SignerInfo for a bundle signed with a bare public key (no certificate). */
+export function signerFromPublicKey(fingerprint: string): SignerInfo {
+  return {
+    identity: `key:sha256:${fingerprint}`,
+    identityType: 'other',
+    extensions: {},
+    certificate: new Uint8Array(0),
+    notBefore: new Date(0).toISOString(),
+    notAfter: new Date(8640000000000000).toISOString(),
+  };
+}

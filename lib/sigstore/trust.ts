@@ -1,0 +1,87 @@
+import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
+import { TrustedRoot } from '@sigstore/protobuf-specs';
+import { toTrustMaterial, type TrustMaterial } from '@sigstore/verify';
+import { SigstoreError, errorMessage, isAirlockError } from '../errors.ts';
+import { validateSchema } from '../schemas.ts';
+import { parseJson } from '../util/json.ts';
+import { fail } from './errors.ts';
+
+// trusted_root.json → the trust material @sigstore/verify works with. All
+// parsing (certificates, keys, dates) happens here, once, so that a broken
+// root is a TRUSTED_ROOT_INVALID input error (exit 2) and never shows up later
+// as a verification failure of the bundle.
+
+const MEDIA_TYPES = new Set([
+  'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
+  'application/vnd.dev.sigstore.trustedroot+json;version=0.2',
+  'application/vnd.dev.sigstore.trustedroot.v0.2+json',
+]);
+
+/** Opaque trust material: pass it from loadTrustMaterial to verifyBundle. */
+export interface SigstoreTrust {
+  readonly file: string;
+  readonly material: TrustMaterial;
+  /** The public key given with --key, for bundles signed without a certificate. */
+  readonly publicKey?: { key: KeyObject; fingerprint: string };
+}
+
+function invalid(message: string, file: string, field?: string, cause?: unknown): SigstoreError {
+  return fail('TRUSTED_ROOT_INVALID', message, file, field, cause);
+}
+
+function toJson(input: unknown, file: string): unknown {
+  if (typeof input !== 'string' && !(input instanceof Uint8Array)) return input;
+  try {
+    return parseJson(input, file);
+  } catch (e) {
+    throw invalid(`not valid JSON (${errorMessage(e)})`, file, undefined, e);
+  }
+}
+
+/** Parses trusted_root.json (bytes or parsed JSON) into trust material; TRUSTED_ROOT_INVALID (exit 2) on failure. */
+export function loadTrustMaterial(trustedRoot: unknown, file: string): SigstoreTrust {
+  const json = toJson(trustedRoot, file);
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw invalid('not a JSON object', file);
+  const mediaType = (json as { mediaType?: unknown }).mediaType;
+  if (typeof mediaType !== 'string' || !MEDIA_TYPES.has(mediaType)) {
+    throw invalid(`unsupported media type ${JSON.stringify(mediaType)}`, file, '/mediaType');
+  }
+  try {
+    validateSchema('sigstore-trusted-root', json, file, 'TRUSTED_ROOT_INVALID');
+  } catch (e) {
+    if (isAirlockError(e)) throw invalid(e.message, file, e.field, e);
+    throw e;
+  }
+  let material: TrustMaterial;
+  try {
+    const root = TrustedRoot.fromJSON(json);
+    for (const [i, log] of [...root.tlogs, ...root.ctlogs].entries()) {
+      for (const d of [log.publicKey?.validFor?.start, log.publicKey?.validFor?.end]) {
+        if (d !== undefined && Number.isNaN(d.getTime())) throw invalid('invalid validFor date', file, `log ${i}`);
+      }
+    }
+    // toTrustMaterial parses every certificate and key; a bad one throws.
+    material = toTrustMaterial(root);
+  } catch (e) {
+    if (isAirlockError(e)) throw e;
+    throw invalid(`cannot parse keys or certificates (${errorMessage(e)})`, file, undefined, e);
+  }
+  if (material.tlogs.length === 0) throw invalid('no transparency logs (tlogs): nothing can be verified', file, '/tlogs');
+  return { file, material };
+}
+
+/** Trust material that also accepts bundles signed by `pem` (a PEM public key, as with --key). */
+export function withPublicKey(trust: SigstoreTrust, pem: string | Uint8Array, keyFile: string): SigstoreTrust {
+  let key: KeyObject;
+  try {
+    key = createPublicKey({ key: Buffer.from(pem), format: 'pem' });
+  } catch (e) {
+    throw new SigstoreError('TRUSTED_ROOT_INVALID', `not a PEM public key (${errorMessage(e)})`, { file: keyFile, cause: e });
+  }
+  const spki = key.export({ format: 'der', type: 'spki' });
+  const fingerprint = createHash('sha256').update(spki).digest('hex');
+  // The bundle's key hint is only a hint: the one key given is the only key
+  // accepted, whatever the hint says (as in the sigstore-conformance suite).
+  const material: TrustMaterial = { ...trust.material, publicKey: () => ({ publicKey: key, validFor: () => true }) };
+  return { file: trust.file, material, publicKey: { key, fingerprint } };
+}

@@ -1,0 +1,145 @@
+import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
+import { Verifier, toSignedEntity, type SignedEntity } from '@sigstore/verify';
+import { verifyCertificate } from '@sigstore/verify/dist/key/index.js';
+import { isSha256Hex } from '../util/digest.ts';
+import { UsageError } from '../errors.ts';
+import { checkDsseSubject, checkMessageArtifact, type ArtifactInput } from './artifact.ts';
+import { fail, wrapStep } from './errors.ts';
+import type { ParsedBundle } from './parse.ts';
+import { signerFromCertificate, signerFromPublicKey } from './signer.ts';
+import { checkBody, checkInclusion, checkLogValidAt, checkNoDuplicates, checkTrustedLog } from './tlog.ts';
+import { requireTrustedTime, tlogTimes, tsaTimes, type TrustedTime } from './time.ts';
+import type { SigstoreTrust } from './trust.ts';
+import type { SignerInfo, VerifiedBundle, VerifiedTlogEntry } from './types.ts';
+
+// The verification pipeline, pure (no I/O). Each step trusts only what the
+// steps before it verified, so each failure has a precise code:
+//   1. every tlog entry is from a log of the trusted root,
+//      and none is listed twice                                TLOG_MISSING, TLOG_DUPLICATE
+//   2. every entry's SET and inclusion proof verify             TLOG_SET, TLOG_PROOF
+//   3. trusted times: every TSA timestamp, and SET'd times      TIMESTAMP_INVALID, NO_TRUSTED_TIME
+//   4. the certificate is valid at every trusted time, chains
+//      to a CA valid then, and has a valid SCT                  CERT_VALIDITY, CERT_CHAIN, SCT_INVALID
+//   5. the artifact digest and the signature                   DIGEST_MISMATCH, SIGNATURE_INVALID
+//   6. every entry body matches signature, payload and signer  TLOG_BODY_MISMATCH
+//   7. @sigstore/verify's own Verifier over the whole bundle, with every entry
+//      required, as a second opinion (it repeats 1-6 in its own order).
+
+export interface VerifyOptions {
+  artifact?: ArtifactInput;
+  file: string;
+}
+
+function resolveKey(parsed: ParsedBundle, trust: SigstoreTrust, file: string): { key: KeyObject; signer: SignerInfo } {
+  if (parsed.certificate) {
+    return { key: createPublicKey({ key: parsed.certificate.publicKey, format: 'der', type: 'spki' }), signer: signerFromCertificate(parsed.certificate) };
+  }
+  if (!trust.publicKey) {
+    throw fail('SIGNATURE_INVALID', 'the bundle is signed with a public key, not a certificate, and no key was given (--key)', file, '/verificationMaterial/publicKey');
+  }
+  return { key: trust.publicKey.key, signer: signerFromPublicKey(trust.publicKey.fingerprint) };
+}
+
+function checkCertificate(parsed: ParsedBundle, trust: SigstoreTrust, times: TrustedTime[], file: string): void {
+  const leaf = parsed.certificate;
+  if (!leaf) return;
+  const field = '/verificationMaterial/certificate';
+  for (const t of times) {
+    if (!leaf.validForDate(t.time)) {
+      throw fail('CERT_VALIDITY', `signed at ${t.time.toISOString()} (${t.report.kind}), outside the certificate validity ${leaf.notBefore.toISOString()}..${leaf.notAfter.toISOString()}`, file, field);
+    }
+  }
+  let scts: unknown[];
+  try {
+    scts = verifyCertificate(leaf, times.map((t) => t.time), trust.material).scts;
+  } catch (e) {
+    throw wrapStep(e, 'CERT_CHAIN', file, field);
+  }
+  if (scts.length === 0) throw fail('SCT_INVALID', 'the certificate has no signed certificate timestamp', file, field);
+}
+
+function entryReport(e: SignedEntity['tlogEntries'][number]): VerifiedTlogEntry {
+  const t = Number(e.integratedTime);
+  return {
+    logIndex: e.logIndex,
+    logId: e.logId.keyId.toString('base64'),
+    kind: e.kindVersion.kind,
+    kindVersion: e.kindVersion.version,
+    ...(t > 0 ? { integratedTime: new Date(t * 1000).toISOString() } : {}),
+    hasSignedEntryTimestamp: e.inclusionPromise !== undefined,
+  };
+}
+
+/** Verifies everything cryptographic, offline, no I/O. See the README section for the codes. */
+export function verifyBundle(parsed: ParsedBundle, trust: SigstoreTrust, opts: VerifyOptions): VerifiedBundle {
+  const { file } = opts;
+  const { bundle } = parsed;
+  const tlogs = trust.material.tlogs;
+  const bytes = opts.artifact?.bytes === undefined ? undefined : Buffer.from(opts.artifact.bytes);
+  const entity = toSignedEntity(bundle, bytes);
+  const entries = entity.tlogEntries;
+  if (opts.artifact?.sha256 !== undefined && !isSha256Hex(opts.artifact.sha256)) {
+    throw new UsageError('USAGE', `artifact sha256 must be 64 lowercase hex digits, got '${opts.artifact.sha256}'`);
+  }
+
+  // 1-2. Transparency-log entries: all of them, not only the first.
+  if (entries.length === 0) throw fail('TLOG_MISSING', 'the bundle has no transparency-log entry', file, '/verificationMaterial/tlogEntries');
+  entries.forEach((e, i) => checkTrustedLog(e, i, tlogs, file));
+  checkNoDuplicates(entries, file);
+  entries.forEach((e, i) => checkInclusion(e, i, tlogs, file));
+
+  // 3. Trusted times.
+  const tsa = tsaTimes(parsed.rfc3161, entity.signature.signature, trust.material.timestampAuthorities, file);
+  const times = [...tlogTimes(entries), ...tsa];
+  requireTrustedTime(times, file);
+  entries.forEach((e, i) => {
+    // Entries without a SET'd time (Rekor v2): their log must be trusted at the TSA times.
+    if (!(Number(e.integratedTime) > 0 && e.inclusionPromise)) tsa.forEach((t) => checkLogValidAt(e, i, tlogs, t.time, file));
+  });
+
+  // 4. Signing certificate or key.
+  const { key, signer } = resolveKey(parsed, trust, file);
+  checkCertificate(parsed, trust, times, file);
+
+  // 5. Artifact and signature.
+  let libraryCanVerify = true;
+  if (bundle.content.$case === 'messageSignature') {
+    checkMessageArtifact(bundle as Parameters<typeof checkMessageArtifact>[0], opts.artifact, key, file);
+    // Over a bare digest the signature was checked by checkMessageArtifact;
+    // the library needs the bytes.
+    libraryCanVerify = bytes !== undefined;
+  } else if (opts.artifact) {
+    checkDsseSubject(bundle.content.dsseEnvelope.payloadType, bundle.content.dsseEnvelope.payload, opts.artifact, file);
+  }
+  if (libraryCanVerify && !entity.signature.verifySignature(key)) {
+    const field = bundle.content.$case === 'dsseEnvelope' ? '/dsseEnvelope/signatures/0/sig' : '/messageSignature/signature';
+    throw fail('SIGNATURE_INVALID', 'the signature does not verify with the signing key', file, field);
+  }
+
+  // 6. Entry bodies.
+  entries.forEach((e, i) => checkBody(e, i, entity.signature, { ...(parsed.certificate ? { cert: parsed.certificate } : {}), key }, file));
+
+  // 7. Second opinion from the library's own Verifier, every entry required.
+  if (libraryCanVerify) {
+    try {
+      new Verifier(trust.material, { tlogThreshold: entries.length, ctlogThreshold: parsed.certificate ? 1 : 0, timestampThreshold: 1 }).verify(entity);
+    } catch (e) {
+      throw wrapStep(e, 'SIGNATURE_INVALID', file);
+    }
+  }
+
+  const dsse = bundle.content.$case === 'dsseEnvelope'
+    ? { payloadType: bundle.content.dsseEnvelope.payloadType, payload: new Uint8Array(bundle.content.dsseEnvelope.payload) }
+    : undefined;
+  return {
+    mediaType: parsed.mediaType,
+    signer,
+    timestamps: times.map((t) => t.report),
+    tlogEntries: entries.map(entryReport),
+    ...(dsse ? { dsse } : {}),
+  };
+}
+
+export function sha256Of(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}

@@ -1,0 +1,61 @@
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { InputError, errorMessage } from '../errors.ts';
+import { parseDistFilename } from '../dist/index.ts';
+import { sha256File } from '../util/digest.ts';
+import { readFileBytes } from '../util/json.ts';
+import { safeSegment } from './layout.ts';
+import type { CollectedFile, CollectedPackage, LocalFile } from './types.ts';
+
+// --from-dir: a folder of distributions, each with its PEP 740 provenance
+// object beside it as FILE.provenance (and optionally PEP 658 core metadata as
+// FILE.metadata). Files are hashed in place and bundled from there.
+
+const DIST = /\.(whl|tar\.gz|zip)$/;
+
+async function optional(path: string): Promise<LocalFile | undefined> {
+  const st = await stat(path).catch(() => undefined);
+  if (!st) return undefined;
+  if (!st.isFile()) throw new InputError('INPUT_UNREADABLE', 'not a regular file', { file: path });
+  return { localPath: path, ...(await sha256File(path)) };
+}
+
+async function checkProvenance(path: string): Promise<void> {
+  const bytes = await readFileBytes(path);
+  try {
+    const doc = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)) as unknown;
+    if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new Error('not a JSON object');
+  } catch (e) {
+    throw new InputError('MALFORMED_JSON', `provenance is not a JSON object (${errorMessage(e)})`, { file: path, cause: e });
+  }
+}
+
+export async function collectFromDir(dir: string): Promise<CollectedPackage[]> {
+  let names: string[];
+  try {
+    names = (await readdir(dir)).sort();
+  } catch (e) {
+    throw new InputError('INPUT_UNREADABLE', `cannot list (${(e as NodeJS.ErrnoException).code ?? errorMessage(e)})`, { file: dir, cause: e });
+  }
+  const byRelease = new Map<string, CollectedPackage>();
+  for (const filename of names.filter((n) => DIST.test(n))) {
+    const path = join(dir, filename);
+    if (!(await stat(path)).isFile()) continue;
+    safeSegment(filename, dir);
+    const d = parseDistFilename(filename);
+    const file: CollectedFile = { filename, localPath: path, ...(await sha256File(path)) };
+    const prov = await optional(`${path}.provenance`);
+    if (prov) {
+      await checkProvenance(prov.localPath);
+      file.provenance = prov;
+    }
+    const cm = await optional(`${path}.metadata`);
+    if (cm) file.coreMetadata = cm;
+    const key = `${d.name}==${d.version}`;
+    const pkg = byRelease.get(key) ?? { name: d.name, version: d.version, files: [] };
+    pkg.files.push(file);
+    byRelease.set(key, pkg);
+  }
+  if (byRelease.size === 0) throw new InputError('INPUT_UNREADABLE', 'no wheels or sdists (.whl, .tar.gz, .zip) in the folder', { file: dir });
+  return [...byRelease.values()];
+}

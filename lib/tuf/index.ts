@@ -1,0 +1,35 @@
+// lib/tuf: verify a local copy of a Sigstore TUF repository from a pinned root,
+// offline, with explicit time, grace and trust state.
+
+import { loadPinnedRoot } from './pinned.ts';
+import { openLocalRepository } from './source.ts';
+import { loadState, saveState } from './state.ts';
+import { REQUIRED_TARGET, verifyRepository } from './updater.ts';
+import type { Instance, TrustResult } from './types.ts';
+
+export * from './types.ts';
+export { loadPinnedRoot, INSTANCES, TRUST_ROOTS_DIR } from './pinned.ts';
+export { openLocalRepository, type LocalRepositorySource } from './source.ts';
+export { verifyRepository, REQUIRED_TARGET, OPTIONAL_TARGETS, type VerifyOptions } from './updater.ts';
+export { defaultStateDir, loadState, saveState, statePath } from './state.ts';
+export { TrustedMetadataSet } from './trusted-set.ts';
+
+/**
+ * Verifies a local copy (against and then into the trust state when
+ * `stateDir` is given: state is written only after every check passed) and
+ * returns the verified trusted_root.json bytes.
+ */
+export async function trustedRootFromRepository(
+  dir: string,
+  opts: { instance?: Instance; rootFile?: string; now: Date; graceMs?: number; stateDir?: string },
+): Promise<{ trustedRoot: Uint8Array; result: TrustResult }> {
+  const pinned = await loadPinnedRoot({ ...(opts.instance ? { instance: opts.instance } : {}), ...(opts.rootFile !== undefined ? { rootFile: opts.rootFile } : {}) });
+  const source = await openLocalRepository(dir);
+  const state = opts.stateDir !== undefined ? await loadState(opts.stateDir, pinned) : undefined;
+  const result = await verifyRepository(source, { pinned, now: opts.now, ...(opts.graceMs !== undefined ? { graceMs: opts.graceMs } : {}), ...(state ? { state } : {}) });
+  if (opts.stateDir !== undefined) await saveState(opts.stateDir, pinned, result.newState);
+  const tr = result.targetFiles.find((t) => t.name === REQUIRED_TARGET);
+  // verifyRepository throws TUF_UNKNOWN_TARGET before this could happen.
+  if (!tr) throw new Error('trusted_root.json missing from a successful result');
+  return { trustedRoot: tr.bytes, result };
+}

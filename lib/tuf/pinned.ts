@@ -1,0 +1,40 @@
+import { readdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { join, relative } from 'node:path';
+import { UsageError } from '../errors.ts';
+import { sha256Hex } from '../util/digest.ts';
+import { readFileBytes } from '../util/json.ts';
+import { parseMetadata, versionFromName } from './parse.ts';
+import type { Instance, PinnedRoot } from './types.ts';
+
+// Pinned roots: the TUF root.json that trust starts from. The ones that ship
+// live in trust-roots/<instance>/N.root.json (see trust-roots/README.md); the
+// newest version there is the pin. A user may bring their own with --root.
+
+export const TRUST_ROOTS_DIR = fileURLToPath(new URL('../../trust-roots/', import.meta.url));
+export const INSTANCES: readonly Instance[] = ['public-good', 'staging'];
+
+function pinnedFrom(bytes: Uint8Array, label: string, instance?: Instance): PinnedRoot {
+  // Parsing here makes a bad --root fail at once, naming the file; signatures
+  // are checked when the trusted set loads it (5.2).
+  const md = parseMetadata(bytes, 'root', label);
+  return { bytes, label, version: md.signed.version, sha256: sha256Hex(bytes), ...(instance ? { instance } : {}) };
+}
+
+export async function loadPinnedRoot(opts: { instance?: Instance; rootFile?: string } = {}): Promise<PinnedRoot> {
+  if (opts.rootFile !== undefined) {
+    if (opts.instance !== undefined) throw new UsageError('USAGE', 'give either a root file or an instance, not both');
+    return pinnedFrom(await readFileBytes(opts.rootFile), opts.rootFile);
+  }
+  const instance = opts.instance ?? 'public-good';
+  if (!INSTANCES.includes(instance)) throw new UsageError('USAGE', `unknown instance '${String(instance)}' (${INSTANCES.join(', ')})`);
+  const dir = join(TRUST_ROOTS_DIR, instance);
+  const versions = (await readdir(dir))
+    .filter((n) => /^\d+\.root\.json$/.test(n))
+    .map((n) => versionFromName(n)!)
+    .sort((a, b) => b - a);
+  if (versions[0] === undefined) throw new UsageError('USAGE', `no pinned root for instance ${instance} in ${dir}`);
+  const path = join(dir, `${versions[0]}.root.json`);
+  const label = relative(join(TRUST_ROOTS_DIR, '..'), path).split('\\').join('/');
+  return pinnedFrom(await readFileBytes(path, label), label, instance);
+}

@@ -1,0 +1,31 @@
+import assert from 'node:assert/strict';
+import { copyFile, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { collectFromDir } from '../../lib/sources/local-dir.ts';
+import { PYPI } from '../helpers/fixtures.ts';
+
+test('--from-dir groups files by release and picks up .provenance and .metadata beside them', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'airlock-dir-'));
+  await copyFile(PYPI('rfc8785-0.1.2-py3-none-any.whl'), join(dir, 'rfc8785-0.1.2-py3-none-any.whl'));
+  await writeFile(join(dir, 'rfc8785-0.1.2-py3-none-any.whl.metadata'), 'Metadata-Version: 2.1\nName: rfc8785\nVersion: 0.1.2\n');
+  await writeFile(join(dir, 'notes.txt'), 'ignored');
+  const [pkg, ...rest] = await collectFromDir(dir);
+  assert.equal(rest.length, 0);
+  assert.equal(pkg!.name, 'rfc8785');
+  assert.equal(pkg!.files[0]!.provenance, undefined);
+  assert.equal(pkg!.files[0]!.coreMetadata?.size, 51);
+});
+
+test('--from-dir refusals: missing folder, no distributions, bad provenance, bad file name', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'airlock-dir-'));
+  await assert.rejects(collectFromDir(join(dir, 'missing')), { code: 'INPUT_UNREADABLE', message: 'cannot list (ENOENT)' });
+  await assert.rejects(collectFromDir(dir), { code: 'INPUT_UNREADABLE', message: 'no wheels or sdists (.whl, .tar.gz, .zip) in the folder' });
+  await copyFile(PYPI('rfc8785-0.1.2-py3-none-any.whl'), join(dir, 'rfc8785-0.1.2-py3-none-any.whl'));
+  await writeFile(join(dir, 'rfc8785-0.1.2-py3-none-any.whl.provenance'), '{"version": 1,');
+  await assert.rejects(collectFromDir(dir), { code: 'MALFORMED_JSON', file: join(dir, 'rfc8785-0.1.2-py3-none-any.whl.provenance') });
+  const dir2 = await mkdtemp(join(tmpdir(), 'airlock-dir-'));
+  await writeFile(join(dir2, 'not-a-wheel.whl'), 'x');
+  await assert.rejects(collectFromDir(dir2), { code: 'DIST_FILENAME_INVALID' });
+});
