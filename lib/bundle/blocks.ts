@@ -1,4 +1,5 @@
 import { Transform, type TransformCallback } from 'node:stream';
+import { ArchiveError } from '../errors.ts';
 
 // tar-stream skips all-zero blocks silently and goes on parsing after them,
 // so by itself it cannot tell the end-of-archive marker from data appended
@@ -12,13 +13,27 @@ import { Transform, type TransformCallback } from 'node:stream';
 const BLOCK = 512;
 const ZERO = Buffer.alloc(BLOCK);
 
+/**
+ * Zero padding allowed after the end-of-archive marker. Tar pads to its record
+ * size (10 KiB by default, 1 MiB at the largest blocking factors in use); a
+ * gigabyte of zeros compresses to almost nothing, so the padding is capped
+ * rather than read to its end.
+ */
+export const MAX_ZERO_PADDING = 4 * 1024 * 1024;
+
 export class BlockTap extends Transform {
+  readonly file: string;
   /** Decompressed bytes seen so far. */
   total = 0;
   private from = 0;
   private carry: Buffer = Buffer.alloc(0);
   /** Merged runs of zero blocks, [start, end), sorted. */
   private runs: [number, number][] = [];
+
+  constructor(file: string) {
+    super();
+    this.file = file;
+  }
 
   /** Blocks before `offset` no longer matter: the reader knows what is there. */
   forgetBefore(offset: number): void {
@@ -39,27 +54,34 @@ export class BlockTap extends Transform {
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    try {
+      this.scan(chunk);
+    } catch (e) {
+      cb(e as Error);
+      return;
+    }
+    cb(null, chunk);
+  }
+
+  private scan(chunk: Buffer): void {
     let pos = this.total - this.carry.length; // offset of the first byte of `data`
     this.total += chunk.length;
     let data = chunk;
     if (this.carry.length > 0) {
       data = Buffer.concat([this.carry, chunk.subarray(0, Math.min(chunk.length, BLOCK - this.carry.length))]);
-      if (data.length === BLOCK) {
-        this.note(pos, data);
-        pos += BLOCK;
-        data = chunk.subarray(BLOCK - this.carry.length);
-        this.carry = Buffer.alloc(0);
-      } else {
+      if (data.length < BLOCK) {
         this.carry = Buffer.from(data);
-        cb(null, chunk);
         return;
       }
+      this.note(pos, data);
+      pos += BLOCK;
+      data = chunk.subarray(BLOCK - this.carry.length);
+      this.carry = Buffer.alloc(0);
     }
     // Skip the blocks the reader already accounted for (member bodies) without looking at them.
     let i = pos < this.from ? Math.min(data.length - (data.length % BLOCK), this.from - pos) : 0;
     for (; i + BLOCK <= data.length; i += BLOCK) this.note(pos + i, data.subarray(i, i + BLOCK));
     this.carry = Buffer.from(data.subarray(i));
-    cb(null, chunk);
   }
 
   private note(offset: number, block: Buffer): void {
@@ -67,5 +89,11 @@ export class BlockTap extends Transform {
     const last = this.runs[this.runs.length - 1];
     if (last !== undefined && last[1] === offset) last[1] += BLOCK;
     else this.runs.push([offset, offset + BLOCK]);
+    const run = this.runs[this.runs.length - 1]!;
+    // Only runs outside every member body get here (bodies are skipped), so a
+    // long one is padding after the end-of-archive marker.
+    if (run[0] >= this.from && run[1] - run[0] > MAX_ZERO_PADDING + 1024) {
+      throw new ArchiveError('ARCHIVE_TRAILING_DATA', `more than ${MAX_ZERO_PADDING} bytes of zero padding after the end-of-archive marker at offset ${run[0]}`, { file: this.file });
+    }
   }
 }

@@ -41,18 +41,35 @@ export async function writeOut(root: string, path: string, body: Buffer | Readab
   return target;
 }
 
+/** An error thrown by the caller's onMember: passed on as it is, never read as an archive fault. */
+export class CallerFailure extends Error {
+  constructor(cause: unknown) {
+    super(errorMessage(cause), { cause });
+  }
+}
+
+async function handOver(opts: ReadOptions, member: ManifestMember, stream: Readable, ours: () => boolean): Promise<void> {
+  try {
+    await opts.onMember?.(member, stream);
+  } catch (e) {
+    // A failure of the stream we handed over is ours to name; anything else is the caller's.
+    if (isAirlockError(e) || ours()) throw e;
+    throw new CallerFailure(e);
+  }
+}
+
 /** Streams one member's body through its check into the extraction folder and/or `onMember`. */
 export async function consumeMember(entry: Readable, member: ManifestMember, tmp: string | undefined, opts: ReadOptions): Promise<void> {
   const check = memberCheck(member);
   if (tmp !== undefined) {
     const target = await writeOut(tmp, member.path, [entry, check]);
     // Hand over the checked copy on disk: the caller never sees bytes that failed the check.
-    if (opts.onMember) await opts.onMember(member, createReadStream(target));
+    await handOver(opts, member, createReadStream(target), () => false);
     return;
   }
   const piped = pipeline(entry, check);
   piped.catch(() => undefined); // its failure surfaces through `check` below
-  if (opts.onMember) await opts.onMember(member, check);
+  await handOver(opts, member, check, () => check.errored !== null);
   // Whatever the caller left unread is still read and checked.
   if (!check.readableEnded) check.resume();
   await finished(check);

@@ -9,3 +9,4 @@ export { readBundle, readManifest, DEFAULT_CAPS } from './reader.ts';
 export { parseManifest, verifyManifest } from './manifest.ts';
 export { layoutRole, unsafePathReason, collisionKey, comparePaths } from './paths.ts';
 export { compressionFromPath, detectCompression } from './compression.ts';
+export { inspectBundle, type InspectReport } from './inspect.ts';

@@ -1,4 +1,5 @@
-import type { InspectReport, Publisher } from './inspect.ts';
+import type { InspectReport } from './inspect.ts';
+import type { Publisher } from './publishers.ts';
 
 // The text form of `airlock inspect`: the warning first, then packages with
 // their files and claimed publishers, the TUF summary, every member.

@@ -1,8 +1,8 @@
 import { open, stat } from 'node:fs/promises';
-import type { Readable } from 'node:stream';
 import { detectCompression } from './compression.ts';
 import { readBundle } from './reader.ts';
-import type { Compression, Manifest, ManifestMember, ReadCaps } from './types.ts';
+import { publishersOf, readCapped, type ProvenanceInfo } from './publishers.ts';
+import type { Compression, Manifest, ManifestMember, ReadOptions } from './types.ts';
 
 // `airlock inspect`: what a bundle holds, read once front to back through the
 // same reader as verify (so a hostile archive is refused the same way), but
@@ -10,22 +10,11 @@ import type { Compression, Manifest, ManifestMember, ReadCaps } from './types.ts
 // provenance, no TUF metadata. Provenance members are parsed only to show the
 // publisher they name, which is a claim until `verify` checks it.
 
-/** Provenance objects are a few KiB; anything far larger is not read. */
-export const PROVENANCE_CAP = 4 * 1024 * 1024;
+export { publishersOf, PROVENANCE_CAP, type Publisher, type ProvenanceInfo } from './publishers.ts';
 
 export const NOT_VERIFIED =
   'NOT VERIFIED: this lists what the archive holds. Member sizes and sha256 were checked against the bundle manifest, ' +
   'but no signature, provenance or TUF metadata was verified; run `airlock verify` for that.';
-
-export type Publisher = Record<string, string | null>;
-
-export interface ProvenanceInfo {
-  path: string;
-  /** The publisher each attestation bundle names (PEP 740 `attestation_bundles[].publisher`), unverified. */
-  publishers: Publisher[];
-  /** Why the publishers could not be read, when they could not. */
-  error?: string;
-}
 
 export interface InspectReport {
   ok: true;
@@ -46,39 +35,6 @@ export interface InspectReport {
   tuf: Manifest['tuf'] | null;
   members: ManifestMember[];
   totals: { packages: number; files: number; withProvenance: number; members: number; bytes: number };
-}
-
-/** Collects the publishers a provenance object names; never fails, a bad object gives `error`. */
-export function publishersOf(bytes: Buffer | undefined): { publishers: Publisher[]; error?: string } {
-  if (bytes === undefined) return { publishers: [], error: `larger than ${PROVENANCE_CAP} bytes, not read` };
-  let doc: unknown;
-  try {
-    doc = JSON.parse(bytes.toString('utf8'));
-  } catch {
-    return { publishers: [], error: 'not valid JSON' };
-  }
-  const bundles = (doc as { attestation_bundles?: unknown })?.attestation_bundles;
-  if (!Array.isArray(bundles)) return { publishers: [], error: 'no attestation_bundles list' };
-  const publishers: Publisher[] = [];
-  for (const b of bundles) {
-    const p = (b as { publisher?: unknown })?.publisher;
-    if (p === null || typeof p !== 'object' || typeof (p as { kind?: unknown }).kind !== 'string') continue;
-    const clean: Publisher = {};
-    for (const [k, v] of Object.entries(p)) if (typeof v === 'string' || v === null) clean[k] = v;
-    publishers.push(clean);
-  }
-  return publishers.length ? { publishers } : { publishers, error: 'no publisher named' };
-}
-
-async function readCapped(stream: Readable): Promise<Buffer | undefined> {
-  const parts: Buffer[] = [];
-  let n = 0;
-  // Read to the end in every case: the reader checks the member's digest at its end.
-  for await (const chunk of stream) {
-    n += (chunk as Buffer).length;
-    if (n <= PROVENANCE_CAP) parts.push(chunk as Buffer);
-  }
-  return n <= PROVENANCE_CAP ? Buffer.concat(parts) : undefined;
 }
 
 export function buildReport(manifest: Manifest, provenance: Map<string, ReturnType<typeof publishersOf>>, bundle: InspectReport['bundle']): InspectReport {
@@ -121,10 +77,10 @@ export function buildReport(manifest: Manifest, provenance: Map<string, ReturnTy
   };
 }
 
-export async function inspectBundle(archivePath: string, opts: { caps?: ReadCaps } = {}): Promise<InspectReport> {
+export async function inspectBundle(archivePath: string, opts: Pick<ReadOptions, 'caps' | 'onProgress'> = {}): Promise<InspectReport> {
   const provenance = new Map<string, ReturnType<typeof publishersOf>>();
   const manifest = await readBundle(archivePath, {
-    ...(opts.caps ? { caps: opts.caps } : {}),
+    ...opts,
     onMember: async (m, stream) => {
       if (m.role === 'provenance') provenance.set(m.path, publishersOf(await readCapped(stream)));
     },

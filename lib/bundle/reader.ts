@@ -1,13 +1,13 @@
 import { createReadStream } from 'node:fs';
 import { lstat, open, type FileHandle } from 'node:fs/promises';
-import { Transform, type Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import tar from 'tar-stream';
 import { ArchiveError, InputError, isAirlockError } from '../errors.ts';
 import { commitTemp, discardTemp, makeTempDirFor } from '../util/atomic.ts';
 import { BlockTap } from './blocks.ts';
 import { createDecompressor, detectCompression, type Decompressor } from './compression.ts';
 import { EntryRules } from './entry-rules.ts';
-import { consumeMember, readAll, writeOut } from './extract.ts';
+import { CallerFailure, consumeMember, readAll, writeOut } from './extract.ts';
 import { parseManifest } from './manifest.ts';
 import { pipeAll } from './pipe.ts';
 import { printable } from './paths.ts';
@@ -28,6 +28,16 @@ interface TarHeader extends tar.Header {
 
 const pad512 = (n: number): number => Math.ceil(n / 512) * 512;
 
+/**
+ * An entry body as a Node stream. Node's pipeline waits forever on a streamx
+ * stream destroyed before it was attached (a truncated body), while its async
+ * iterator rejects. The generator also keeps Readable.from from calling the
+ * entry's return() after a normal end, which would destroy the whole parser.
+ */
+async function* chunksOf(entry: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  for await (const chunk of entry) yield chunk;
+}
+
 interface ScanOptions extends ReadOptions {
   manifestOnly?: boolean;
 }
@@ -44,7 +54,7 @@ async function scan(archivePath: string, opts: ScanOptions): Promise<Manifest> {
     throw unreadable(archivePath, e);
   }
   const rules = new EntryRules(opts.caps);
-  const tap = new BlockTap();
+  const tap = new BlockTap(archivePath);
   const pos: Position = { archive: archivePath, entries: 0, end: 0 };
   let tmp: string | undefined;
   let manifest: Manifest | undefined;
@@ -73,7 +83,7 @@ async function scan(archivePath: string, opts: ScanOptions): Promise<Manifest> {
     flow.catch(() => undefined); // awaited below, after the entry loop
 
     for await (const tarEntry of extract) {
-      const entry = tarEntry as unknown as Readable;
+      const entry = Readable.from(chunksOf(tarEntry as unknown as AsyncIterable<Buffer>), { objectMode: false });
       const h = tarEntry.header as TarHeader;
       // A header found after zero blocks: the archive had ended and something was appended.
       if (pos.entries > 0 && tap.zeroAt(pos.end)) {
@@ -121,6 +131,7 @@ async function scan(archivePath: string, opts: ScanOptions): Promise<Manifest> {
   } catch (e) {
     extract.destroy();
     const streamError = await flow.then(() => undefined, (x: unknown) => x);
+    if (e instanceof CallerFailure) throw e.cause;
     // A stream that broke shows up in the entry loop as a secondary error; the pipeline has the cause.
     throw isAirlockError(e) ? e : classify(streamError ?? e, pos, tap, decompressor?.kind);
   } finally {

@@ -1,6 +1,8 @@
 // The public shape of lib/bundle, fixed first so that the sources (connected
 // side) and the reader (air-gapped side) agree on it.
 
+import type { Readable } from 'node:stream';
+
 export const MANIFEST_PATH = 'airlock-manifest.json';
 export const FORMAT_VERSION = 1;
 
@@ -112,7 +114,7 @@ export interface ReadOptions {
    * not match the manifest, so a consumer that waits for 'end' only ever acts
    * on verified content.
    */
-  onMember?: (member: ManifestMember, stream: import('node:stream').Readable) => Promise<void>;
+  onMember?: (member: ManifestMember, stream: Readable) => Promise<void>;
   /** Compressed bytes read so far and the archive's size on disk. */
   onProgress?: (bytes: number, total: number) => void;
 }

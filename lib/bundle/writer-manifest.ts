@@ -2,7 +2,7 @@ import { ArchiveError } from '../errors.ts';
 import { sha256File } from '../util/digest.ts';
 import { validateSchema } from '../schemas.ts';
 import { assertNoFileDirConflict, verifyManifest } from './manifest.ts';
-import { collisionKey, comparePaths, layoutRole } from './paths.ts';
+import { collisionKey, comparePaths, layoutRole, printable } from './paths.ts';
 import { toolVersion } from './tool.ts';
 import { FORMAT_VERSION, MANIFEST_PATH, type Manifest, type ManifestInput, type ManifestMember, type MemberInput } from './types.ts';
 
@@ -26,7 +26,7 @@ export function checkInputs(members: MemberInput[]): MemberInput[] {
   const keys = new Map<string, string>();
   for (const m of members) {
     const role = layoutRole(m.path);
-    if (role === undefined) throw new ArchiveError('ARCHIVE_UNSAFE_PATH', 'member path is outside the bundle layout (packages/, index/, tuf/metadata/, tuf/targets/)', { file: m.path });
+    if (role === undefined) throw new ArchiveError('ARCHIVE_UNSAFE_PATH', 'member path is outside the bundle layout (packages/, index/, tuf/metadata/, tuf/targets/)', { file: printable(m.path) });
     if (role !== m.role) throw new ArchiveError('MANIFEST_INVALID', `role '${m.role}' does not match the path (expected '${role}')`, { file: m.path });
     const other = keys.get(collisionKey(m.path));
     if (other === m.path) throw new ArchiveError('ARCHIVE_DUPLICATE', 'member given twice', { file: m.path });

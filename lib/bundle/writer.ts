@@ -82,7 +82,11 @@ export async function writeBundle(outPath: string, input: ManifestInput, members
     await new Promise<void>((resolve, reject) => pack.entry(header(MANIFEST_PATH, manifestBytes.length), manifestBytes, (e) => (e ? reject(e) : resolve())));
     for (let i = 0; i < sorted.length; i++) await addMember(pack, listed[i]!, sorted[i]!.localPath, onBytes);
     pack.finalize();
-  })();
+  })().catch((e: unknown) => {
+    // Ends the consumer too, which would otherwise wait for entries that never come.
+    pack.destroy(e instanceof Error ? e : new Error(String(e)));
+    throw e;
+  });
   const [p, c] = await Promise.allSettled([producer, consumer]);
   if (p.status === 'rejected' || c.status === 'rejected') {
     pack.destroy();

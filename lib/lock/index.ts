@@ -6,7 +6,6 @@ import { parseSpecs } from './specs.ts';
 import type { LockEntry } from './types.ts';
 
 export type { LockEntry, PinnedFile } from './types.ts';
-export { isHashPinned } from './types.ts';
 export { normalizeName } from './names.ts';
 export { parsePylock, parseRequirements, parseSpecs };
 

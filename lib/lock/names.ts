@@ -1,10 +1,8 @@
-// PEP 503 name normalisation and a strict `==` version check. Kept here (not
-// in lib/dist) because the lock readers need only these two rules.
+// Name and version checks of lock entries; normalisation is lib/dist's (PEP 503).
 import { valid } from '@renovatebot/pep440';
+import { normalizeProjectName } from '../dist/index.ts';
 
-export function normalizeName(name: string): string {
-  return name.toLowerCase().replace(/[-_.]+/g, '-');
-}
+export const normalizeName = normalizeProjectName;
 
 // PEP 508 names: letters/digits, inner `-_.`.
 const NAME = /^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/;

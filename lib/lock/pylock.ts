@@ -1,4 +1,6 @@
+import { eq } from '@renovatebot/pep440';
 import { parse, TomlError } from 'smol-toml';
+import { parseDistFilename } from '../dist/index.ts';
 import { InputError, errorMessage } from '../errors.ts';
 import { isExactVersion, isValidName, normalizeName } from './names.ts';
 import type { LockEntry, PinnedFile } from './types.ts';
@@ -53,7 +55,6 @@ export function parsePylock(text: string, file: string): LockEntry[] {
     const bad = (m: string, f = field) => new InputError('LOCK_INVALID', m, { file, field: f });
     if (!isTable(p)) throw bad('must be a table');
     if (typeof p.name !== 'string' || !isValidName(p.name)) throw bad('has no valid name', `${field}.name`);
-    if (typeof p.version !== 'string' || !isExactVersion(p.version)) throw bad(`${p.name} has no exact version`, `${field}.version`);
     for (const k of ['vcs', 'directory', 'archive']) {
       if (p[k] !== undefined) throw bad(`${p.name}: '${k}' sources cannot be bundled from an index`, `${field}.${k}`);
     }
@@ -65,9 +66,28 @@ export function parsePylock(text: string, file: string): LockEntry[] {
     }
     if (files.length === 0) throw bad(`${p.name} has neither sdist nor wheels`);
     const name = normalizeName(p.name);
-    const key = `${name}==${p.version}`;
+    // Every file must be a distribution of this very release: a lock naming a
+    // file of another project or version is a broken lock, not a pin.
+    const versions = new Set<string>();
+    for (const f of files) {
+      let d;
+      try {
+        d = parseDistFilename(f.filename);
+      } catch (e) {
+        throw new InputError('LOCK_INVALID', `${f.filename} is not a wheel or sdist file name`, { file, field, cause: e });
+      }
+      if (d.name !== name) throw bad(`${f.filename} is not a file of ${name}`);
+      versions.add(d.version);
+    }
+    // PEP 751 lets `version` be omitted; for sdists and wheels the file names carry it.
+    let version = p.version;
+    if (version === undefined && versions.size === 1) version = [...versions][0]!;
+    if (typeof version !== 'string' || !isExactVersion(version)) throw bad(`${p.name} has no exact version`, `${field}.version`);
+    const v = version;
+    if (![...versions].every((x) => x === v || eq(x, v))) throw bad(`${p.name}: a file name's version differs from ${v}`);
+    const key = `${name}==${v}`;
     if (seen.has(key)) throw bad(`${key} is listed twice`);
     seen.add(key);
-    return { name, version: p.version, file, field, files };
+    return { name, version: v, file, field, files };
   });
 }

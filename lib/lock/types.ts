@@ -17,16 +17,10 @@ export interface LockEntry {
   /** Where the entry came from, for messages: the input file (or `argv`) and the field or line. */
   file: string;
   field: string;
+  // A hash pin (files or hashes) counts as an exact pin and may select a yanked
+  // file; a bare NAME==VERSION (neither) does not.
   /** Exact files (pylock.toml): bundle exactly these. */
   files?: PinnedFile[];
   /** Allowed sha256 digests (requirements file): bundle every file of the release with one of them. */
   hashes?: string[];
-}
-
-/**
- * A hash pin counts as an exact pin (it may select a yanked file); a bare
- * NAME==VERSION does not.
- */
-export function isHashPinned(e: LockEntry): boolean {
-  return e.files !== undefined || e.hashes !== undefined;
 }

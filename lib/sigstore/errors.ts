@@ -34,8 +34,8 @@ export function wrapStep(e: unknown, fallback: ErrorCode, file: string, field?: 
   if (lib === 'CERTIFICATE_ERROR') {
     // SCT failures and chain failures share one library code; the message is
     // the only thing that tells them apart.
-    code = /\bSCTs?\b/.test(errorMessage(e)) ? 'SCT_INVALID' : fallback;
-  } else if (lib !== undefined && fallback !== 'NO_TRUSTED_TIME' && LIBRARY_CODES[lib] !== undefined) {
+    code = /\bSCTs?\b/.test(errorMessage(e)) ? 'SCT_INVALID' : 'CERT_CHAIN';
+  } else if (lib !== undefined && LIBRARY_CODES[lib] !== undefined) {
     code = LIBRARY_CODES[lib];
   }
   const details = { file, cause: e, ...(field === undefined ? {} : { field }) };

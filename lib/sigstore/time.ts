@@ -3,6 +3,7 @@ import type { RFC3161Timestamp } from '@sigstore/core';
 import type { TrustMaterial } from '@sigstore/verify';
 import { getTSATimestamp } from '@sigstore/verify/dist/timestamp/index.js';
 import { fail, wrapStep } from './errors.ts';
+import { hasSignedTime } from './tlog.ts';
 import type { VerifiedTimestamp } from './types.ts';
 
 // Trusted signing times. A time is believed only when something we trust has
@@ -35,9 +36,8 @@ export function tsaTimes(stamps: RFC3161Timestamp[], signature: Buffer, tsas: Tr
 export function tlogTimes(entries: TransparencyLogEntry[]): TrustedTime[] {
   const out: TrustedTime[] = [];
   for (const e of entries) {
-    const t = Number(e.integratedTime);
-    if (e.inclusionPromise === undefined || !(t > 0)) continue;
-    const time = new Date(t * 1000);
+    if (!hasSignedTime(e)) continue;
+    const time = new Date(Number(e.integratedTime) * 1000);
     out.push({ time, report: { kind: 'transparency-log', time: time.toISOString(), source: e.logId.keyId.toString('base64') } });
   }
   return out;

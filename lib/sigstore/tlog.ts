@@ -22,14 +22,19 @@ export function entryField(i: number, sub?: string): string {
 /** The entry comes from a log of the trusted root (TLOG_MISSING otherwise). */
 export function checkTrustedLog(entry: TransparencyLogEntry, i: number, tlogs: TLogs, file: string): void {
   const id = entry.logId.keyId;
-  const logs = tlogs.filter((t) => t.logID.equals(id));
-  if (logs.length === 0) {
+  if (!tlogs.some((t) => t.logID.equals(id))) {
     throw fail('TLOG_MISSING', `log ${id.toString('base64')} is not a log of the trusted root`, file, entryField(i, 'logId'));
   }
-  const t = Number(entry.integratedTime);
-  // Rekor v2 entries have no integrated time; their log is checked against
-  // the TSA times later (checkLogValidAt).
-  if (t > 0) checkLogValidAt(entry, i, tlogs, new Date(t * 1000), file);
+  // With a SET, the integrated time is signed (the SET is checked next, and
+  // the library only tries log keys valid at that time): check the window
+  // here to say so plainly. Without one, the entry is checked against the
+  // trusted times once they are known (verify.ts).
+  if (hasSignedTime(entry)) checkLogValidAt(entry, i, tlogs, new Date(Number(entry.integratedTime) * 1000), file);
+}
+
+/** A Rekor v1 entry whose integrated time its SET vouches for (once the SET is verified). */
+export function hasSignedTime(entry: TransparencyLogEntry): boolean {
+  return entry.inclusionPromise !== undefined && Number(entry.integratedTime) > 0;
 }
 
 /** No entry is listed twice (same log, same body): a copy must not count as a second witness. */

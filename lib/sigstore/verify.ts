@@ -1,16 +1,14 @@
-import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import { Verifier, toSignedEntity, type SignedEntity } from '@sigstore/verify';
-import { verifyCertificate } from '@sigstore/verify/dist/key/index.js';
 import { isSha256Hex } from '../util/digest.ts';
 import { UsageError } from '../errors.ts';
 import { checkDsseSubject, checkMessageArtifact, type ArtifactInput } from './artifact.ts';
 import { fail, wrapStep } from './errors.ts';
 import type { ParsedBundle } from './parse.ts';
-import { signerFromCertificate, signerFromPublicKey } from './signer.ts';
-import { checkBody, checkInclusion, checkLogValidAt, checkNoDuplicates, checkTrustedLog } from './tlog.ts';
-import { requireTrustedTime, tlogTimes, tsaTimes, type TrustedTime } from './time.ts';
+import { checkCertificate, resolveKey } from './key.ts';
+import { checkBody, checkInclusion, checkLogValidAt, checkNoDuplicates, checkTrustedLog, hasSignedTime } from './tlog.ts';
+import { requireTrustedTime, tlogTimes, tsaTimes } from './time.ts';
 import type { SigstoreTrust } from './trust.ts';
-import type { SignerInfo, VerifiedBundle, VerifiedTlogEntry } from './types.ts';
+import type { VerifiedBundle, VerifiedTlogEntry } from './types.ts';
 
 // The verification pipeline, pure (no I/O). Each step trusts only what the
 // steps before it verified, so each failure has a precise code:
@@ -30,34 +28,6 @@ export interface VerifyOptions {
   file: string;
 }
 
-function resolveKey(parsed: ParsedBundle, trust: SigstoreTrust, file: string): { key: KeyObject; signer: SignerInfo } {
-  if (parsed.certificate) {
-    return { key: createPublicKey({ key: parsed.certificate.publicKey, format: 'der', type: 'spki' }), signer: signerFromCertificate(parsed.certificate) };
-  }
-  if (!trust.publicKey) {
-    throw fail('SIGNATURE_INVALID', 'the bundle is signed with a public key, not a certificate, and no key was given (--key)', file, '/verificationMaterial/publicKey');
-  }
-  return { key: trust.publicKey.key, signer: signerFromPublicKey(trust.publicKey.fingerprint) };
-}
-
-function checkCertificate(parsed: ParsedBundle, trust: SigstoreTrust, times: TrustedTime[], file: string): void {
-  const leaf = parsed.certificate;
-  if (!leaf) return;
-  const field = '/verificationMaterial/certificate';
-  for (const t of times) {
-    if (!leaf.validForDate(t.time)) {
-      throw fail('CERT_VALIDITY', `signed at ${t.time.toISOString()} (${t.report.kind}), outside the certificate validity ${leaf.notBefore.toISOString()}..${leaf.notAfter.toISOString()}`, file, field);
-    }
-  }
-  let scts: unknown[];
-  try {
-    scts = verifyCertificate(leaf, times.map((t) => t.time), trust.material).scts;
-  } catch (e) {
-    throw wrapStep(e, 'CERT_CHAIN', file, field);
-  }
-  if (scts.length === 0) throw fail('SCT_INVALID', 'the certificate has no signed certificate timestamp', file, field);
-}
-
 function entryReport(e: SignedEntity['tlogEntries'][number]): VerifiedTlogEntry {
   const t = Number(e.integratedTime);
   return {
@@ -73,14 +43,14 @@ function entryReport(e: SignedEntity['tlogEntries'][number]): VerifiedTlogEntry 
 /** Verifies everything cryptographic, offline, no I/O. See the README section for the codes. */
 export function verifyBundle(parsed: ParsedBundle, trust: SigstoreTrust, opts: VerifyOptions): VerifiedBundle {
   const { file } = opts;
+  if (opts.artifact?.sha256 !== undefined && !isSha256Hex(opts.artifact.sha256)) {
+    throw new UsageError('USAGE', `artifact sha256 must be 64 lowercase hex digits, got '${opts.artifact.sha256}'`);
+  }
   const { bundle } = parsed;
   const tlogs = trust.material.tlogs;
   const bytes = opts.artifact?.bytes === undefined ? undefined : Buffer.from(opts.artifact.bytes);
   const entity = toSignedEntity(bundle, bytes);
   const entries = entity.tlogEntries;
-  if (opts.artifact?.sha256 !== undefined && !isSha256Hex(opts.artifact.sha256)) {
-    throw new UsageError('USAGE', `artifact sha256 must be 64 lowercase hex digits, got '${opts.artifact.sha256}'`);
-  }
 
   // 1-2. Transparency-log entries: all of them, not only the first.
   if (entries.length === 0) throw fail('TLOG_MISSING', 'the bundle has no transparency-log entry', file, '/verificationMaterial/tlogEntries');
@@ -93,8 +63,9 @@ export function verifyBundle(parsed: ParsedBundle, trust: SigstoreTrust, opts: V
   const times = [...tlogTimes(entries), ...tsa];
   requireTrustedTime(times, file);
   entries.forEach((e, i) => {
-    // Entries without a SET'd time (Rekor v2): their log must be trusted at the TSA times.
-    if (!(Number(e.integratedTime) > 0 && e.inclusionPromise)) tsa.forEach((t) => checkLogValidAt(e, i, tlogs, t.time, file));
+    // An entry without a signed time (Rekor v2, or v1 without SET): its log
+    // must have been trusted at every trusted time.
+    if (!hasSignedTime(e)) times.forEach((t) => checkLogValidAt(e, i, tlogs, t.time, file));
   });
 
   // 4. Signing certificate or key.
@@ -138,8 +109,4 @@ export function verifyBundle(parsed: ParsedBundle, trust: SigstoreTrust, opts: V
     tlogEntries: entries.map(entryReport),
     ...(dsse ? { dsse } : {}),
   };
-}
-
-export function sha256Of(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
 }

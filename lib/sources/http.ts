@@ -48,6 +48,14 @@ export interface Opened {
   cancel(): void;
 }
 
+/** Content-Length, when it counts the bytes the body yields (not when fetch decodes an encoding). */
+export function declaredLength(res: Response): number | undefined {
+  const enc = res.headers.get('content-encoding');
+  if (enc !== null && enc.toLowerCase() !== 'identity') return undefined;
+  const n = Number(res.headers.get('content-length') ?? NaN);
+  return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+}
+
 export function httpError(url: URL, res: Response, extra = ''): SourceError {
   return new SourceError('HTTP_ERROR', `HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}${extra}`, { file: url.href });
 }
@@ -58,7 +66,11 @@ function connectionReason(e: unknown): string {
 }
 
 /** One request with redirects and retries; resolves with a 2xx or 4xx response. */
-export async function openUrl(start: URL, accept: string, opts: HttpOptions): Promise<Opened> {
+export async function openUrl(start: URL, accept: string, opts: HttpOptions, o: { identity?: boolean } = {}): Promise<Opened> {
+  // fetch decodes Content-Encoding by itself; a distribution must arrive as the
+  // exact bytes the index hashed, so downloads ask for no encoding at all.
+  const headers: Record<string, string> = { accept, 'user-agent': USER_AGENT };
+  if (o.identity) headers['accept-encoding'] = 'identity';
   for (let attempt = 1; ; attempt++) {
     if (opts.signal?.aborted) throw opts.signal.reason;
     const ctl = new AbortController();
@@ -78,7 +90,7 @@ export async function openUrl(start: URL, accept: string, opts: HttpOptions): Pr
     try {
       for (let hop = 0; ; hop++) {
         arm();
-        const res = await fetch(url, { redirect: 'manual', headers: { accept, 'user-agent': USER_AGENT }, signal: ctl.signal });
+        const res = await fetch(url, { redirect: 'manual', headers, signal: ctl.signal });
         const loc = res.headers.get('location');
         if (res.status >= 300 && res.status < 400 && loc !== null) {
           await res.body?.cancel();

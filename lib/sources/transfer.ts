@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { AirlockError, InputError, SourceError, errorMessage } from '../errors.ts';
-import { httpError, openUrl, type HttpOptions } from './http.ts';
+import { declaredLength, httpError, openUrl, type HttpOptions } from './http.ts';
 
 // Response bodies: small documents into memory under a cap, distributions
 // streamed to disk and hashed on the way. Lengths are checked against what
@@ -33,8 +33,8 @@ export async function fetchBytes(
     throw httpError(r.url, r.res);
   }
   const tooLarge = () => o.tooLarge?.(r.url) ?? new SourceError('HTTP_ERROR', `response larger than ${o.maxBytes} bytes`, { file: r.url.href });
-  const declared = Number(r.res.headers.get('content-length') ?? NaN);
-  if (declared > o.maxBytes) {
+  const declared = declaredLength(r.res);
+  if (declared !== undefined && declared > o.maxBytes) {
     r.cancel();
     throw tooLarge();
   }
@@ -48,7 +48,7 @@ export async function fetchBytes(
     }
     parts.push(c);
   }
-  if (Number.isFinite(declared) && n < declared) {
+  if (declared !== undefined && n < declared) {
     throw new SourceError('DOWNLOAD_TRUNCATED', `got ${n} of ${declared} bytes`, { file: r.url.href });
   }
   return { bytes: Buffer.concat(parts), url: r.url, contentType: r.res.headers.get('content-type') ?? '' };
@@ -65,13 +65,13 @@ export async function downloadToFile(
   o: { expectedSize?: number; onBytes?: (n: number) => void },
   opts: HttpOptions,
 ): Promise<{ sha256: string; size: number; url: URL }> {
-  const r = await openUrl(url, '*/*', opts);
+  const r = await openUrl(url, '*/*', opts, { identity: true });
   if (r.res.status >= 400) {
     r.cancel();
     throw httpError(r.url, r.res);
   }
-  const declared = Number(r.res.headers.get('content-length') ?? NaN);
-  const expected = o.expectedSize ?? (Number.isFinite(declared) ? declared : undefined);
+  const declared = declaredLength(r.res);
+  const expected = o.expectedSize ?? declared;
   const hash = createHash('sha256');
   let size = 0;
   async function* counted() {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Key, Metadata } from '@tufjs/models';
+import type { Key } from '@tufjs/models';
 import { getPublicKey } from '@tufjs/models/dist/utils/key.js';
 import { TufError } from '../errors.ts';
 
@@ -9,6 +9,8 @@ import { TufError } from '../errors.ts';
 // library verify each signature (`Key.verifySignature`) and count what it
 // accepts by the key itself: the sha256 of its SubjectPublicKeyInfo, which is
 // the same however the metadata encodes the key (PEM or hex).
+
+type Signable = Parameters<Key['verifySignature']>[0];
 
 interface RoleKeys {
   keyIDs: string[];
@@ -25,7 +27,7 @@ function keyIdentity(key: Key): string | undefined {
 }
 
 /** Number of distinct keys of `role` that validly signed `md`. */
-export function countValidKeys(keys: Record<string, Key>, role: RoleKeys, md: Metadata<never> | Metadata<any>): number {
+export function countValidKeys(keys: Record<string, Key>, role: RoleKeys, md: Signable): number {
   const valid = new Set<string>();
   for (const keyID of new Set(role.keyIDs)) {
     const key = keys[keyID];
@@ -45,7 +47,7 @@ export function countValidKeys(keys: Record<string, Key>, role: RoleKeys, md: Me
 export function verifyThreshold(
   keys: Record<string, Key>,
   role: RoleKeys | undefined,
-  md: Metadata<any>,
+  md: Signable,
   what: string,
   file: string,
 ): void {

@@ -21,8 +21,8 @@ export interface StoredVersions {
 
 type Phase = 'root' | 'timestamp' | 'snapshot' | 'targets' | 'delegated';
 
-export interface Loaded<T> {
-  md: Metadata<any> & { signed: T };
+export interface Loaded<T extends Root | Timestamp | Snapshot | Targets> {
+  md: Metadata<T>;
   info: RoleInfo;
   /** The file it was read from, for messages. */
   file: string;

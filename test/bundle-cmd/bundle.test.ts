@@ -7,7 +7,7 @@ import { validateSchema } from '../../lib/schemas.ts';
 import { runCli } from '../helpers/cli.ts';
 import { FIXTURES, TUF_2026 } from '../helpers/fixtures.ts';
 import { startIndexServer, type IndexServer } from '../helpers/index-server.ts';
-import { FAST_ENV, NOW, freshDirs, leftovers, serverArgs, writePylock, writeRequirements } from './helpers.ts';
+import { FAST_ENV, removeDirs, NOW, freshDirs, leftovers, serverArgs, writePylock, writeRequirements } from './helpers.ts';
 
 // `airlock bundle` end to end: the real CLI against a real index and TUF CDN
 // on 127.0.0.1 built from the real fixtures; the archive is read back with
@@ -17,7 +17,10 @@ let s: IndexServer;
 before(async () => {
   s = await startIndexServer();
 });
-after(() => s.close());
+after(async () => {
+  await s.close();
+  await removeDirs();
+});
 
 const TUF_MEMBERS = [
   'tuf/metadata/14.root.json',
@@ -90,6 +93,13 @@ test('bundle from a hash-checking requirements file; the text summary names ever
   assert.match(r.stdout, /TUF: root v15, timestamp v762, snapshot v165, targets v14 \(8 files/);
   const m = await readBundle(join(out, 'b.tar.gz'));
   assert.equal(m.packages.length, 3);
+  // What a user on the other side sees first: `airlock inspect`.
+  const i = await runCli(['inspect', join(out, 'b.tar.gz')]);
+  assert.equal(i.code, 0, i.stderr);
+  assert.match(i.stdout, /Packages \(3, 3 files, 1 with provenance\)/);
+  assert.match(i.stdout, /provenance: publisher GitHub trailofbits\/pypi-attestations workflow release\.yml/);
+  assert.match(i.stdout, /TUF \(public-good\): root v15, from pinned root trust-roots\/public-good\/13\.root\.json v13/);
+  assert.match(i.stdout, /timestamp v762, expires 2026-08-28T19:25:56Z/);
 });
 
 test('NAME==VERSION from a PEP 503 HTML-only index: provenance through the Integrity API, 404 meaning none', async () => {

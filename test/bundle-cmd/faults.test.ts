@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { runCli } from '../helpers/cli.ts';
 import { REPO_ROOT } from '../helpers/fixtures.ts';
 import { startIndexServer, type Fault, type IndexServer } from '../helpers/index-server.ts';
-import { FAST_ENV, freshDirs, leftovers, serverArgs, writePylock, writeRequirements } from './helpers.ts';
+import { FAST_ENV, removeDirs, freshDirs, leftovers, serverArgs, writePylock, writeRequirements } from './helpers.ts';
 
 // Every way a download can go wrong, through the real CLI: the exact error
 // line, the exit code, and nothing left in the output folder (no archive, no
@@ -17,7 +17,10 @@ let s: IndexServer;
 before(async () => {
   s = await startIndexServer();
 });
-after(() => s.close());
+after(async () => {
+  await s.close();
+  await removeDirs();
+});
 
 const SDIST = 'pypi_attestations-0.0.19.tar.gz';
 const DIST_PATH = `/files/${SDIST}`;

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { IndexServer } from '../helpers/index-server.ts';
@@ -9,12 +9,21 @@ import type { IndexServer } from '../helpers/index-server.ts';
 export const NOW = '2026-08-22T00:00:00Z';
 export const FAST_ENV = { AIRLOCK_HTTP_ATTEMPTS: '2', AIRLOCK_HTTP_RETRY_DELAY_MS: '5' };
 
+const roots: string[] = [];
+
 export async function freshDirs(): Promise<{ inputs: string; out: string }> {
-  const root = await mkdtemp(join(tmpdir(), 'airlock-bundle-'));
+  const root = await mkdtemp(join(tmpdir(), 'airlock-src-bundle-'));
+  roots.push(root);
   const inputs = join(root, 'in');
   const out = join(root, 'out');
-  await Promise.all([import('node:fs/promises').then((f) => f.mkdir(inputs)), import('node:fs/promises').then((f) => f.mkdir(out))]);
+  await mkdir(inputs);
+  await mkdir(out);
   return { inputs, out };
+}
+
+/** Removes every folder freshDirs made (call from `after`). */
+export async function removeDirs(): Promise<void> {
+  await Promise.all(roots.splice(0).map((r) => rm(r, { recursive: true, force: true })));
 }
 
 export function serverArgs(s: IndexServer): string[] {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { gzipSync } from 'node:zlib';
+import { gzipSync, zstdCompressSync } from 'node:zlib';
 import { readBundle, type ReadOptions } from '../../lib/bundle/index.ts';
 import type { AirlockError, ErrorCode } from '../../lib/errors.ts';
 import { TUF_2026, PYPI } from '../helpers/fixtures.ts';
@@ -32,7 +32,7 @@ let n = 0;
 async function refuses(archive: Buffer, code: ErrorCode, line: RegExp, opts: ReadOptions = {}): Promise<AirlockError> {
   const dir = join(root, `case-${++n}`);
   await rm(dir, { recursive: true, force: true });
-  await import('node:fs/promises').then((fs) => fs.mkdir(dir));
+  await mkdir(dir);
   const path = join(dir, 'bundle.tar');
   await writeFile(path, archive);
   let caught: AirlockError | undefined;
@@ -68,6 +68,14 @@ describe('reader refuses unsafe paths', () => {
   }
   test('NUL in a pax path', async () => {
     await refuses(await bundle([{ name: 'tuf/metadata/a.json', body: 'x', pax: { path: 'tuf/metadata/a\0b.json' } }]), 'ARCHIVE_UNSAFE_PATH', /tuf\/metadata\/a\\u0000b\.json: unsafe member path: control character/);
+  });
+  test('a name that is not valid UTF-8', async () => {
+    const head = await packTar(withManifest(ok(), []), { end: false });
+    const h = rawHeader('tuf/metadata/cafX.json', '0', 1);
+    h[h.indexOf('X')] = 0xe9; // Latin-1 é
+    const sum = h.reduce((n, b, i) => n + (i >= 148 && i < 156 ? 0x20 : b), 0);
+    h.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
+    await refuses(Buffer.concat([head, h, padBlock('x'), END_BLOCKS]), 'ARCHIVE_UNSAFE_PATH', /tuf\/metadata\/caf\ufffd\.json: unsafe member path: control character or invalid UTF-8/);
   });
   test('pax header rewriting a safe name into ../', async () => {
     await refuses(await bundle([{ name: 'tuf/metadata/timestamp.json', body: TS.body, pax: { path: '../../etc/cron.d/evil' } }]), 'ARCHIVE_UNSAFE_PATH', /: \.\.\/\.\.\/etc\/cron\.d\/evil: unsafe member path: '\.\.' path segment/);
@@ -217,11 +225,16 @@ describe('reader refuses broken archives', () => {
   test('zero padding up to a 10 KiB record is accepted', async () => {
     const full = await bundle(asEntries(ok()));
     const dir = join(root, 'padded');
-    await import('node:fs/promises').then((fs) => fs.mkdir(dir));
+    await mkdir(dir);
     const path = join(dir, 'b.tar');
     await writeFile(path, Buffer.concat([full, Buffer.alloc(10240 - (full.length % 10240))]));
     const m = await readBundle(path);
     assert.equal(m.members.length, 3);
+  });
+  test('more than 4 MiB of zero padding after the end (a zero bomb)', async () => {
+    const full = await bundle(asEntries(ok()));
+    const gz = gzipSync(Buffer.concat([full, Buffer.alloc(64 * 1024 * 1024)]));
+    await refuses(gz, 'ARCHIVE_TRAILING_DATA', /more than 4194304 bytes of zero padding after the end-of-archive marker/);
   });
   test('not a tar archive', async () => {
     await refuses(Buffer.from('just some text, not an archive\n'.repeat(40)), 'ARCHIVE_UNREADABLE', /bundle\.tar: not a tar archive/);
@@ -240,6 +253,36 @@ describe('reader refuses broken archives', () => {
     gz[gz.length - 5] = gz[gz.length - 5]! ^ 0xff;
     await refuses(gz, 'ARCHIVE_UNREADABLE', /compressed data is corrupt/);
   });
+  test('garbage after the gzip stream', async () => {
+    const gz = gzipSync(await bundle(asEntries(ok())));
+    await refuses(Buffer.concat([gz, Buffer.from('appended')]), 'ARCHIVE_TRAILING_DATA', /data after the end of the compressed archive/);
+  });
+  test('a zero byte and garbage after the gzip stream (Node stops reading quietly there)', async () => {
+    const gz = gzipSync(await bundle(asEntries(ok())));
+    await refuses(Buffer.concat([gz, Buffer.from('\0appended')]), 'ARCHIVE_TRAILING_DATA', new RegExp(`data after the end of the gzip stream at offset ${gz.length}`));
+  });
+  test('a second gzip member holding another archive', async () => {
+    const gz = gzipSync(await bundle(asEntries(ok())));
+    const extra = gzipSync(await packTar([{ name: 'tuf/targets/evil.pub', body: 'x' }]));
+    await refuses(Buffer.concat([gz, extra]), 'ARCHIVE_TRAILING_DATA', /data after the end-of-archive marker .*evil\.pub/);
+  });
+  test('garbage after the zstd frame (Node drops it quietly)', async () => {
+    const zst = zstdCompressSync(await bundle(asEntries(ok())));
+    await refuses(Buffer.concat([zst, Buffer.from('appended')]), 'ARCHIVE_TRAILING_DATA', /data after the end of the zstd frame/);
+  });
+  test('a second zstd frame with content', async () => {
+    const zst = zstdCompressSync(await bundle(asEntries(ok())));
+    await refuses(Buffer.concat([zst, zstdCompressSync(Buffer.from('more'))]), 'ARCHIVE_TRAILING_DATA', /data after the end of the zstd frame/);
+  });
+  test('truncated zstd', async () => {
+    const zst = zstdCompressSync(await bundle(asEntries(ok())));
+    await refuses(zst.subarray(0, zst.length - 50), 'ARCHIVE_TRUNCATED', /compressed data ends early/);
+  });
+  test('corrupt zstd', async () => {
+    const zst = zstdCompressSync(await bundle(asEntries(ok())));
+    zst[zst.length - 2] = zst[zst.length - 2]! ^ 0xff;
+    await refuses(zst, 'ARCHIVE_UNREADABLE', /compressed data is corrupt/);
+  });
   test('truncated gzip', async () => {
     const gz = gzipSync(await bundle(asEntries(ok())));
     await refuses(gz.subarray(0, gz.length - 100), 'ARCHIVE_TRUNCATED', /compressed data ends early/);
@@ -256,6 +299,9 @@ describe('reader caps, checked from the header before the body is read', () => {
   test('a declared size of 8 GiB with nothing behind it', async () => {
     const head = await packTar(withManifest(ok(), []), { end: false });
     await refuses(Buffer.concat([head, rawHeader(DIST.path, '0', 8 * 1024 ** 3)]), 'ARCHIVE_TOO_LARGE', /member declares 8589934592 bytes, over the cap of 1073741824/, { caps: { maxMemberBytes: 1024 ** 3 } });
+  });
+  test('a pax size record declaring 93 GiB, against the default cap', async () => {
+    await refuses(await bundle([{ name: DIST.path, body: DIST.body, pax: { size: '99999999999' } }]), 'ARCHIVE_TOO_LARGE', /pypi_attestations-0\.0\.19\.tar\.gz: member declares 99999999999 bytes, over the cap of 8589934592/);
   });
   test('members larger than maxTotalBytes together', async () => {
     await refuses(await bundle(asEntries(ok())), 'ARCHIVE_TOO_LARGE', /pypi_attestations-0\.0\.19\.tar\.gz\.provenance: members declare more than 35000 bytes in all/, { caps: { maxTotalBytes: 35000 } });

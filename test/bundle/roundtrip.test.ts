@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, readdir, rm, rename, stat } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { mkdtemp, readFile, readdir, rm, rename, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import tar from 'tar-stream';
 import { MANIFEST_PATH, readBundle, readManifest, writeBundle, type ManifestInput, type MemberInput } from '../../lib/bundle/index.ts';
 import { sha256File } from '../../lib/util/digest.ts';
 import { fixtureMembers } from './fixture-members.ts';
@@ -82,6 +84,35 @@ describe('write then read', () => {
     assert.deepEqual([...(await readFile(out)).subarray(0, 4)], [0x28, 0xb5, 0x2f, 0xfd]);
   });
 
+  test('reader progress counts the archive bytes read', async () => {
+    const out = join(root, 'progress.tar.zst');
+    const { size } = await writeBundle(out, input, members);
+    const seen: [number, number][] = [];
+    await readBundle(out, { onProgress: (b, t) => seen.push([b, t]) });
+    assert.ok(seen.length > 0);
+    assert.deepEqual(seen.at(-1), [size, size]);
+  });
+
+  test('readManifest reads only the manifest', async () => {
+    const out = join(root, 'tampered-later.tar');
+    const { manifest } = await writeBundle(out, input, members);
+    const bytes = await readFile(out);
+    bytes[bytes.length - 2000] = bytes[bytes.length - 2000]! ^ 1; // inside the last member
+    await writeFile(out, bytes);
+    assert.deepEqual(await readManifest(out), manifest);
+    await assert.rejects(readBundle(out), { code: 'MEMBER_DIGEST_MISMATCH' });
+  });
+
+  test("an onMember failure is passed on as it is, and nothing is extracted", async () => {
+    const out = join(root, 'caller.tar');
+    await writeBundle(out, input, members);
+    const boom = new Error('caller gave up');
+    for (const dest of [undefined, join(root, 'caller-out')]) {
+      await assert.rejects(readBundle(out, { ...(dest ? { dest } : {}), onMember: async () => { throw boom; } }), (e) => e === boom);
+    }
+    assert.deepEqual((await readdir(root)).filter((f) => f.startsWith('caller-out') || f.startsWith('.airlock-tmp')), []);
+  });
+
   test('an existing dest is refused and left alone', async () => {
     const out = join(root, 'ex.tar');
     await writeBundle(out, input, members);
@@ -112,11 +143,9 @@ describe('determinism', () => {
   });
 
   test('tar headers: mtime 0, uid/gid 0, no owner names, mode 0644, no folders', async () => {
-    const tar = await import('tar-stream');
     const out = join(root, 'hdr.tar');
     await writeBundle(out, input, members);
-    const ex = tar.default.extract();
-    const { createReadStream } = await import('node:fs');
+    const ex = tar.extract();
     createReadStream(out).pipe(ex as unknown as NodeJS.WritableStream);
     const names: string[] = [];
     for await (const e of ex) {

@@ -54,6 +54,9 @@ describe('writer refuses', () => {
   test('a member file that cannot be read', async () => {
     await refuses('INPUT_UNREADABLE', /^INPUT_UNREADABLE: .*no-such-file: cannot read \(ENOENT\)$/, [...members, { path: 'tuf/targets/x.pub', role: 'tuf-target', localPath: join(root, 'no-such-file') }]);
   });
+  test('a member file that cannot be read, with its digest given (no first pass)', async () => {
+    await refuses('INPUT_UNREADABLE', /^INPUT_UNREADABLE: .*gone\.pub: cannot read \(ENOENT\)$/, [...members, { path: 'tuf/targets/x.pub', role: 'tuf-target', localPath: join(root, 'gone.pub'), sha256: 'a'.repeat(64), size: 3 }]);
+  });
   test('a path outside the layout', async () => {
     await refuses('ARCHIVE_UNSAFE_PATH', /^ARCHIVE_UNSAFE_PATH: \.\.\/evil: member path is outside the bundle layout/, [...members, { path: '../evil', role: 'tuf-target', localPath: members[0]!.localPath }]);
     await refuses('ARCHIVE_UNSAFE_PATH', /^ARCHIVE_UNSAFE_PATH: tuf\/targets\/\.\.\/x: /, [...members, { path: 'tuf/targets/../x', role: 'tuf-target', localPath: members[0]!.localPath }]);

@@ -3,6 +3,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { PYPI, TUF_2026 } from './fixtures.ts';
 
 // A real HTTP server on 127.0.0.1 that stands in for PyPI and Sigstore's TUF
@@ -18,7 +19,9 @@ export type Fault =
   | { kind: 'wrong-bytes' }
   | { kind: 'slow'; delayMs: number }
   | { kind: 'stall' }
-  | { kind: 'redirect'; location: string };
+  | { kind: 'redirect'; location: string }
+  /** Content-Encoding: gzip when the client accepts it, as a CDN would. */
+  | { kind: 'gzip' };
 
 export interface DistFixture {
   project: string;
@@ -70,6 +73,8 @@ export interface IndexServer {
   setFault(path: string, fault: Fault): void;
   clearFaults(): void;
   hits(path: string): number;
+  /** Headers of the last request for a path. */
+  lastHeaders(path: string): Record<string, string | string[] | undefined> | undefined;
   close(): Promise<void>;
 }
 
@@ -81,6 +86,7 @@ export async function startIndexServer(opts: IndexServerOptions = {}): Promise<I
   // Each fault counts the requests it saw, for `times`.
   const faults = new Map<string, { fault: Fault; seen: number }>();
   const hits = new Map<string, number>();
+  const headers = new Map<string, Record<string, string | string[] | undefined>>();
   let base = '';
 
   const jsonPage = (project: string) => ({
@@ -155,6 +161,7 @@ export async function startIndexServer(opts: IndexServerOptions = {}): Promise<I
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', base).pathname);
     hits.set(path, (hits.get(path) ?? 0) + 1);
+    headers.set(path, { ...req.headers });
     const r = route(req, path);
     const entry = faults.get(path);
     if (!entry) return send(res, r.status, r.type, r.body);
@@ -184,6 +191,13 @@ export async function startIndexServer(opts: IndexServerOptions = {}): Promise<I
         res.writeHead(r.status, { 'content-type': r.type, 'content-length': r.body.length });
         res.write(r.body.subarray(0, Math.floor(r.body.length / 2)));
         return;
+      case 'gzip': {
+        if (!/\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) return send(res, r.status, r.type, r.body);
+        const z = gzipSync(r.body);
+        res.writeHead(r.status, { 'content-type': r.type, 'content-encoding': 'gzip', 'content-length': z.length });
+        res.end(z);
+        return;
+      }
       case 'redirect':
         res.writeHead(302, { location: fault.location, 'content-length': 0 });
         res.end();
@@ -200,6 +214,7 @@ export async function startIndexServer(opts: IndexServerOptions = {}): Promise<I
     setFault: (p, f) => faults.set(p, { fault: f, seen: 0 }),
     clearFaults: () => faults.clear(),
     hits: (p) => hits.get(p) ?? 0,
+    lastHeaders: (p) => headers.get(p),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

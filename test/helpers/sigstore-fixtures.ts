@@ -126,6 +126,8 @@ export interface SignOptions {
   tsa?: 'trusted' | 'untrusted' | 'none';
   /** Sign with a bare key (verificationMaterial.publicKey) instead of a certificate. */
   keyOnly?: boolean;
+  /** false: the certificate comes from a trusted CA that logs nothing to CT (no SCT). */
+  sct?: boolean;
 }
 
 export interface SigstoreTestInstance {
@@ -153,6 +155,8 @@ export async function createSigstoreInstance(): Promise<SigstoreTestInstance> {
   const ctKeys = ecKeys();
   const ctLog = await initializeCTLog(ctKeys, time);
   const ca: CA = await initializeCA(ecKeys(), ctLog, time);
+  // A second trusted CA that submits nothing to the CT log (no SCT in its certificates).
+  const caNoSct: CA = await initializeCA(ecKeys(), undefined, time);
   const tsaKeys = ecKeys();
   const tsa = await initializeTSA(tsaKeys, time);
   const rogueTsa = await initializeTSA(ecKeys(), time);
@@ -168,6 +172,11 @@ export async function createSigstoreInstance(): Promise<SigstoreTestInstance> {
       subject: { organization: 'sigstore.mock', commonName: 'sigstore' },
       uri: 'https://fulcio.test.invalid',
       certChain: { certificates: [{ rawBytes: b64(ca.rootCertificate) }] },
+      validFor: { start: '2020-01-01T00:00:00Z' },
+    }, {
+      subject: { organization: 'sigstore.mock', commonName: 'sigstore-no-ct' },
+      uri: 'https://fulcio-no-ct.test.invalid',
+      certChain: { certificates: [{ rawBytes: b64(caNoSct.rootCertificate) }] },
       validFor: { start: '2020-01-01T00:00:00Z' },
     }],
     ctlogs: [{
@@ -190,7 +199,7 @@ export async function createSigstoreInstance(): Promise<SigstoreTestInstance> {
     }
     const keys = ecKeys();
     const issuer = opts.issuer ?? 'https://token.actions.githubusercontent.com';
-    const certView = await ca.issueCertificate({
+    const certView = await (opts.sct === false ? caNoSct : ca).issueCertificate({
       publicKey: new Uint8Array(spki(keys.publicKey)),
       subjectAltName: opts.identity ?? 'https://github.com/acme/app/.github/workflows/release.yml@refs/tags/v1',
       extensions: [{ oid: OID.issuerV2, value: issuer }, { oid: OID.issuerV1, value: issuer, legacy: true }, ...(opts.extensions ?? [])],

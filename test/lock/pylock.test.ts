@@ -52,8 +52,16 @@ test('PEP 751 lock errors name the field', () => {
   rejects('lock-version = "2.0"\n', 'lock-version', /lock-version/);
   rejects(head, 'packages', /no \[\[packages\]\]/);
   rejects(`${head}[[packages]]\nversion="1"\n`, 'packages[0].name', /no valid name/);
-  rejects(`${head}[[packages]]\nname="a"\n`, 'packages[0].version', /no exact version/);
+  rejects(`${head}[[packages]]\nname="a"\n`, 'packages[0]', /neither sdist nor wheels/);
   rejects(`${head}[[packages]]\nname="a"\nversion="1"\n`, 'packages[0]', /neither sdist nor wheels/);
+  const sd = (n: string) => `sdist={name="${n}", hashes={sha256="${H}"}}\n`;
+  rejects(`${head}[[packages]]\nname="a"\nversion="1.*"\n${sd('a-1.tar.gz')}`, 'packages[0].version', /no exact version/);
+  rejects(`${head}[[packages]]\nname="a"\nversion="1"\n${sd('b-1.tar.gz')}`, 'packages[0]', /b-1.tar.gz is not a file of a/);
+  rejects(`${head}[[packages]]\nname="a"\nversion="1"\n${sd('a-2.tar.gz')}`, 'packages[0]', /a file name's version differs from 1/);
+  rejects(`${head}[[packages]]\nname="a"\nversion="1"\n${sd('a.tar.gz')}`, 'packages[0]', /a.tar.gz is not a wheel or sdist file name/);
+  // PEP 751: version may be omitted; the file names give it.
+  assert.equal(parsePylock(`${head}[[packages]]\nname="A"\n${sd('a-1.0.tar.gz')}`, 'pylock.toml')[0]!.version, '1.0');
+  assert.equal(parsePylock(`${head}[[packages]]\nname="a"\nversion="1.0.0"\n${sd('a-1.0.tar.gz')}`, 'pylock.toml')[0]!.version, '1.0.0');
   rejects(`${head}[[packages]]\nname="a"\nversion="1"\nvcs={type="git", url="https://x", commit-id="abc"}\n`, 'packages[0].vcs', /'vcs' sources/);
   rejects(`${head}[[packages]]\nname="a"\nversion="1"\nsdist={name="a-1.tar.gz", hashes={sha512="00"}}\n`, 'packages[0].sdist', /no hashes.sha256/);
   rejects(`${head}[[packages]]\nname="a"\nversion="1"\nwheels=[{hashes={sha256="${H}"}}]\n`, 'packages[0].wheels[0]', /no usable file name/);

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { tempDir } from '../sources/tmp.ts';
 import { AirlockError } from '../../lib/errors.ts';
 import { parseRequirements, parseSpecs, readLock } from '../../lib/lock/index.ts';
 
@@ -59,7 +59,7 @@ test('NAME==VERSION arguments', () => {
 });
 
 test('readLock: unreadable file and invalid UTF-8', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'airlock-lock-'));
+  const dir = await tempDir('airlock-src-lock-');
   await assert.rejects(readLock('requirements', join(dir, 'missing.txt')), { code: 'INPUT_UNREADABLE' });
   await writeFile(join(dir, 'bad.txt'), Buffer.from([0x66, 0xff, 0x0a]));
   await assert.rejects(readLock('requirements', join(dir, 'bad.txt')), { code: 'LOCK_INVALID' });

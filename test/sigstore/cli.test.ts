@@ -103,6 +103,14 @@ describe('sigstore verify-bundle: refused (exit 1)', () => {
     args[5] = 'https://github.com/trailofbits/pypi-attestations/.github/workflows/release.yml@refs/tags/v0.0.1';
     assertFails(await runCli(args), 1, `airlock: IDENTITY_MISMATCH: ${p('gh.json')}: /verificationMaterial/certificate: certificate identity is '${GH.identity}', expected '${args[5]}'`);
   });
+  it('--json: the error as one JSON object on stdout, and the line on stderr', async () => {
+    const args = [...ghArgs(p('gh.json')), '--json'];
+    args[5] = 'https://example.com/other';
+    const r = await runCli(args);
+    assert.equal(r.code, 1);
+    assert.deepEqual(JSON.parse(r.stdout), { ok: false, error: { code: 'IDENTITY_MISMATCH', file: p('gh.json'), field: '/verificationMaterial/certificate', message: `certificate identity is '${GH.identity}', expected 'https://example.com/other'` } });
+    assert.match(r.stderr, /^airlock: IDENTITY_MISMATCH: /);
+  });
   it('another issuer', async () => {
     const args = ghArgs(p('gh.json'));
     args[7] = 'https://gitlab.com';

@@ -40,6 +40,19 @@ describe('generated: Rekor v1 (and v1 + v2)', () => {
     b.verificationMaterial.certificate = (await inst.signDsse(STATEMENT)).verificationMaterial.certificate;
     assertCode(() => verify(b), 'SIGNATURE_INVALID');
   });
+  it('a certificate without SCT: SCT_INVALID', async () => {
+    const b = await inst.signDsse(STATEMENT, { sct: false });
+    const e = assertCode(() => verify(b), 'SCT_INVALID', '/verificationMaterial/certificate');
+    assert.match(e.message, /no signed certificate timestamp/);
+  });
+  it('inclusion proof rootHash or treeSize that differ from the signed checkpoint: TLOG_PROOF', async () => {
+    const b = await inst.signDsse(STATEMENT, { logs: ['v2'] });
+    const c = structuredClone(b);
+    b.verificationMaterial.tlogEntries[0].inclusionProof.rootHash = flip(b.verificationMaterial.tlogEntries[0].inclusionProof.rootHash, 0);
+    assertCode(() => verify(b), 'TLOG_PROOF', '/verificationMaterial/tlogEntries/0/inclusionProof');
+    c.verificationMaterial.tlogEntries[0].inclusionProof.treeSize = '1000';
+    assertCode(() => verify(c), 'TLOG_PROOF', '/verificationMaterial/tlogEntries/0/inclusionProof');
+  });
   it('two entries where the second is bad: TLOG_SET on entry 1', async () => {
     const b = await inst.signDsse(STATEMENT, { logs: ['v2', 'v1'] });
     verify(structuredClone(b));
@@ -56,6 +69,18 @@ describe('generated: Rekor v1 (and v1 + v2)', () => {
   it('inclusion proof without SET or TSA timestamp: NO_TRUSTED_TIME', async () => {
     const b = await inst.signDsse(STATEMENT, { set: false });
     assertCode(() => verify(b), 'NO_TRUSTED_TIME');
+  });
+  it('without SET an integrated time is not believed: outside the certificate validity, a TSA time still verifies', async () => {
+    const b = await inst.signDsse(STATEMENT, { set: false, tsa: 'trusted', integratedTime: new Date(inst.time.getTime() + 20 * 60_000) });
+    const v = verify(b);
+    assert.deepEqual(v.timestamps.map((t) => t.kind), ['timestamp-authority']);
+    assert.equal(v.tlogEntries[0]!.hasSignedEntryTimestamp, false);
+  });
+  it('without SET the log must be trusted at the TSA time: TLOG_MISSING', async () => {
+    const r = inst.trustedRoot();
+    r.tlogs[0].publicKey.validFor = { start: '2020-01-01T00:00:00Z', end: '2021-01-01T00:00:00Z' };
+    const b = await inst.signDsse(STATEMENT, { set: false, tsa: 'trusted', integratedTime: new Date('2020-06-01T00:00:00Z') });
+    assertCode(() => verify(b, loadTrustMaterial(r, 'r.json')), 'TLOG_MISSING', '/verificationMaterial/tlogEntries/0/logId');
   });
   it('inclusion proof without SET but with a trusted TSA timestamp verifies', async () => {
     const v = verify(await inst.signDsse(STATEMENT, { set: false, tsa: 'trusted' }));

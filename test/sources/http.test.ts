@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { tempDir } from './tmp.ts';
 import type { HttpOptions } from '../../lib/sources/http.ts';
 import { downloadToFile, fetchBytes } from '../../lib/sources/transfer.ts';
 import { startIndexServer, type IndexServer } from '../helpers/index-server.ts';
@@ -17,7 +17,7 @@ const path = `/files/${WHEEL}`;
 
 before(async () => {
   s = await startIndexServer();
-  dir = await mkdtemp(join(tmpdir(), 'airlock-http-'));
+  dir = await tempDir('airlock-src-http-');
 });
 after(() => s.close());
 
@@ -112,4 +112,17 @@ test('an abort from the caller stops a download and leaves the partial file to t
   setTimeout(() => ctl.abort(new Error('stop')), 100);
   await assert.rejects(p, { message: 'stop' });
   assert.ok((await readdir(dir)).length > 0);
+});
+
+test('Content-Encoding: pages may arrive gzip-encoded; distributions are asked for as identity', async () => {
+  s.clearFaults();
+  const page = '/simple/rfc8785/';
+  s.setFault(page, { kind: 'gzip' });
+  s.setFault(path, { kind: 'gzip' });
+  const got = await fetchBytes(url(page), { accept: 'application/vnd.pypi.simple.v1+json', maxBytes: 1e6 }, opts);
+  assert.equal(s.lastHeaders(page)?.['accept-encoding']?.includes('gzip'), true);
+  assert.equal(JSON.parse(Buffer.from(got!.bytes).toString()).name, 'rfc8785');
+  const r = await downloadToFile(url(path), dest(), { expectedSize: wheel().bytes.length }, opts);
+  assert.equal(s.lastHeaders(path)?.['accept-encoding'], 'identity');
+  assert.equal(r.sha256, wheel().sha256);
 });

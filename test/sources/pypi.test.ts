@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { tempDir } from './tmp.ts';
 import type { LockEntry } from '../../lib/lock/index.ts';
 import { collectFromIndex, type IndexSourceOptions } from '../../lib/sources/pypi.ts';
 import { sha256File } from '../../lib/util/digest.ts';
@@ -19,7 +19,7 @@ after(() => s.close());
 
 const http = { timeoutMs: 5000, attempts: 1, retryDelayMs: 1 };
 async function opts(): Promise<IndexSourceOptions> {
-  return { indexUrl: new URL(s.indexUrl), staging: await mkdtemp(join(tmpdir(), 'airlock-pypi-')), jobs: 2, http };
+  return { indexUrl: new URL(s.indexUrl), staging: await tempDir('airlock-src-pypi-'), jobs: 2, http };
 }
 const WHEEL = 'rfc8785-0.1.2-py3-none-any.whl';
 const wheel = () => s.dists.find((d) => d.filename === WHEEL)!;

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { cp, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { cp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { tempDir } from './tmp.ts';
 import { fetchTufRepository } from '../../lib/sources/tuf-fetch.ts';
 import { verifyTufCopy } from '../../lib/sources/tuf-verify.ts';
 import { loadPinnedRoot } from '../../lib/tuf/index.ts';
@@ -23,7 +23,7 @@ before(async () => {
 });
 after(() => s.close());
 
-const staging = () => mkdtemp(join(tmpdir(), 'airlock-tuf-'));
+const staging = () => tempDir('airlock-src-tuf-');
 
 test('fetches from the pinned root to the targets, verifies, and lists exactly the verified files', async () => {
   const pinned = await loadPinnedRoot({ instance: 'public-good' });
@@ -72,7 +72,7 @@ test('a local --tuf-dir copy, canonical or CDN layout, is bundled from where it 
   const pinned = await loadPinnedRoot({ instance: 'public-good' });
   const canon = await verifyTufCopy(TUF_2026(), pinned, NOW);
   assert.ok(canon.members.every((m) => m.localPath.startsWith(TUF_2026())));
-  const cdn = await mkdtemp(join(tmpdir(), 'airlock-cdn-'));
+  const cdn = await tempDir('airlock-src-cdn-');
   await cp(join(TUF_2026(), 'metadata'), cdn, { recursive: true });
   await cp(join(TUF_2026(), 'targets'), join(cdn, 'targets'), { recursive: true });
   const flat = await verifyTufCopy(cdn, pinned, NOW);
@@ -80,8 +80,8 @@ test('a local --tuf-dir copy, canonical or CDN layout, is bundled from where it 
   for (const m of flat.members) assert.ok(existsSync(m.localPath), m.localPath);
 });
 
-test('oversized metadata is TUF_TOO_LARGE; a missing timestamp is HTTP_ERROR naming the URL', async () => {
-  const copy = await mkdtemp(join(tmpdir(), 'airlock-big-'));
+test('oversized metadata is TUF_TOO_LARGE, a longer target TUF_LENGTH_MISMATCH; a missing timestamp is HTTP_ERROR naming the URL', async () => {
+  const copy = await tempDir('airlock-src-big-');
   await cp(TUF_2026(), copy, { recursive: true });
   const ts = join(copy, 'metadata', 'timestamp.json');
   await writeFile(ts, (await readFile(ts, 'utf8')) + ' '.repeat(20_000));
@@ -89,6 +89,14 @@ test('oversized metadata is TUF_TOO_LARGE; a missing timestamp is HTTP_ERROR nam
   try {
     const pinned = await loadPinnedRoot({ instance: 'public-good' });
     await assert.rejects(fetchTufRepository(new URL(big.tufUrl), pinned, await staging(), http), { code: 'TUF_TOO_LARGE', file: `${big.tufUrl}timestamp.json` });
+    await cp(join(TUF_2026(), 'metadata', 'timestamp.json'), ts);
+    const target = '6494e21ea73fa7ee769f85f57d5a3e6a08725eae1e38c755fc3517c9e6bc0b66.trusted_root.json';
+    await writeFile(join(copy, 'targets', target), (await readFile(join(copy, 'targets', target), 'utf8')) + ' ');
+    await assert.rejects(fetchTufRepository(new URL(big.tufUrl), pinned, await staging(), http), {
+      code: 'TUF_LENGTH_MISMATCH',
+      file: `${big.tufUrl}targets/${target}`,
+      message: 'longer than the 6787 bytes the referring metadata records',
+    });
     big.setFault('/tuf/timestamp.json', { kind: 'status', status: 404 });
     await assert.rejects(fetchTufRepository(new URL(big.tufUrl), pinned, await staging(), http), { code: 'HTTP_ERROR', file: `${big.tufUrl}timestamp.json`, message: 'HTTP 404 Not Found' });
   } finally {

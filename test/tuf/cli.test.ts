@@ -149,7 +149,9 @@ test('a malformed --root names the file (exit 2)', async () => {
   await writeFile(f, '{"signed": {"_type": "root"}, "signatures": []}');
   const r = await cli([TUF_2026(), '--root', relative(REPO_ROOT, f)]);
   assert.equal(r.code, 2);
-  assert.equal(r.stderr, `airlock: TUF_METADATA_MALFORMED: ${relative(REPO_ROOT, f)}: signed.version: must be an integer >= 1\n`);
+  assert.equal(r.stderr, `airlock: TUF_METADATA_MALFORMED: ${relative(REPO_ROOT, f)}: signed.version: must be an integer >= 1\n`);  const missing = await cli([TUF_2026(), '--root', join(d, 'nope.json')]);
+  assert.equal(missing.code, 2);
+  assert.equal(missing.stderr, `airlock: INPUT_UNREADABLE: ${join(d, 'nope.json')}: cannot read (ENOENT)\n`);
 });
 
 test('an attack through the CLI: a swapped target is TUF_HASH_MISMATCH exit 1', async () => {

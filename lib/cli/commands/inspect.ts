@@ -1,5 +1,6 @@
 import type { CommandModule } from '../command.ts';
 import { action } from '../command.ts';
+import { createProgress } from '../progress.ts';
 import { inspectBundle } from '../../bundle/inspect.ts';
 import { formatInspectReport } from '../../bundle/inspect-text.ts';
 
@@ -10,7 +11,8 @@ export const inspectCommand: CommandModule = {
       'List what a bundle archive holds, without verifying it',
       (c) => c.positional('bundle', { type: 'string', demandOption: true }),
       action(async (args) => {
-        const report = await inspectBundle(String(args.bundle));
+        const progress = createProgress('inspect', { json: Boolean(args.json) });
+        const report = await inspectBundle(String(args.bundle), { onProgress: (done, total) => progress.update(done, total) }).finally(() => progress.done());
         return { exitCode: 0, text: formatInspectReport(report), json: report };
       }),
     ),
