@@ -2,6 +2,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
+import type tar from 'tar-stream';
 import { finished, pipeline } from 'node:stream/promises';
 import { ArchiveError, InputError, errorMessage, isAirlockError } from '../errors.ts';
 import { memberCheck } from './member-check.ts';
@@ -10,6 +11,23 @@ import type { ManifestMember, ReadOptions } from './types.ts';
 
 // Where member bodies go: the extraction folder (a temporary one, see
 // reader.ts), the caller's onMember, or nowhere; always through the check.
+
+export interface TarHeader extends tar.Header {
+  /** Offset of the entry's body in the decompressed stream (tar-stream sets it; its types lack it). */
+  byteOffset?: number;
+}
+
+export const pad512 = (n: number): number => Math.ceil(n / 512) * 512;
+
+/**
+ * An entry body as a Node stream. Node's pipeline waits forever on a streamx
+ * stream destroyed before it was attached (a truncated body), while its async
+ * iterator rejects. The generator also keeps Readable.from from calling the
+ * entry's return() after a normal end, which would destroy the whole parser.
+ */
+export async function* chunksOf(entry: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  for await (const chunk of entry) yield chunk;
+}
 
 export async function readAll(stream: Readable, max: number, file: string): Promise<Buffer> {
   const parts: Buffer[] = [];

@@ -7,7 +7,7 @@ import { commitTemp, discardTemp, makeTempDirFor } from '../util/atomic.ts';
 import { BlockTap } from './blocks.ts';
 import { createDecompressor, detectCompression, type Decompressor } from './compression.ts';
 import { EntryRules } from './entry-rules.ts';
-import { CallerFailure, consumeMember, readAll, writeOut } from './extract.ts';
+import { CallerFailure, chunksOf, consumeMember, pad512, readAll, writeOut, type TarHeader } from './extract.ts';
 import { parseManifest } from './manifest.ts';
 import { pipeAll } from './pipe.ts';
 import { printable } from './paths.ts';
@@ -20,23 +20,6 @@ export { DEFAULT_CAPS } from './entry-rules.ts';
 // header before its body is read (entry-rules.ts), then its body is hashed as
 // it passes (member-check.ts). Nothing is extracted outside a temporary
 // folder beside `dest`, which is renamed only when the whole archive passed.
-
-interface TarHeader extends tar.Header {
-  /** Offset of the entry's body in the decompressed stream (tar-stream sets it; its types lack it). */
-  byteOffset?: number;
-}
-
-const pad512 = (n: number): number => Math.ceil(n / 512) * 512;
-
-/**
- * An entry body as a Node stream. Node's pipeline waits forever on a streamx
- * stream destroyed before it was attached (a truncated body), while its async
- * iterator rejects. The generator also keeps Readable.from from calling the
- * entry's return() after a normal end, which would destroy the whole parser.
- */
-async function* chunksOf(entry: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
-  for await (const chunk of entry) yield chunk;
-}
 
 interface ScanOptions extends ReadOptions {
   manifestOnly?: boolean;

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, type CliResult } from '../helpers/cli.ts';
-import { PYPI, TUF_2026, TUF_STAGING } from '../helpers/fixtures.ts';
+import { PYPI, TUF_2025, TUF_2026, TUF_STAGING } from '../helpers/fixtures.ts';
 import { PUBLIC_GOOD_ROOT, STAGING_ROOT } from '../helpers/sigstore-bundles.ts';
 import { validateSchema } from '../../lib/schemas.ts';
 
@@ -207,6 +207,19 @@ describe('attest verify --trust-dir: the TUF copy checked on the spot', { concur
   test('the copy is expired at a later --now: nothing is verified', async () => {
     const r = await verify([SDIST(), '--provenance', PROV(), '--trust-dir', TUF_2026(), '--now', '2026-12-22T00:00:00Z', ...GH]);
     failed(r, 1, 'TUF_EXPIRED');
+  });
+
+  test('--grace accepts a copy whose timestamp expired, never beyond the root', async () => {
+    const late = [SDIST(), '--provenance', PROV(), '--trust-dir', TUF_2026(), '--now', '2026-10-01T00:00:00Z', ...GH];
+    failed(await verify(late), 1, 'TUF_EXPIRED');
+    ok(await verify([...late, '--grace', '40d']));
+  });
+
+  test('the copy is checked against the trust state: an older copy after a newer one is a rollback', async () => {
+    const state = join(tmp, 'state-rollback');
+    ok(await verify([SDIST(), '--provenance', PROV(), '--trust-dir', TUF_2026(), '--now', '2025-11-24T00:00:00Z', '--state', state, ...GH]));
+    const r = await verify([SDIST(), '--provenance', PROV(), '--trust-dir', TUF_2025(), '--now', '2025-11-24T00:00:00Z', '--state', state, ...GH]);
+    failed(r, 1, 'TUF_ROLLBACK');
   });
 });
 

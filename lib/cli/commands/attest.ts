@@ -1,103 +1,6 @@
-import { basename } from 'node:path';
 import type { CommandModule } from '../command.ts';
 import { NOW_OPTION, TRUSTED_ROOT_INSTANCE_OPTION, action } from '../command.ts';
-import type { CommandResult } from '../output.ts';
-import { InputError, UsageError } from '../../errors.ts';
-import { canonicalDistFilename } from '../../dist/index.ts';
-import { parseDocument, verifyAttestation, verifyProvenance, inspectAttestation, inspectProvenance, type Pep740Document } from '../../pep740/index.ts';
-import { formatInspectReport, formatVerifyReport, publisherNote, type InspectReport, type VerifyReport } from '../../pep740/report.ts';
-import { policyFromOptions } from '../../publisher/index.ts';
-import { loadTrustMaterial, type SigstoreTrust } from '../../sigstore/index.ts';
-import { trustedRootFromRepository, type Instance } from '../../tuf/index.ts';
-import { sha256File } from '../../util/digest.ts';
-import { parseJson, readJsonFile } from '../../util/json.ts';
-import { parseNow } from '../../util/time.ts';
-
-// `attest verify` and `attest inspect`: the I/O edge of lib/pep740. Files are
-// read here (the distribution streamed through sha256), everything else is
-// the pure verification functions.
-
-interface VerifyArgs {
-  file: string;
-  provenance?: string;
-  attestation?: string;
-  trustedRoot?: string;
-  trustDir?: string;
-  instance?: Instance;
-  repository?: string;
-  workflow?: string;
-  environment?: string;
-  ref?: string;
-  identity?: string;
-  issuer?: string;
-  now?: string;
-}
-
-async function readDocument(path: string, want: 'provenance' | 'attestation'): Promise<Pep740Document> {
-  const doc = parseDocument(await readJsonFile(path), path);
-  if (doc.kind !== want) {
-    throw new InputError('SCHEMA_INVALID', `is a PEP 740 ${doc.kind}, but was given as --${want}`, { file: path, field: '/' });
-  }
-  return doc;
-}
-
-async function loadTrust(args: VerifyArgs, now: Date): Promise<{ trust: SigstoreTrust; label: string }> {
-  if (args.trustedRoot !== undefined) {
-    return { trust: loadTrustMaterial(await readJsonFile(args.trustedRoot), args.trustedRoot), label: args.trustedRoot };
-  }
-  const dir = args.trustDir!;
-  const { trustedRoot, result } = await trustedRootFromRepository(dir, { instance: args.instance ?? 'public-good', now });
-  const target = result.targetFiles.find((t) => t.name === 'trusted_root.json');
-  const label = `${dir}/${target?.path ?? 'trusted_root.json'}`;
-  return { trust: loadTrustMaterial(parseJson(trustedRoot, label), label), label };
-}
-
-async function verify(args: VerifyArgs): Promise<CommandResult> {
-  if ((args.provenance === undefined) === (args.attestation === undefined)) {
-    throw new UsageError('USAGE', 'give exactly one of --provenance or --attestation');
-  }
-  if ((args.trustedRoot === undefined) === (args.trustDir === undefined)) {
-    throw new UsageError('USAGE', 'give exactly one of --trusted-root or --trust-dir');
-  }
-  if (args.instance !== undefined && args.trustDir === undefined) throw new UsageError('USAGE', '--instance goes with --trust-dir');
-  const now = parseNow(args.now);
-  const expected = policyFromOptions(args);
-  const filename = basename(args.file);
-  // A file that is not a wheel or sdist can match no subject: say so first (exit 2).
-  try {
-    canonicalDistFilename(filename);
-  } catch (e) {
-    if (e instanceof InputError) throw new InputError(e.code, e.message, { file: args.file, cause: e });
-    throw e;
-  }
-  const sourceKind = args.provenance !== undefined ? 'provenance' : 'attestation';
-  const sourceFile = (args.provenance ?? args.attestation)!;
-  const doc = await readDocument(sourceFile, sourceKind);
-  const { trust, label } = await loadTrust(args, now);
-  const { sha256, size } = await sha256File(args.file);
-  const opts = { dist: { filename, sha256 }, expected, file: sourceFile };
-  const attestations = doc.kind === 'provenance' ? verifyProvenance(doc.provenance, trust, opts) : [verifyAttestation(doc.attestation, trust, opts)];
-  const report: VerifyReport = {
-    ok: true,
-    command: 'attest verify',
-    file: args.file,
-    sha256,
-    size,
-    source: { kind: sourceKind, file: sourceFile },
-    trust: { trustedRoot: label, trustDir: args.trustDir ?? null, now: now.toISOString() },
-    publisher: { pinned: expected !== undefined, expected: expected ?? null, note: publisherNote(expected, sourceKind) },
-    attestations,
-  };
-  return { exitCode: 0, text: formatVerifyReport(report), json: report };
-}
-
-async function inspect(args: { provenance: string }): Promise<CommandResult> {
-  const file = args.provenance;
-  const doc = parseDocument(await readJsonFile(file), file);
-  const attestations = doc.kind === 'provenance' ? inspectProvenance(doc.provenance, file) : [inspectAttestation(doc.attestation, null, file)];
-  const report: InspectReport = { ok: true, command: 'attest inspect', verified: false, file, source: { kind: doc.kind }, attestations };
-  return { exitCode: 0, text: formatInspectReport(report), json: report };
-}
+import type { AttestVerifyArgs } from '../handlers/attest.ts';
 
 export const attestCommand: CommandModule = {
   register: (y) =>
@@ -120,15 +23,17 @@ export const attestCommand: CommandModule = {
               .option('ref', { type: 'string', describe: 'Expected git ref of the publishing run, e.g. refs/tags/v1.0 (exact)' })
               .option('identity', { type: 'string', describe: 'Expected certificate identity (e-mail, URI, Google service account)' })
               .option('issuer', { type: 'string', describe: 'Expected OIDC issuer URL' })
+              .option('grace', { type: 'string', describe: 'With --trust-dir: accept timestamp/snapshot/targets metadata expired by at most this long (e.g. 14d)' })
+              .option('state', { type: 'string', describe: 'With --trust-dir: trust state folder (default $XDG_STATE_HOME/airlock)' })
               .option('now', NOW_OPTION),
           // yargs has parsed and checked the options declared above.
-          action(async (args) => verify(args as unknown as VerifyArgs)),
+          action(async (args) => (await import('../handlers/attest.ts')).verify(args as unknown as AttestVerifyArgs)),
         )
         .command(
           'inspect <provenance>',
           'Show publishers, certificate identities, log entries, subjects and predicates (no verification)',
           (c) => c.positional('provenance', { type: 'string', demandOption: true, describe: 'A provenance object or a bare attestation' }),
-          action(async (args) => inspect(args as unknown as { provenance: string })),
+          action(async (args) => (await import('../handlers/attest.ts')).inspect(args as unknown as { provenance: string })),
         )
         .demandCommand(1, 'name an attest subcommand'),
     ),

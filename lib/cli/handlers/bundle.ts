@@ -1,0 +1,119 @@
+// `bundle`: the I/O edge of lib/sources and lib/bundle on the connected side.
+import type { Args } from '../command.ts';
+import type { CommandResult } from '../output.ts';
+import { createProgress } from '../progress.ts';
+import { UsageError } from '../../errors.ts';
+import type { ManifestSources } from '../../bundle/types.ts';
+import type { LockEntry } from '../../lock/index.ts';
+import type { FileFilters, PackageInput, TufInput } from '../../sources/index.ts';
+import type { Instance } from '../../tuf/types.ts';
+import { parseNow } from '../../util/time.ts';
+
+export interface BundleArgs {
+  specs?: string[];
+  requirement?: string;
+  lock?: string;
+  fromDir?: string;
+  output: string;
+  indexUrl: string;
+  tufUrl?: string;
+  tufDir?: string;
+  instance?: Instance;
+  root?: string;
+  now?: string;
+  jobs: number;
+  timeout: number;
+  platform?: string[];
+  pythonVersion?: string;
+  onlyBinary?: boolean;
+}
+
+/** createdAt: --now, else SOURCE_DATE_EPOCH (reproducible builds), else the clock; to the second. */
+function createdAt(now: string | undefined, clock: Date): string {
+  const sde = process.env.SOURCE_DATE_EPOCH;
+  let d = clock;
+  if (now === undefined && sde !== undefined) {
+    if (!/^\d+$/.test(sde)) throw new UsageError('USAGE', `SOURCE_DATE_EPOCH must be whole seconds, got '${sde}'`);
+    d = new Date(Number(sde) * 1000);
+  }
+  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+// The connected-side modules load only when this command runs.
+const lockModule = () => import('../../lock/index.ts');
+const sourcesModule = () => import('../../sources/index.ts');
+
+async function packageInput(a: BundleArgs): Promise<{ input: PackageInput; sources: ManifestSources }> {
+  const { parseSpecs, readLock } = await lockModule();
+  const { parseBaseUrl } = await sourcesModule();
+  const modes = [a.requirement, a.lock, a.fromDir, a.specs?.length ? 'specs' : undefined].filter((m) => m !== undefined);
+  if (modes.length !== 1) throw new UsageError('USAGE', 'give exactly one of -r FILE, --lock FILE, --from-dir DIR or NAME==VERSION arguments');
+  const filters: FileFilters = {};
+  if (a.platform?.length) filters.platforms = a.platform;
+  if (a.pythonVersion !== undefined) {
+    if (!/^\d+\.\d+$/.test(a.pythonVersion)) throw new UsageError('USAGE', `--python-version must be MAJOR.MINOR (e.g. 3.12), got '${a.pythonVersion}'`);
+    filters.pythonVersion = a.pythonVersion;
+  }
+  if (a.onlyBinary) filters.onlyBinary = true;
+  if (!a.specs?.length && Object.keys(filters).length) {
+    throw new UsageError('USAGE', '--platform, --python-version and --only-binary filter NAME==VERSION arguments; a lock or folder already names its files');
+  }
+  if (a.fromDir !== undefined) return { input: { kind: 'dir', dir: a.fromDir }, sources: { fromDir: a.fromDir } };
+  const indexUrl = parseBaseUrl(a.indexUrl, '--index-url');
+  const sources: ManifestSources = { indexUrl: indexUrl.href };
+  let entries: LockEntry[];
+  if (a.specs?.length) {
+    entries = parseSpecs(a.specs);
+  } else {
+    const lock = (a.requirement ?? a.lock)!;
+    entries = await readLock(a.requirement !== undefined ? 'requirements' : 'pylock', lock);
+    sources.lock = lock;
+  }
+  return { input: { kind: 'index', entries, indexUrl, filters }, sources };
+}
+
+export async function bundle(a: Args<BundleArgs>): Promise<CommandResult> {
+  if (!Number.isInteger(a.jobs) || a.jobs < 1 || a.jobs > 64) throw new UsageError('USAGE', `--jobs must be an integer from 1 to 64, got ${a.jobs}`);
+  if (!Number.isFinite(a.timeout) || a.timeout <= 0) throw new UsageError('USAGE', `--timeout must be a positive number of seconds, got ${a.timeout}`);
+  const clock = parseNow(a.now);
+  const { TUF_URLS, bundleReport, createBundle, httpOptions, parseBaseUrl, reportText } = await sourcesModule();
+  const { loadPinnedRoot } = await import('../../tuf/index.ts');
+  const { input, sources } = await packageInput(a);
+  const pinned = await loadPinnedRoot(a.root !== undefined ? { rootFile: a.root } : { instance: a.instance ?? 'public-good' });
+  let tuf: TufInput;
+  if (a.tufDir !== undefined) {
+    tuf = { kind: 'dir', dir: a.tufDir };
+    sources.tufDir = a.tufDir;
+  } else {
+    const url = parseBaseUrl(a.tufUrl ?? TUF_URLS[a.instance ?? 'public-good'], '--tuf-url');
+    tuf = { kind: 'url', url };
+    sources.tufUrl = url.href;
+  }
+  const progress = createProgress('downloading', { json: a.json });
+  const writing = createProgress('writing', { json: a.json });
+  let done = 0;
+  let total = 0;
+  try {
+    const out = await createBundle({
+      output: a.output,
+      packages: input,
+      tuf,
+      pinned,
+      now: clock,
+      createdAt: createdAt(a.now, clock),
+      sources,
+      jobs: a.jobs,
+      http: httpOptions(a.timeout),
+      progress: {
+        addTotal: (n) => (total += n),
+        addDone: (n) => progress.update((done += n), total),
+      },
+      onWriteProgress: (d, t) => writing.update(d, t),
+    });
+    const r = bundleReport(a.output, out.manifest, out.sha256, out.size);
+    return { exitCode: 0, text: reportText(r), json: r };
+  } finally {
+    progress.done();
+    writing.done();
+  }
+}
