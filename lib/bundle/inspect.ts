@@ -14,7 +14,7 @@ export { publishersOf, PROVENANCE_CAP, type Publisher, type ProvenanceInfo } fro
 
 export const NOT_VERIFIED =
   'NOT VERIFIED: this lists what the archive holds. Member sizes and sha256 were checked against the bundle manifest, ' +
-  'but no signature, provenance or TUF metadata was verified; run `airlock verify` for that.';
+  'but no signature, provenance or TUF metadata was verified (`airlock trust verify` and `airlock attest verify` do that).';
 
 export interface InspectReport {
   ok: true;

@@ -38,6 +38,23 @@ function toJson(input: unknown, file: string): unknown {
   }
 }
 
+/** The schema checks the date syntax; this rejects syntactically fine but impossible dates. */
+type Range = { start?: Date; end?: Date } | undefined;
+
+function checkDates(root: TrustedRoot, file: string): void {
+  const ranges: [string, Range][] = [
+    ...root.tlogs.map((l, i): [string, Range] => [`/tlogs/${i}/publicKey/validFor`, l.publicKey?.validFor]),
+    ...root.ctlogs.map((l, i): [string, Range] => [`/ctlogs/${i}/publicKey/validFor`, l.publicKey?.validFor]),
+    ...root.certificateAuthorities.map((c, i): [string, Range] => [`/certificateAuthorities/${i}/validFor`, c.validFor]),
+    ...root.timestampAuthorities.map((c, i): [string, Range] => [`/timestampAuthorities/${i}/validFor`, c.validFor]),
+  ];
+  for (const [field, range] of ranges) {
+    for (const d of [range?.start, range?.end]) {
+      if (d !== undefined && Number.isNaN(d.getTime())) throw invalid('not a valid date', file, field);
+    }
+  }
+}
+
 /** Parses trusted_root.json (bytes or parsed JSON) into trust material; TRUSTED_ROOT_INVALID (exit 2) on failure. */
 export function loadTrustMaterial(trustedRoot: unknown, file: string): SigstoreTrust {
   const json = toJson(trustedRoot, file);
@@ -55,13 +72,13 @@ export function loadTrustMaterial(trustedRoot: unknown, file: string): SigstoreT
   let material: TrustMaterial;
   try {
     const root = TrustedRoot.fromJSON(json);
-    for (const [i, log] of [...root.tlogs, ...root.ctlogs].entries()) {
-      for (const d of [log.publicKey?.validFor?.start, log.publicKey?.validFor?.end]) {
-        if (d !== undefined && Number.isNaN(d.getTime())) throw invalid('invalid validFor date', file, `log ${i}`);
-      }
-    }
+    checkDates(root, file);
     // toTrustMaterial parses every certificate and key; a bad one throws.
     material = toTrustMaterial(root);
+    // X509Certificate parsing is lazy: read what chain building uses now.
+    for (const ca of [...material.certificateAuthorities, ...material.timestampAuthorities]) {
+      for (const c of ca.certChain) void [c.subject, c.issuer, c.publicKey, c.notBefore, c.notAfter, c.tbsCertificate.toDER(), c.signatureValue, c.isCA];
+    }
   } catch (e) {
     if (isAirlockError(e)) throw e;
     throw invalid(`cannot parse keys or certificates (${errorMessage(e)})`, file, undefined, e);

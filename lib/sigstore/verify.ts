@@ -1,6 +1,7 @@
+import type { KeyObject } from 'node:crypto';
 import { Verifier, toSignedEntity, type SignedEntity } from '@sigstore/verify';
 import { isSha256Hex } from '../util/digest.ts';
-import { UsageError } from '../errors.ts';
+import { UsageError, errorMessage } from '../errors.ts';
 import { checkDsseSubject, checkMessageArtifact, type ArtifactInput } from './artifact.ts';
 import { fail, wrapStep } from './errors.ts';
 import type { ParsedBundle } from './parse.ts';
@@ -38,6 +39,18 @@ function entryReport(e: SignedEntity['tlogEntries'][number]): VerifiedTlogEntry 
     ...(t > 0 ? { integratedTime: new Date(t * 1000).toISOString() } : {}),
     hasSignedEntryTimestamp: e.inclusionPromise !== undefined,
   };
+}
+
+function checkSignature(entity: SignedEntity, key: KeyObject, kind: 'dsseEnvelope' | 'messageSignature', file: string): void {
+  const field = kind === 'dsseEnvelope' ? '/dsseEnvelope/signatures/0/sig' : '/messageSignature/signature';
+  let ok: boolean;
+  try {
+    ok = entity.signature.verifySignature(key);
+  } catch (e) {
+    // node:crypto throws rather than returning false for some key and digest pairs.
+    throw fail('SIGNATURE_INVALID', `the signature cannot be verified with the signing key (${errorMessage(e)})`, file, field, e);
+  }
+  if (!ok) throw fail('SIGNATURE_INVALID', 'the signature does not verify with the signing key', file, field);
 }
 
 /** Verifies everything cryptographic, offline, no I/O. See the README section for the codes. */
@@ -82,10 +95,7 @@ export function verifyBundle(parsed: ParsedBundle, trust: SigstoreTrust, opts: V
   } else if (opts.artifact) {
     checkDsseSubject(bundle.content.dsseEnvelope.payloadType, bundle.content.dsseEnvelope.payload, opts.artifact, file);
   }
-  if (libraryCanVerify && !entity.signature.verifySignature(key)) {
-    const field = bundle.content.$case === 'dsseEnvelope' ? '/dsseEnvelope/signatures/0/sig' : '/messageSignature/signature';
-    throw fail('SIGNATURE_INVALID', 'the signature does not verify with the signing key', file, field);
-  }
+  if (libraryCanVerify) checkSignature(entity, key, bundle.content.$case, file);
 
   // 6. Entry bodies.
   entries.forEach((e, i) => checkBody(e, i, entity.signature, { ...(parsed.certificate ? { cert: parsed.certificate } : {}), key }, file));

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import { before, describe, it } from 'node:test';
 import { loadTrustMaterial, parseBundle, verifyBundle, withPublicKey, type SigstoreTrust } from '../../lib/sigstore/index.ts';
 import { assertCode } from '../helpers/sigstore-assert.ts';
@@ -158,6 +158,13 @@ describe('generated: key-signed bundles', () => {
     const v = verify(b, withPublicKey(trust, inst.publicKeyPem, 'key.pem'), { bytes: ARTIFACT });
     assert.match(v.signer.identity, /^key:sha256:[0-9a-f]{64}$/);
     assertCode(() => verify(b, trust, { bytes: ARTIFACT }), 'SIGNATURE_INVALID', '/verificationMaterial/publicKey');
+  });
+  it('a key of another type (Ed25519): SIGNATURE_INVALID, also from a digest', async () => {
+    const b = await inst.signMessage(ARTIFACT, { keyOnly: true });
+    const ed = generateKeyPairSync('ed25519').publicKey.export({ format: 'pem', type: 'spki' }).toString();
+    const t = withPublicKey(trust, ed, 'ed.pem');
+    assertCode(() => verify(b, t, { bytes: ARTIFACT }), 'SIGNATURE_INVALID', '/messageSignature/signature');
+    assertCode(() => verify(b, t, { sha256: createHash('sha256').update(ARTIFACT).digest('hex') }), 'USAGE');
   });
   it('another key: SIGNATURE_INVALID', async () => {
     const b = await inst.signDsse(STATEMENT, { keyOnly: true });

@@ -54,6 +54,7 @@ describe('malformed bundles: BUNDLE_MALFORMED with the field', () => {
     ['two DSSE signatures', (b) => b.dsseEnvelope.signatures.push(b.dsseEnvelope.signatures[0]), '/dsseEnvelope/signatures'],
     ['integratedTime not an integer', (b) => (b.verificationMaterial.tlogEntries[0].integratedTime = '12.5'), '/verificationMaterial/tlogEntries/0/integratedTime'],
     ['bad base64 proof hash', (b) => (b.verificationMaterial.tlogEntries[0].inclusionProof.hashes[0] = '@@@@'), '/verificationMaterial/tlogEntries/0/inclusionProof/hashes/0'],
+    ['a certificate that is DER but not X.509', (b) => (b.verificationMaterial.certificate.rawBytes = 'MAIwAA=='), '/verificationMaterial/certificate/rawBytes'],
     ['a timestamp that is not RFC 3161', (b) => (b.verificationMaterial.timestampVerificationData = { rfc3161Timestamps: [{ signedTimestamp: 'MAA=' }] }), '/verificationMaterial/timestampVerificationData/rfc3161Timestamps/0/signedTimestamp'],
   ];
   for (const [name, mutate, field] of cases) {
@@ -83,6 +84,8 @@ describe('trusted roots: TRUSTED_ROOT_INVALID', () => {
     ['a key that is not a key', (r) => (r.tlogs[0].publicKey.rawBytes = 'AAAAAAAA'), undefined],
     ['a CA certificate that is not a certificate', (r) => (r.certificateAuthorities[0].certChain.certificates[0].rawBytes = 'AAAAAAAA'), undefined],
     ['a bad date', (r) => (r.certificateAuthorities[0].validFor.start = 'yesterday'), '/certificateAuthorities/0/validFor/start'],
+    ['an impossible date', (r) => (r.certificateAuthorities[1].validFor.start = '2022-13-45T20:06:15Z'), '/certificateAuthorities/1/validFor'],
+    ['an impossible log date', (r) => (r.tlogs[0].publicKey.validFor.start = '2021-02-30T25:00:00Z'), '/tlogs/0/publicKey/validFor'],
   ];
   for (const [name, mutate, field] of cases) {
     it(name, () => {
