@@ -50,3 +50,12 @@ export const TRUSTED_ROOT_INSTANCE_OPTION = {
   choices: ['public-good', 'staging'],
   describe: 'Pinned Sigstore TUF root to start from (default public-good; see trust-roots/README.md)',
 } as const;
+
+/** Where a Sigstore trusted root comes from (lib/cli/handlers/trust-material.ts); shared by attest and sigstore. */
+export const TRUST_OPTIONS = {
+  'trusted-root': { type: 'string', describe: 'Sigstore trusted_root.json to verify against (you vouch for it: it has no expiry)' },
+  'trust-dir': { type: 'string', describe: 'TUF copy to take trusted_root.json from, checked on the spot from a pinned root' },
+  instance: { choices: ['public-good', 'staging'], describe: 'With --trust-dir: pinned Sigstore TUF root to check the copy from (default public-good)' },
+  grace: { type: 'string', describe: 'With --trust-dir: accept timestamp/snapshot/targets metadata expired by at most this long (e.g. 14d)' },
+  state: { type: 'string', describe: 'With --trust-dir: trust state folder (default $XDG_STATE_HOME/airlock)' },
+} as const;

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runCli } from '../helpers/cli.ts';
-import { PYPI } from '../helpers/fixtures.ts';
+import { PYPI, TUF_2026 } from '../helpers/fixtures.ts';
 import { PUBLIC_GOOD_ROOT, REAL, STAGING_ROOT, realBundle } from '../helpers/sigstore-bundles.ts';
 import { createSigstoreInstance, type SigstoreTestInstance } from '../helpers/sigstore-fixtures.ts';
 
@@ -51,6 +51,12 @@ describe('sigstore verify-bundle: verified', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^OK: .*gh\.json: verified\n {2}signer: https:\/\/github\.com\/trailofbits\/pypi-attestations\/\.github\/workflows\/release\.yml@refs\/tags\/v0\.0\.19 \(issuer https:\/\/token\.actions\.githubusercontent\.com\)/);
     assert.equal(r.stderr, '');
+  });
+  it('--trust-dir: the trusted root comes from a TUF copy checked at --now', async () => {
+    const args = ghArgs(p('gh.json')).filter((a, i, all) => a !== '--trusted-root' && all[i - 1] !== '--trusted-root');
+    const ok = await runCli([...args, '--trust-dir', TUF_2026(), '--now', '2026-08-22T00:00:00Z', '--state', p('state')]);
+    assert.equal(ok.code, 0, ok.stderr);
+    assertFails(await runCli([...args, '--trust-dir', TUF_2026(), '--now', '2026-11-25T00:00:00Z', '--state', p('state2')]), 1, /^airlock: TUF_EXPIRED: metadata\/15\.root\.json: /);
   });
   it('--json report', async () => {
     const r = await runCli([...ghArgs(p('gh.json')), '--json']);
@@ -143,7 +149,7 @@ describe('sigstore verify-bundle: refused (exit 1)', () => {
 describe('sigstore verify-bundle: malformed input and usage (exit 2)', () => {
   it('no --trusted-root', async () => {
     const args = ghArgs(p('gh.json')).filter((a, i, all) => a !== '--trusted-root' && all[i - 1] !== '--trusted-root');
-    assertFails(await runCli(args), 2, /^airlock: USAGE: --trusted-root is required: airlock never fetches a trusted root/);
+    assertFails(await runCli(args), 2, /^airlock: USAGE: give exactly one of --trusted-root or --trust-dir: airlock never fetches a trusted root/);
   });
   it('no identity and no key', async () => {
     assertFails(await runCli(['sigstore', 'verify-bundle', '--bundle', p('gh.json'), '--trusted-root', PUBLIC_GOOD_ROOT(), TARBALL()]), 2, /^airlock: USAGE: --certificate-identity and --certificate-oidc-issuer are required/);

@@ -1,111 +1,6 @@
-import { createPublicKey } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { HashAlgorithm } from '@sigstore/protobuf-specs';
 import type { CommandModule } from '../command.ts';
-import { action } from '../command.ts';
-import type { CommandResult } from '../output.ts';
-import { UsageError } from '../../errors.ts';
-import { readFileBytes } from '../../util/json.ts';
-import { sha256File } from '../../util/digest.ts';
-import {
-  checkIdentity,
-  loadTrustMaterial,
-  parseBundle,
-  verifyBundle,
-  withPublicKey,
-  type ArtifactInput,
-  type ParsedBundle,
-  type VerifiedBundle,
-} from '../../sigstore/index.ts';
-
-// `airlock sigstore verify-bundle`, shaped like the sigstore-conformance
-// client protocol (docs/cli_protocol.md): same flags, exit 0 verified,
-// 1 refused, 2 malformed input. Offline: the trusted root is never fetched,
-// so --trusted-root is required (use the trusted_root.json that
-// `airlock trust verify` has checked).
-
-interface VerifyBundleArgs {
-  artifact: string;
-  bundle: string;
-  certificateIdentity?: string;
-  certificateOidcIssuer?: string;
-  trustedRoot?: string;
-  key?: string;
-}
-
-const DIGEST_ARG = /^sha256:([0-9a-fA-F]{64})$/;
-
-/**
- * The artifact as a digest or a file. A message signature with an ECDSA key
- * over sha256 is checked from the streamed digest; other message signatures
- * need the bytes (node:crypto cannot verify them from a digest).
- */
-async function readArtifact(arg: string, parsed: ParsedBundle): Promise<ArtifactInput> {
-  const m = DIGEST_ARG.exec(arg);
-  // As the protocol says: a `sha256:` argument that is also a path on disk is a path.
-  if (m && !existsSync(arg)) return { sha256: m[1]!.toLowerCase() };
-  const content = parsed.bundle.content;
-  const alg = content.$case === 'messageSignature' ? content.messageSignature.messageDigest.algorithm : undefined;
-  const streamable = content.$case === 'dsseEnvelope' || ((alg === HashAlgorithm.SHA2_256 || alg === HashAlgorithm.HASH_ALGORITHM_UNSPECIFIED) && isEcKey(parsed));
-  if (streamable) return { sha256: (await sha256File(arg)).sha256 };
-  return { bytes: await readFileBytes(arg) };
-}
-
-function isEcKey(parsed: ParsedBundle): boolean {
-  if (!parsed.certificate) return false;
-  try {
-    return createPublicKey({ key: parsed.certificate.publicKey, format: 'der', type: 'spki' }).asymmetricKeyType === 'ec';
-  } catch {
-    return false; // read the bytes; verification reports the bad key
-  }
-}
-
-function report(bundleFile: string, v: VerifiedBundle): CommandResult {
-  const when = v.timestamps.map((t) => `${t.time} (${t.kind})`).join(', ');
-  const text = [
-    `OK: ${bundleFile}: verified`,
-    `  signer: ${v.signer.identity}${v.signer.issuer ? ` (issuer ${v.signer.issuer})` : ''}`,
-    `  signed: ${when}`,
-    `  log entries: ${v.tlogEntries.map((e) => `${e.kind} ${e.kindVersion} #${e.logIndex}`).join(', ')}`,
-  ].join('\n');
-  const json = {
-    ok: true,
-    bundle: bundleFile,
-    mediaType: v.mediaType,
-    signer: { identity: v.signer.identity, identityType: v.signer.identityType, issuer: v.signer.issuer ?? null, extensions: v.signer.extensions, notBefore: v.signer.notBefore, notAfter: v.signer.notAfter },
-    timestamps: v.timestamps,
-    tlogEntries: v.tlogEntries,
-    ...(v.dsse ? { dsse: { payloadType: v.dsse.payloadType } } : {}),
-  };
-  return { exitCode: 0, text, json };
-}
-
-// A certificate bundle is only as good as its identity check: --key does not
-// stand in for it.
-function expectedIdentity(args: VerifyBundleArgs): { identity: string; issuer: string } {
-  const { certificateIdentity: identity, certificateOidcIssuer: issuer } = args;
-  if (identity === undefined || issuer === undefined) {
-    throw new UsageError('USAGE', `${args.bundle} is signed with a certificate: --certificate-identity and --certificate-oidc-issuer are required`);
-  }
-  return { identity, issuer };
-}
-
-async function verifyBundleCommand(args: VerifyBundleArgs): Promise<CommandResult> {
-  if (args.trustedRoot === undefined) {
-    throw new UsageError('USAGE', '--trusted-root is required: airlock never fetches a trusted root (use the trusted_root.json that `airlock trust verify` checked)');
-  }
-  if (args.key === undefined && (args.certificateIdentity === undefined || args.certificateOidcIssuer === undefined)) {
-    throw new UsageError('USAGE', '--certificate-identity and --certificate-oidc-issuer are required (or --key for a key-signed bundle)');
-  }
-  let trust = loadTrustMaterial(await readFileBytes(args.trustedRoot), args.trustedRoot);
-  if (args.key !== undefined) trust = withPublicKey(trust, await readFileBytes(args.key), args.key);
-  const parsed = parseBundle(await readFileBytes(args.bundle), args.bundle);
-  const expected = parsed.certificate ? expectedIdentity(args) : undefined;
-  const artifact = await readArtifact(args.artifact, parsed);
-  const verified = verifyBundle(parsed, trust, { artifact, file: args.bundle });
-  if (expected) checkIdentity(verified.signer, expected, args.bundle);
-  return report(args.bundle, verified);
-}
+import { NOW_OPTION, TRUST_OPTIONS, action } from '../command.ts';
+import type { VerifyBundleArgs } from '../handlers/sigstore.ts';
 
 export const sigstoreCommand: CommandModule = {
   register: (y) =>
@@ -120,9 +15,10 @@ export const sigstoreCommand: CommandModule = {
               .option('bundle', { type: 'string', demandOption: true, describe: 'Sigstore bundle JSON (v0.1, v0.2 or v0.3)' })
               .option('certificate-identity', { type: 'string', describe: 'Expected certificate SAN, compared exactly (no regex, no prefix)' })
               .option('certificate-oidc-issuer', { type: 'string', describe: 'Expected OIDC issuer of the certificate, compared exactly' })
-              .option('trusted-root', { type: 'string', describe: 'trusted_root.json to verify against (required: nothing is fetched)' })
+              .options(TRUST_OPTIONS)
+              .option('now', { ...NOW_OPTION, describe: 'With --trust-dir: reference time for the TUF check (default: the system clock)' })
               .option('key', { type: 'string', describe: 'PEM public key, for a bundle signed with a key instead of a certificate' }),
-          action(async (args) => verifyBundleCommand(args as unknown as VerifyBundleArgs)),
+          action(async (args) => (await import('../handlers/sigstore.ts')).verifyBundleCommand(args as unknown as VerifyBundleArgs)),
         )
         .demandCommand(1, 'name a sigstore subcommand'),
     ),

@@ -5,23 +5,19 @@ import { canonicalDistFilename } from '../../dist/index.ts';
 import { parseDocument, verifyAttestation, verifyProvenance, inspectAttestation, inspectProvenance, type Pep740Document } from '../../pep740/index.ts';
 import { formatInspectReport, formatVerifyReport, publisherNote, type InspectReport, type VerifyReport } from '../../pep740/report.ts';
 import { policyFromOptions } from '../../publisher/index.ts';
-import { loadTrustMaterial, type SigstoreTrust } from '../../sigstore/index.ts';
-import { defaultStateDir, trustedRootFromRepository, type Instance } from '../../tuf/index.ts';
+import { checkTrustArgs, loadTrust, type TrustArgs } from './trust-material.ts';
 import { sha256File } from '../../util/digest.ts';
 import { parseJson, readJsonFile } from '../../util/json.ts';
-import { parseDuration, parseNow } from '../../util/time.ts';
+import { parseNow } from '../../util/time.ts';
 
 // `attest verify` and `attest inspect`: the I/O edge of lib/pep740. Files are
 // read here (the distribution streamed through sha256), everything else is
 // the pure verification functions.
 
-export interface AttestVerifyArgs {
+export interface AttestVerifyArgs extends TrustArgs {
   file: string;
   provenance?: string;
   attestation?: string;
-  trustedRoot?: string;
-  trustDir?: string;
-  instance?: Instance;
   repository?: string;
   workflow?: string;
   environment?: string;
@@ -29,8 +25,6 @@ export interface AttestVerifyArgs {
   identity?: string;
   issuer?: string;
   now?: string;
-  grace?: string;
-  state?: string;
 }
 
 async function readDocument(path: string, want: 'provenance' | 'attestation'): Promise<Pep740Document> {
@@ -41,34 +35,11 @@ async function readDocument(path: string, want: 'provenance' | 'attestation'): P
   return doc;
 }
 
-async function loadTrust(args: AttestVerifyArgs, now: Date): Promise<{ trust: SigstoreTrust; label: string }> {
-  if (args.trustedRoot !== undefined) {
-    return { trust: loadTrustMaterial(await readJsonFile(args.trustedRoot), args.trustedRoot), label: args.trustedRoot };
-  }
-  const dir = args.trustDir!;
-  // The copy is checked like `trust verify` does, against the same forward-only state.
-  const { trustedRoot, result } = await trustedRootFromRepository(dir, {
-    instance: args.instance ?? 'public-good',
-    now,
-    graceMs: args.grace === undefined ? 0 : parseDuration(args.grace),
-    stateDir: args.state ?? defaultStateDir(),
-  });
-  const target = result.targetFiles.find((t) => t.name === 'trusted_root.json');
-  const label = `${dir}/${target?.path ?? 'trusted_root.json'}`;
-  return { trust: loadTrustMaterial(parseJson(trustedRoot, label), label), label };
-}
-
 export async function verify(args: AttestVerifyArgs): Promise<CommandResult> {
   if ((args.provenance === undefined) === (args.attestation === undefined)) {
     throw new UsageError('USAGE', 'give exactly one of --provenance or --attestation');
   }
-  if ((args.trustedRoot === undefined) === (args.trustDir === undefined)) {
-    throw new UsageError('USAGE', 'give exactly one of --trusted-root or --trust-dir');
-  }
-  if (args.instance !== undefined && args.trustDir === undefined) throw new UsageError('USAGE', '--instance goes with --trust-dir');
-  for (const opt of ['grace', 'state'] as const) {
-    if (args[opt] !== undefined && args.trustDir === undefined) throw new UsageError('USAGE', `--${opt} goes with --trust-dir`);
-  }
+  checkTrustArgs(args);
   const now = parseNow(args.now);
   const expected = policyFromOptions(args);
   const filename = basename(args.file);

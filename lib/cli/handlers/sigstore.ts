@@ -1,0 +1,105 @@
+import { createPublicKey } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { HashAlgorithm } from '@sigstore/protobuf-specs';
+import type { CommandResult } from '../output.ts';
+import { UsageError } from '../../errors.ts';
+import { readFileBytes } from '../../util/json.ts';
+import { parseNow } from '../../util/time.ts';
+import { checkTrustArgs, loadTrust, type TrustArgs } from './trust-material.ts';
+import { sha256File } from '../../util/digest.ts';
+import {
+  checkIdentity,
+  parseBundle,
+  verifyBundle,
+  withPublicKey,
+  type ArtifactInput,
+  type ParsedBundle,
+  type VerifiedBundle,
+} from '../../sigstore/index.ts';
+
+// `airlock sigstore verify-bundle`, shaped like the sigstore-conformance
+// client protocol (docs/cli_protocol.md): same flags, exit 0 verified,
+// 1 refused, 2 malformed input. Offline: the trusted root is never fetched,
+// so it comes from --trusted-root or from a TUF copy checked on the spot
+// (--trust-dir). Loaded only when the command runs.
+
+export interface VerifyBundleArgs extends TrustArgs {
+  artifact: string;
+  bundle: string;
+  certificateIdentity?: string;
+  certificateOidcIssuer?: string;
+  key?: string;
+  now?: string;
+}
+
+const DIGEST_ARG = /^sha256:([0-9a-fA-F]{64})$/;
+
+/**
+ * The artifact as a digest or a file. A message signature with an ECDSA key
+ * over sha256 is checked from the streamed digest; other message signatures
+ * need the bytes (node:crypto cannot verify them from a digest).
+ */
+async function readArtifact(arg: string, parsed: ParsedBundle): Promise<ArtifactInput> {
+  const m = DIGEST_ARG.exec(arg);
+  // As the protocol says: a `sha256:` argument that is also a path on disk is a path.
+  if (m && !existsSync(arg)) return { sha256: m[1]!.toLowerCase() };
+  const content = parsed.bundle.content;
+  const alg = content.$case === 'messageSignature' ? content.messageSignature.messageDigest.algorithm : undefined;
+  const streamable = content.$case === 'dsseEnvelope' || ((alg === HashAlgorithm.SHA2_256 || alg === HashAlgorithm.HASH_ALGORITHM_UNSPECIFIED) && isEcKey(parsed));
+  if (streamable) return { sha256: (await sha256File(arg)).sha256 };
+  return { bytes: await readFileBytes(arg) };
+}
+
+function isEcKey(parsed: ParsedBundle): boolean {
+  if (!parsed.certificate) return false;
+  try {
+    return createPublicKey({ key: parsed.certificate.publicKey, format: 'der', type: 'spki' }).asymmetricKeyType === 'ec';
+  } catch {
+    return false; // read the bytes; verification reports the bad key
+  }
+}
+
+function report(bundleFile: string, v: VerifiedBundle): CommandResult {
+  const when = v.timestamps.map((t) => `${t.time} (${t.kind})`).join(', ');
+  const text = [
+    `OK: ${bundleFile}: verified`,
+    `  signer: ${v.signer.identity}${v.signer.issuer ? ` (issuer ${v.signer.issuer})` : ''}`,
+    `  signed: ${when}`,
+    `  log entries: ${v.tlogEntries.map((e) => `${e.kind} ${e.kindVersion} #${e.logIndex}`).join(', ')}`,
+  ].join('\n');
+  const json = {
+    ok: true,
+    bundle: bundleFile,
+    mediaType: v.mediaType,
+    signer: { identity: v.signer.identity, identityType: v.signer.identityType, issuer: v.signer.issuer ?? null, extensions: v.signer.extensions, notBefore: v.signer.notBefore, notAfter: v.signer.notAfter },
+    timestamps: v.timestamps,
+    tlogEntries: v.tlogEntries,
+    ...(v.dsse ? { dsse: { payloadType: v.dsse.payloadType } } : {}),
+  };
+  return { exitCode: 0, text, json };
+}
+
+// A certificate bundle is only as good as its identity check: --key does not
+// stand in for it.
+function expectedIdentity(args: VerifyBundleArgs): { identity: string; issuer: string } {
+  const { certificateIdentity: identity, certificateOidcIssuer: issuer } = args;
+  if (identity === undefined || issuer === undefined) {
+    throw new UsageError('USAGE', `${args.bundle} is signed with a certificate: --certificate-identity and --certificate-oidc-issuer are required`);
+  }
+  return { identity, issuer };
+}
+
+export async function verifyBundleCommand(args: VerifyBundleArgs): Promise<CommandResult> {
+  checkTrustArgs(args);
+  if (args.key === undefined && (args.certificateIdentity === undefined || args.certificateOidcIssuer === undefined)) {
+    throw new UsageError('USAGE', '--certificate-identity and --certificate-oidc-issuer are required (or --key for a key-signed bundle)');
+  }
+  let { trust } = await loadTrust(args, parseNow(args.now));
+  if (args.key !== undefined) trust = withPublicKey(trust, await readFileBytes(args.key), args.key);
+  const parsed = parseBundle(await readFileBytes(args.bundle), args.bundle);
+  const expected = parsed.certificate ? expectedIdentity(args) : undefined;
+  const artifact = await readArtifact(args.artifact, parsed);
+  const verified = verifyBundle(parsed, trust, { artifact, file: args.bundle });
+  if (expected) checkIdentity(verified.signer, expected, args.bundle);
+  return report(args.bundle, verified);
+}
