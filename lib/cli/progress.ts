@@ -19,7 +19,9 @@ export function createProgress(label: string, opts: { json: boolean }): Progress
       last = t;
       const secs = Math.max((t - started) / 1000, 0.001);
       const pct = total > 0 ? Math.floor((done / total) * 100) : 0;
-      process.stderr.write(`\r\x1b[K${label}: ${pct}% ${detail} (${(done / secs / 1048576).toFixed(1)} MiB/s)`);
+      const mib = (n: number) => (n / 1048576).toFixed(1);
+      const extra = detail ? ` ${detail}` : '';
+      process.stderr.write(`\r\x1b[K${label}: ${pct}% ${mib(done)}/${mib(total)} MiB${extra} (${mib(done / secs)} MiB/s)`);
     },
     done() {
       process.stderr.write('\r\x1b[K');
