@@ -40,7 +40,7 @@ export const CODES = {
   TUF_SIGNATURE: v('Metadata is not signed by a threshold of distinct trusted keys.'),
   TUF_ROOT_VERSION: v('A new root is not exactly version N+1 of the trusted root.'),
   TUF_VERSION_MISMATCH: v('A metadata version differs from the one its file name or the referring metadata names.'),
-  TUF_ROLLBACK: v('A metadata version is lower than the one already trusted (stored state or the copy itself).'),
+  TUF_ROLLBACK: v('A metadata version is lower than the one already trusted (stored state or the copy itself), or equal to it with different content.'),
   TUF_EXPIRED: v('Metadata expired at the reference time (`--now`), beyond any grace allowed; an expired root is never accepted.'),
   TUF_HASH_MISMATCH: v('A metadata or target file does not match the hash that the referring metadata records.'),
   TUF_LENGTH_MISMATCH: v('A metadata or target file does not have the length that the referring metadata records.'),

@@ -1,5 +1,6 @@
 import { ArchiveError, errorMessage } from '../errors.ts';
 import { validateSchema } from '../schemas.ts';
+import { normalizeVersion, parseDistFilename } from '../dist/index.ts';
 import { collisionKey, comparePaths, layoutRole } from './paths.ts';
 import { FORMAT_VERSION, MANIFEST_PATH, type Manifest, type ManifestMember } from './types.ts';
 
@@ -55,6 +56,9 @@ export function verifyManifest(m: Manifest, file = MANIFEST_PATH): void {
     return member;
   };
   const names = new Set<string>();
+  // Each distribution belongs to one release: the file name names it, and no
+  // two package entries may claim the same file.
+  const claimed = new Map<string, string>();
   m.packages.forEach((pkg, i) => {
     const at = `/packages/${i}`;
     const id = `${pkg.name}==${pkg.version}`;
@@ -68,6 +72,10 @@ export function verifyManifest(m: Manifest, file = MANIFEST_PATH): void {
       const fat = `${at}/files/${j}`;
       if (f.path !== `packages/${pkg.name}/${f.filename}`) throw invalid(`path must be 'packages/${pkg.name}/${f.filename}'`, `${fat}/path`, file);
       const member = ref(f.path, 'distribution', `${fat}/path`);
+      const owner = claimed.get(f.path);
+      if (owner !== undefined) throw invalid(`'${f.path}' is listed twice (also as a file of ${owner})`, `${fat}/path`, file);
+      claimed.set(f.path, id);
+      if (!fileOfRelease(f.filename, pkg.name, pkg.version)) throw invalid(`'${f.filename}' is not a file of ${id}`, `${fat}/filename`, file);
       if (member.sha256 !== f.sha256) throw invalid('sha256 differs from the member entry', `${fat}/sha256`, file);
       if (member.size !== f.size) throw invalid('size differs from the member entry', `${fat}/size`, file);
       if (f.provenance !== undefined) {
@@ -80,6 +88,16 @@ export function verifyManifest(m: Manifest, file = MANIFEST_PATH): void {
       }
     });
   });
+}
+
+/** True when `filename` is a wheel or sdist of exactly this project and version (PEP 503 / PEP 440 normal forms). */
+function fileOfRelease(filename: string, name: string, version: string): boolean {
+  try {
+    const d = parseDistFilename(filename);
+    return d.name === name && d.version === normalizeVersion(version, filename);
+  } catch {
+    return false; // not a distribution file name, or not a PEP 440 version
+  }
 }
 
 /**

@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { InputError, errorMessage } from '../errors.ts';
+import { InputError } from '../errors.ts';
+import { readFileCapped } from '../util/json.ts';
 import { parsePylock } from './pylock.ts';
 import { parseRequirements } from './requirements.ts';
 import { parseSpecs } from './specs.ts';
@@ -11,14 +11,12 @@ export { parsePylock, parseRequirements, parseSpecs };
 
 export type LockKind = 'pylock' | 'requirements';
 
+// A lock names files and hashes: even a very large one is a few megabytes.
+const LOCK_CAP = 64 * 1024 * 1024;
+
 /** Reads a lock input from disk (the only I/O of lib/lock) and dispatches on its kind. */
 export async function readLock(kind: LockKind, path: string): Promise<LockEntry[]> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(path);
-  } catch (e) {
-    throw new InputError('INPUT_UNREADABLE', `cannot read (${(e as NodeJS.ErrnoException).code ?? errorMessage(e)})`, { file: path, cause: e });
-  }
+  const bytes = await readFileCapped(path, LOCK_CAP, () => new InputError('LOCK_INVALID', `larger than ${LOCK_CAP} bytes`, { file: path }));
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);

@@ -1,4 +1,5 @@
 import { canonicalDistFilename } from '../dist/index.ts';
+import { isSha256Hex } from '../util/digest.ts';
 import { Pep740Error, errorMessage } from '../errors.ts';
 import { IN_TOTO_PAYLOAD_TYPE, IN_TOTO_STATEMENT_V1, PREDICATE_TYPES, type Distribution, type StatementFacts } from './types.ts';
 
@@ -55,7 +56,10 @@ export function checkStatement(payloadType: string, payload: Uint8Array, dist: D
   if (subjectName !== distName) throw err('SUBJECT_NAME', `the statement is about '${name}', not '${dist.filename}'`, where);
   const digest = isObject(subject) && isObject(subject.digest) ? subject.digest.sha256 : undefined;
   // Exact comparison with the lower-case hex the file hashed to, as pypi-attestations does.
-  if (typeof digest !== 'string' || digest !== dist.sha256) {
+  // Both sides must be 64 lower-case hex digits on their own: a caller that
+  // passed an upper-case (or prefixed) file digest must not make an
+  // upper-case (or prefixed) subject digest acceptable.
+  if (typeof digest !== 'string' || !isSha256Hex(digest) || !isSha256Hex(dist.sha256) || digest !== dist.sha256) {
     throw err('DIGEST_MISMATCH', `the statement subject sha256 is ${typeof digest === 'string' ? digest : '(none)'}, the file's is ${dist.sha256}`, where);
   }
   const predicateType = st.predicateType;

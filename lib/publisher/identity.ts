@@ -11,7 +11,7 @@ export function checkGoogle(policy: GooglePolicy, signer: SignerInfo, where: Whe
   if (signer.issuer !== issuer) {
     throw new Pep740Error('PUBLISHER_MISMATCH', `certificate issuer is '${signer.issuer ?? '(none)'}', the Google publisher needs '${issuer}'`, where);
   }
-  if (signer.identityType !== 'email' || signer.identity !== policy.email) {
+  if (policy.email === '' || signer.identityType !== 'email' || signer.identity !== policy.email) {
     throw new Pep740Error('PUBLISHER_MISMATCH', `certificate identity is '${signer.identity}', expected service account '${policy.email}'`, where);
   }
 }

@@ -9,6 +9,14 @@ import type { SignerInfo } from './types.ts';
 /** SAN equals `identity` and the OIDC issuer equals `issuer`; IDENTITY_MISMATCH otherwise. */
 export function checkIdentity(signer: SignerInfo, expected: { identity: string; issuer: string }, file: string): void {
   const field = '/verificationMaterial/certificate';
+  // An empty expectation would match a certificate that names no SAN (or an
+  // empty issuer extension): it pins nothing, so it is never a match.
+  if (expected.identity === '' || expected.issuer === '') {
+    throw fail('IDENTITY_MISMATCH', 'the expected identity and issuer must not be empty', file, field);
+  }
+  if (signer.identity === '') {
+    throw fail('IDENTITY_MISMATCH', `the certificate names no identity (no SAN), expected '${expected.identity}'`, file, field);
+  }
   if (signer.identity !== expected.identity) {
     throw fail('IDENTITY_MISMATCH', `certificate identity is '${signer.identity}', expected '${expected.identity}'`, file, field);
   }

@@ -72,14 +72,44 @@ export function fulcioExtensions(cert: X509Certificate): Record<string, string> 
   return out;
 }
 
+const SAN_OID = '2.5.29.17';
+
+// The SAN is read here, not with @sigstore/core's extSubjectAltName: that
+// decodes with Buffer 'ascii', which clears the high bit of every byte, so a
+// SAN `https://github.com/acme/app/\xF7x` came out as `.../wx` and compared
+// equal to a different identity. rfc822Name and URI are IA5String (RFC 5280):
+// any byte above 0x7F makes the certificate malformed, never a near-match.
+function ia5(bytes: Buffer, what: string): string {
+  const bad = bytes.findIndex((b) => b > 0x7f);
+  if (bad >= 0) throw new Error(`the certificate SAN ${what} is not an IA5String (byte 0x${bytes[bad]!.toString(16)} at ${bad})`);
+  return bytes.toString('latin1');
+}
+
+function utf8(bytes: Buffer, what: string): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new Error(`the certificate SAN ${what} is not UTF-8`);
+  }
+}
+
 function identityOf(cert: X509Certificate): Pick<SignerInfo, 'identity' | 'identityType'> {
-  const san = cert.extSubjectAltName;
-  const uri = san?.uri;
-  if (uri !== undefined) return { identity: uri, identityType: 'uri' };
-  const email = san?.rfc822Name;
-  if (email !== undefined) return { identity: email, identityType: 'email' };
-  const other = san?.otherName(SAN_OTHERNAME_USERNAME);
-  return { identity: other ?? '', identityType: 'other' };
+  const ext = cert.extension(SAN_OID);
+  if (!ext) return { identity: '', identityType: 'other' };
+  const names = ASN1Obj.parseBuffer(Buffer.from(ext.value)).subs;
+  const first = (tag: number) => names.find((n) => n.tag.isContextSpecific(tag));
+  const uri = first(6);
+  if (uri !== undefined) return { identity: ia5(uri.value, 'URI'), identityType: 'uri' };
+  const email = first(1);
+  if (email !== undefined) return { identity: ia5(email.value, 'e-mail'), identityType: 'email' };
+  // otherName: SEQUENCE { type-id OID, [0] EXPLICIT value }; Fulcio's username is a UTF8String.
+  const other = first(0);
+  if (other !== undefined && other.subs[0]?.toOID() === SAN_OTHERNAME_USERNAME) {
+    const value = other.subs[1]?.subs[0];
+    if (value === undefined || value.tag.number !== UTF8_STRING_TAG) throw new Error('the certificate SAN username is not a UTF8String');
+    return { identity: utf8(value.value, 'username'), identityType: 'other' };
+  }
+  return { identity: '', identityType: 'other' };
 }
 
 /** SignerInfo for a (verified) Fulcio leaf certificate. */

@@ -32,6 +32,7 @@ export interface VerifiedTlogEntry {
   logId: string;
   kind: string;
   kindVersion: string;
+  /** The integrated time, only when a verified SET signs it (never an unsigned one). */
   integratedTime?: string;
   /** Whether the entry's time is vouched for by a signed entry timestamp. */
   hasSignedEntryTimestamp: boolean;

@@ -36,7 +36,10 @@ function entryReport(e: SignedEntity['tlogEntries'][number]): VerifiedTlogEntry 
     logId: e.logId.keyId.toString('base64'),
     kind: e.kindVersion.kind,
     kindVersion: e.kindVersion.version,
-    ...(t > 0 ? { integratedTime: new Date(t * 1000).toISOString() } : {}),
+    // Only a SET-signed integrated time is reported: without a SET it is an
+    // unsigned number anyone could have written, and a verified report must
+    // not show it as a fact.
+    ...(t > 0 && hasSignedTime(e) ? { integratedTime: new Date(t * 1000).toISOString() } : {}),
     hasSignedEntryTimestamp: e.inclusionPromise !== undefined,
   };
 }

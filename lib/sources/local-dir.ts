@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { InputError, errorMessage } from '../errors.ts';
 import { parseDistFilename } from '../dist/index.ts';
 import { sha256File } from '../util/digest.ts';
-import { readFileBytes } from '../util/json.ts';
+import { readFileCapped } from '../util/json.ts';
 import { safeSegment } from './layout.ts';
 import type { CollectedFile, CollectedPackage, LocalFile } from './types.ts';
 
@@ -12,6 +12,7 @@ import type { CollectedFile, CollectedPackage, LocalFile } from './types.ts';
 // FILE.metadata). Files are hashed in place and bundled from there.
 
 const DIST = /\.(whl|tar\.gz|zip)$/;
+const PROVENANCE_CAP = 16 * 1024 * 1024;
 
 async function optional(path: string): Promise<LocalFile | undefined> {
   const st = await stat(path).catch(() => undefined);
@@ -21,7 +22,8 @@ async function optional(path: string): Promise<LocalFile | undefined> {
 }
 
 async function checkProvenance(path: string): Promise<void> {
-  const bytes = await readFileBytes(path);
+  // The same cap as a provenance object fetched from an index.
+  const bytes = await readFileCapped(path, PROVENANCE_CAP, () => new InputError('INPUT_UNREADABLE', `provenance larger than ${PROVENANCE_CAP} bytes`, { file: path }));
   try {
     const doc = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)) as unknown;
     if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new Error('not a JSON object');

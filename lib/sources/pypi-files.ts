@@ -38,12 +38,15 @@ async function fetchProvenance(pkg: LockEntry, f: IndexFile, o: IndexSourceOptio
 }
 
 async function fetchCoreMetadata(pkg: LockEntry, f: IndexFile, o: IndexSourceOptions): Promise<LocalFile | undefined> {
-  if (!f.coreMetadata) return undefined;
+  // Core metadata is bundled only when the index gives its sha256: an offer
+  // without one (`core-metadata: true`, an unknown or malformed hash) could
+  // carry anything, so it is left out rather than bundled unchecked.
+  if (!f.coreMetadata || f.coreMetadata.sha256 === undefined) return undefined;
   // PEP 658: the metadata lives at the file URL plus `.metadata`.
   const url = new URL(`${f.url.href}.metadata`);
   const got = await fetchBytes(url, { accept: '*/*', maxBytes: SMALL_CAP }, o.http);
   const sha = sha256Hex(got!.bytes);
-  if (f.coreMetadata.sha256 !== undefined && sha !== f.coreMetadata.sha256) {
+  if (sha !== f.coreMetadata.sha256) {
     throw new SourceError('DIGEST_MISMATCH', `core metadata sha256 ${sha} differs from the index's ${f.coreMetadata.sha256}`, { file: got!.url.href });
   }
   return writeStaged(o.staging, coreMetadataPath(pkg.name, f.filename), got!.bytes);

@@ -25,6 +25,8 @@ const CAPS = { root: 512_000, timestamp: 16_384, snapshot: 2_000_000, targets: 5
 const TARGET_CAP = 16 * 1024 * 1024;
 // 5.3.3: an upper bound on root rotations fetched in one update.
 const MAX_ROOT_ROTATIONS = 256;
+// One segment of a target path, as the bundle layout allows it (lib/bundle/paths.ts).
+const TARGET_SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9._+-]*$/;
 
 /** Targets the air-gapped side needs: Sigstore's trusted root and signing configs. */
 export function isWantedTarget(name: string): boolean {
@@ -87,11 +89,20 @@ export async function fetchTufRepository(tufUrl: URL, pinned: PinnedRoot, stagin
   const targets = parseMetadata(tBytes, 'targets', new URL(targetsName, tufUrl).href);
   // Delegated roles are not fetched: Sigstore lists the targets airlock needs in
   // the top-level role; if it ever does not, verification fails TUF_UNKNOWN_TARGET.
+  const targetsUrl = new URL(targetsName, tufUrl).href;
   for (const [name, info] of Object.entries(targets.signed.targets)) {
     if (!isWantedTarget(name)) continue;
+    // Nothing here is verified yet: a target name or hash from a hostile CDN
+    // must not steer the staging write (`../../x`), nor the URL, out of place.
+    if (!name.split('/').every((seg) => TARGET_SEGMENT.test(seg))) {
+      throw new TufError('TUF_METADATA_MALFORMED', `unsafe target path '${name}'`, { file: targetsUrl, field: 'signed.targets' });
+    }
     const sha = info.hashes.sha256;
+    if (consistent && (sha === undefined || !/^[0-9a-f]{64}$/i.test(sha))) {
+      throw new TufError('TUF_METADATA_MALFORMED', `target ${name} has no sha256 hash`, { file: targetsUrl, field: `signed.targets.${name}.hashes` });
+    }
     // 5.7.3: consistent targets are served as DIR/HASH.BASENAME.
-    const hashed = consistent && sha ? posix.join(posix.dirname(name), `${sha}.${posix.basename(name)}`).replace(/^\.\//, '') : name;
+    const hashed = consistent ? posix.join(posix.dirname(name), `${sha}.${posix.basename(name)}`).replace(/^\.\//, '') : name;
     const got = await fetchBytes(new URL(`targets/${hashed}`, tufUrl), { accept: '*/*', ...limit(TARGET_CAP, info.length) }, http);
     await writeStaged(staging, tufTargetPath(hashed), got!.bytes);
   }

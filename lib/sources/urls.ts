@@ -41,5 +41,11 @@ export function resolveLink(href: string, base: URL | string, what: string): URL
   if (!isAllowedUrl(u)) {
     throw new SourceError('HTTP_INSECURE_REDIRECT', `${what} points to ${u.protocol}//${u.host}, which is neither https nor loopback: ${u.href}`, { file: String(base) });
   }
+  // Never a downgrade: from https (a real index or CDN) only to https. The
+  // loopback exception is for local test servers and mirrors reached over
+  // http, not for a remote server steering the client to a local port.
+  if (new URL(String(base)).protocol === 'https:' && u.protocol !== 'https:') {
+    throw new SourceError('HTTP_INSECURE_REDIRECT', `${what} leaves https for ${u.protocol}//${u.host}: ${u.href}`, { file: String(base) });
+  }
   return u;
 }

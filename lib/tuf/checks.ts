@@ -57,12 +57,15 @@ export function info(signed: { version: number; expires: string }, expiredBy?: n
   return expiredBy === undefined ? { version: signed.version, expires: signed.expires } : { version: signed.version, expires: signed.expires, expiredBy };
 }
 
-/** True when `role` has the same key ids and threshold in both roots (5.3.11). */
+/** True when `role` has the same key ids, keys and threshold in both roots (5.3.11). */
 export function sameKeys(a: Root, b: Root, role: string): boolean {
   const ra = a.roles[role];
   const rb = b.roles[role];
   if (!ra || !rb || ra.threshold !== rb.threshold) return false;
-  return [...ra.keyIDs].sort().join() === [...rb.keyIDs].sort().join();
+  if ([...ra.keyIDs].sort().join() !== [...rb.keyIDs].sort().join()) return false;
+  // Key ids are only labels (nothing checks they hash the key): the same id
+  // with other key material is a rotation too.
+  return ra.keyIDs.every((id) => a.keys[id] !== undefined && b.keys[id] !== undefined && a.keys[id].keyVal.public === b.keys[id].keyVal.public && a.keys[id].scheme === b.keys[id].scheme);
 }
 
 /** A consistent-snapshot file name (`161.snapshot.json`) must name the version it holds. */

@@ -3,7 +3,7 @@
 
 import { loadPinnedRoot } from './pinned.ts';
 import { openLocalRepository } from './source.ts';
-import { loadState, saveState } from './state.ts';
+import { loadTrustState, saveState } from './state.ts';
 import { REQUIRED_TARGET, verifyRepository } from './updater.ts';
 import type { Instance, TrustResult } from './types.ts';
 
@@ -11,7 +11,7 @@ export * from './types.ts';
 export { loadPinnedRoot, INSTANCES, TRUST_ROOTS_DIR } from './pinned.ts';
 export { openLocalRepository, type LocalRepositorySource } from './source.ts';
 export { verifyRepository, REQUIRED_TARGET, OPTIONAL_TARGETS, type VerifyOptions } from './updater.ts';
-export { defaultStateDir, loadState, saveState, statePath } from './state.ts';
+export { defaultStateDir, loadState, loadTrustState, saveState, statePath } from './state.ts';
 export { TrustedMetadataSet } from './trusted-set.ts';
 
 /**
@@ -25,7 +25,7 @@ export async function trustedRootFromRepository(
 ): Promise<{ trustedRoot: Uint8Array; result: TrustResult }> {
   const pinned = await loadPinnedRoot({ ...(opts.instance ? { instance: opts.instance } : {}), ...(opts.rootFile !== undefined ? { rootFile: opts.rootFile } : {}) });
   const source = await openLocalRepository(dir);
-  const state = opts.stateDir !== undefined ? await loadState(opts.stateDir, pinned) : undefined;
+  const state = opts.stateDir !== undefined ? await loadTrustState(opts.stateDir, pinned) : undefined;
   const result = await verifyRepository(source, { pinned, now: opts.now, ...(opts.graceMs !== undefined ? { graceMs: opts.graceMs } : {}), ...(state ? { state } : {}) });
   if (opts.stateDir !== undefined) await saveState(opts.stateDir, pinned, result.newState);
   const tr = result.targetFiles.find((t) => t.name === REQUIRED_TARGET);

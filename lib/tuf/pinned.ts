@@ -1,9 +1,9 @@
 import { readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { join, relative } from 'node:path';
-import { UsageError } from '../errors.ts';
+import { TufError, UsageError } from '../errors.ts';
 import { sha256Hex } from '../util/digest.ts';
-import { readFileBytes } from '../util/json.ts';
+import { readFileBytes, readFileCapped } from '../util/json.ts';
 import { parseMetadata, versionFromName } from './parse.ts';
 import type { Instance, PinnedRoot } from './types.ts';
 
@@ -13,6 +13,7 @@ import type { Instance, PinnedRoot } from './types.ts';
 
 export const TRUST_ROOTS_DIR = fileURLToPath(new URL('../../trust-roots/', import.meta.url));
 export const INSTANCES: readonly Instance[] = ['public-good', 'staging'];
+const ROOT_CAP = 512_000;
 
 function pinnedFrom(bytes: Uint8Array, label: string, instance?: Instance): PinnedRoot {
   // Parsing here makes a bad --root fail at once, naming the file; signatures
@@ -24,7 +25,9 @@ function pinnedFrom(bytes: Uint8Array, label: string, instance?: Instance): Pinn
 export async function loadPinnedRoot(opts: { instance?: Instance; rootFile?: string } = {}): Promise<PinnedRoot> {
   if (opts.rootFile !== undefined) {
     if (opts.instance !== undefined) throw new UsageError('USAGE', 'give either a root file or an instance, not both');
-    return pinnedFrom(await readFileBytes(opts.rootFile), opts.rootFile);
+    // The same cap as any root the updater reads (python-tuf's default).
+    const file = opts.rootFile;
+    return pinnedFrom(await readFileCapped(file, ROOT_CAP, () => new TufError('TUF_TOO_LARGE', `more than the cap of ${ROOT_CAP} bytes for a root`, { file })), file);
   }
   const instance = opts.instance ?? 'public-good';
   if (!INSTANCES.includes(instance)) throw new UsageError('USAGE', `unknown instance '${String(instance)}' (${INSTANCES.join(', ')})`);

@@ -1,11 +1,10 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { readFile } from 'node:fs/promises';
 import { TufError, errorMessage } from '../errors.ts';
 import { validateSchema } from '../schemas.ts';
 import { writeFileAtomic } from '../util/atomic.ts';
 import { sha256Hex } from '../util/digest.ts';
-import { stringifyJson } from '../util/json.ts';
+import { readFileCapped, stringifyJson } from '../util/json.ts';
 import { parseMetadata } from './parse.ts';
 import type { PinnedRoot, TrustState } from './types.ts';
 
@@ -23,7 +22,13 @@ interface StateFile {
   snapshot?: number;
   targets?: number;
   delegated?: Record<string, number>;
+  timestampSha256?: string;
+  snapshotSha256?: string;
+  snapshotMeta?: Record<string, number>;
 }
+
+// A state file holds one root (512 kB at most) in base64 and a few versions.
+const STATE_CAP = 4 * 1024 * 1024;
 
 export function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
   const xdg = env.XDG_STATE_HOME;
@@ -36,18 +41,33 @@ export function statePath(stateDir: string, pinned: PinnedRoot): string {
   return join(stateDir, 'tuf', `${pinned.instance ?? 'custom'}-${pinned.sha256}.json`);
 }
 
+/**
+ * The stored root and versions: what `verifyRepository` needs at the least.
+ * The checks use `loadTrustState`, which adds the file digests and snapshot
+ * listing recorded for the equal-version and 5.5.5 checks.
+ */
 export async function loadState(stateDir: string, pinned: PinnedRoot): Promise<TrustState | undefined> {
+  const full = await loadTrustState(stateDir, pinned);
+  if (full === undefined) return undefined;
+  const { timestampSha256: _t, snapshotSha256: _s, snapshotMeta: _m, ...versions } = full;
+  return versions;
+}
+
+/** The whole trust state of a pinned root (undefined when none is stored yet). */
+export async function loadTrustState(stateDir: string, pinned: PinnedRoot): Promise<TrustState | undefined> {
   const path = statePath(stateDir, pinned);
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = await readFile(path, 'utf8');
+    bytes = await readFileCapped(path, STATE_CAP, () => new TufError('TUF_STATE_UNREADABLE', `larger than ${STATE_CAP} bytes`, { file: path }));
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new TufError('TUF_STATE_UNREADABLE', `cannot read (${(e as NodeJS.ErrnoException).code ?? errorMessage(e)})`, { file: path, cause: e });
+    const cause = (e as { cause?: NodeJS.ErrnoException }).cause;
+    if (cause?.code === 'ENOENT') return undefined;
+    if (e instanceof TufError) throw e;
+    throw new TufError('TUF_STATE_UNREADABLE', `cannot read (${cause?.code ?? errorMessage(e)})`, { file: path, cause: e });
   }
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
   } catch (e) {
     throw new TufError('TUF_STATE_UNREADABLE', `not valid JSON (${errorMessage(e)})`, { file: path, cause: e });
   }
@@ -67,6 +87,9 @@ export async function loadState(stateDir: string, pinned: PinnedRoot): Promise<T
   if (s.snapshot !== undefined) state.snapshot = s.snapshot;
   if (s.targets !== undefined) state.targets = s.targets;
   if (s.delegated !== undefined) state.delegated = { ...s.delegated };
+  if (s.timestampSha256 !== undefined) state.timestampSha256 = s.timestampSha256;
+  if (s.snapshotSha256 !== undefined) state.snapshotSha256 = s.snapshotSha256;
+  if (s.snapshotMeta !== undefined) state.snapshotMeta = { ...s.snapshotMeta };
   return state;
 }
 
@@ -80,5 +103,8 @@ export async function saveState(stateDir: string, pinned: PinnedRoot, state: Tru
   if (state.snapshot !== undefined) file.snapshot = state.snapshot;
   if (state.targets !== undefined) file.targets = state.targets;
   if (state.delegated && Object.keys(state.delegated).length) file.delegated = { ...state.delegated };
+  if (state.timestampSha256 !== undefined) file.timestampSha256 = state.timestampSha256;
+  if (state.snapshotSha256 !== undefined) file.snapshotSha256 = state.snapshotSha256;
+  if (state.snapshotMeta !== undefined) file.snapshotMeta = { ...state.snapshotMeta };
   await writeFileAtomic(statePath(stateDir, pinned), stringifyJson(file), { mkdirs: true });
 }

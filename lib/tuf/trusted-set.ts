@@ -1,5 +1,6 @@
 import type { Metadata, MetaFile, Root, Snapshot, Targets, Timestamp } from '@tufjs/models';
 import { TufError } from '../errors.ts';
+import { sha256Hex } from '../util/digest.ts';
 import { checkExpiry, checkLengthAndHashes, checkNameVersion, info, sameKeys } from './checks.ts';
 import { parseMetadata } from './parse.ts';
 import { verifyThreshold } from './signatures.ts';
@@ -17,6 +18,11 @@ export interface StoredVersions {
   snapshot?: number | undefined;
   targets?: number | undefined;
   delegated?: Record<string, number> | undefined;
+  /** sha256 of the trusted timestamp / snapshot: a file of the same version must be the same file. */
+  timestampSha256?: string | undefined;
+  snapshotSha256?: string | undefined;
+  /** Versions of every role the trusted snapshot listed (5.5.5), by meta name (`targets.json`). */
+  snapshotMeta?: Record<string, number> | undefined;
 }
 
 type Phase = 'root' | 'timestamp' | 'snapshot' | 'targets' | 'delegated';
@@ -39,6 +45,11 @@ export class TrustedMetadataSet {
   private snapshotMd?: Metadata<Snapshot>;
   private readonly targetsRoles = new Map<string, Loaded<Targets>>();
   rootInfo?: RoleInfo;
+  /**
+   * Equal-version checks, run by `assertNoFork` once every other check passed
+   * (so that a rollback or expiry is reported as such first).
+   */
+  private readonly forks: Array<() => void> = [];
   timestampInfo?: RoleInfo;
   snapshotInfo?: RoleInfo;
 
@@ -94,7 +105,7 @@ export class TrustedMetadataSet {
     this.expect('root', 'finish roots');
     checkExpiry(this.root.expires, this.now, 0, `root v${this.root.version}`, file);
     if (!sameKeys(this.startRoot, this.root, 'timestamp') || !sameKeys(this.startRoot, this.root, 'snapshot')) {
-      this.stored = { ...this.stored, timestamp: undefined, snapshot: undefined };
+      this.stored = { ...this.stored, timestamp: undefined, snapshot: undefined, timestampSha256: undefined, snapshotSha256: undefined, snapshotMeta: undefined };
     }
     this.phase = 'timestamp';
     this.rootInfo = info(this.root);
@@ -112,6 +123,9 @@ export class TrustedMetadataSet {
     if (storedTs !== undefined && md.signed.version < storedTs) {
       throw new TufError('TUF_ROLLBACK', `version ${md.signed.version} < trusted ${storedTs}`, { file });
     }
+    // Equal is fine only for the same file: another timestamp of the trusted
+    // version is a fork (a leaked key or a replayed older signing), never an update.
+    this.forks.push(() => sameContent(bytes, md.signed.version, storedTs, this.stored.timestampSha256, file));
     // 5.4.3.2: no rollback of the snapshot version it names.
     const storedSnap = this.stored.snapshot;
     if (storedSnap !== undefined && md.signed.snapshotMeta.version < storedSnap) {
@@ -145,8 +159,13 @@ export class TrustedMetadataSet {
     if (md.signed.version !== meta.version) {
       throw new TufError('TUF_VERSION_MISMATCH', `version ${md.signed.version}, the timestamp names ${meta.version}`, { file });
     }
-    // 5.5.5: no rollback of targets metadata versions trusted before.
+    // The trusted snapshot version again must be the trusted snapshot file.
+    const storedSnap = this.stored.snapshot;
+    this.forks.push(() => sameContent(bytes, md.signed.version, storedSnap, this.stored.snapshotSha256, file));
+    // 5.5.5: no rollback of targets metadata versions trusted before: every
+    // role the trusted snapshot listed (loaded or not), and every role loaded.
     const olds: Array<[string, number | undefined]> = [
+      ...Object.entries(this.stored.snapshotMeta ?? {}),
       ['targets.json', this.stored.targets],
       ...Object.entries(this.stored.delegated ?? {}).map(([role, v]): [string, number] => [`${role}.json`, v]),
     ];
@@ -165,6 +184,12 @@ export class TrustedMetadataSet {
     this.snapshotInfo = info(md.signed, expiredBy);
     this.phase = 'targets';
     return md;
+  }
+
+  /** Version of every role the trusted snapshot lists, by meta name (for the trust state, 5.5.5). */
+  get snapshotVersions(): Record<string, number> {
+    if (!this.snapshotMd) throw new Error('TrustedMetadataSet: no snapshot yet');
+    return Object.fromEntries(Object.entries(this.snapshotMd.signed.meta).map(([name, m]) => [name, m.version]));
   }
 
   /** What the trusted snapshot says about `<role>.json`. */
@@ -209,11 +234,30 @@ export class TrustedMetadataSet {
     return loaded;
   }
 
+  /**
+   * A timestamp or snapshot of the version trusted before must be the very
+   * file trusted before: two different files of one version are a fork (a
+   * leaked key, or an attacker replaying a rival signing), never an update.
+   * The updater calls this last, before it reports success.
+   */
+  assertNoFork(): void {
+    for (const f of this.forks) f();
+  }
+
   getTargets(role: string): Loaded<Targets> | undefined {
     return this.targetsRoles.get(role);
   }
 
   get loadedRoles(): ReadonlyMap<string, Loaded<Targets>> {
     return this.targetsRoles;
+  }
+}
+
+/** Refuses a file of the trusted version whose bytes differ from the trusted file's. */
+function sameContent(bytes: Uint8Array, version: number, storedVersion: number | undefined, storedSha256: string | undefined, file: string): void {
+  if (storedVersion === undefined || storedSha256 === undefined || version !== storedVersion) return;
+  const got = sha256Hex(bytes);
+  if (got !== storedSha256) {
+    throw new TufError('TUF_ROLLBACK', `version ${version} equals the trusted version but the file differs (sha256 ${got.slice(0, 16)}…, trusted ${storedSha256.slice(0, 16)}…)`, { file });
   }
 }

@@ -60,6 +60,11 @@ export interface TrustState {
   targets?: number;
   /** Versions of delegated targets roles that were verified. */
   delegated?: Record<string, number>;
+  /** sha256 of the trusted timestamp and snapshot files: an equal version must be the same file. */
+  timestampSha256?: string;
+  snapshotSha256?: string;
+  /** Every role the trusted snapshot lists (`targets.json`, `NAME.json`) with its version (5.5.5). */
+  snapshotMeta?: Record<string, number>;
 }
 
 export interface TrustResult {

@@ -51,7 +51,15 @@ export async function verifyRepository(source: RepositorySource, opts: VerifyOpt
   const set = new TrustedMetadataSet(fromState ? state.root : opts.pinned.bytes, fromState ? stateLabel : opts.pinned.label, {
     now: opts.now,
     graceMs,
-    stored: { timestamp: state?.timestamp, snapshot: state?.snapshot, targets: state?.targets, delegated: state?.delegated },
+    stored: {
+      timestamp: state?.timestamp,
+      snapshot: state?.snapshot,
+      targets: state?.targets,
+      delegated: state?.delegated,
+      timestampSha256: state?.timestampSha256,
+      snapshotSha256: state?.snapshotSha256,
+      snapshotMeta: state?.snapshotMeta,
+    },
   });
   let rootBytes = fromState ? state.root : opts.pinned.bytes;
   let rootFile = fromState ? stateLabel : opts.pinned.label;
@@ -123,6 +131,7 @@ export async function verifyRepository(source: RepositorySource, opts: VerifyOpt
     targetFiles.push({ name, length: found.target.length, sha256, bytes, path });
   }
 
+  set.assertNoFork();
   const delegated: Record<string, number> = { ...state?.delegated };
   for (const [role, l] of set.loadedRoles) if (role !== 'targets') delegated[role] = l.info.version;
   const newState: TrustState = {
@@ -131,6 +140,9 @@ export async function verifyRepository(source: RepositorySource, opts: VerifyOpt
     timestamp: set.timestampInfo!.version,
     snapshot: set.snapshotInfo!.version,
     targets: top.info.version,
+    timestampSha256: sha256Hex(tsBytes),
+    snapshotSha256: sha256Hex(snapBytes),
+    snapshotMeta: set.snapshotVersions,
   };
   if (Object.keys(delegated).length) newState.delegated = delegated;
   const roles = [set.timestampInfo!, set.snapshotInfo!, top.info];

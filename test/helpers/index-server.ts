@@ -62,6 +62,8 @@ export interface IndexServerOptions {
   withoutHashes?: boolean;
   /** filename → yank reason (or true). */
   yanked?: Record<string, string | true>;
+  /** Offer PEP 658 core metadata as `true` (JSON) / `data-core-metadata="true"` (HTML): no hash to check it by. */
+  coreMetadataWithoutHash?: boolean;
 }
 
 export interface IndexServer {
@@ -101,8 +103,8 @@ export async function startIndexServer(opts: IndexServerOptions = {}): Promise<I
         hashes: opts.withoutHashes ? {} : { sha256: d.sha256 },
         size: d.bytes.length,
         yanked: opts.yanked?.[d.filename] ?? false,
-        'core-metadata': { sha256: d.metadataSha256 },
-        'data-dist-info-metadata': { sha256: d.metadataSha256 },
+        'core-metadata': opts.coreMetadataWithoutHash ? true : { sha256: d.metadataSha256 },
+        'data-dist-info-metadata': opts.coreMetadataWithoutHash ? true : { sha256: d.metadataSha256 },
         provenance: d.provenance ? `${base}/integrity/${d.project}/${d.version}/${d.filename}/provenance` : null,
       })),
   });
@@ -114,7 +116,7 @@ export async function startIndexServer(opts: IndexServerOptions = {}): Promise<I
         const y = opts.yanked?.[d.filename];
         const yank = y === undefined ? '' : y === true ? ' data-yanked' : ` data-yanked="${esc(y)}"`;
         const frag = opts.withoutHashes ? '' : `#sha256=${d.sha256}`;
-        return `<a href="../../files/${d.filename}${frag}" data-core-metadata="sha256=${d.metadataSha256}"${yank}>${esc(d.filename)}</a><br/>`;
+        return `<a href="../../files/${d.filename}${frag}" data-core-metadata="${opts.coreMetadataWithoutHash ? 'true' : `sha256=${d.metadataSha256}`}"${yank}>${esc(d.filename)}</a><br/>`;
       });
     return `<!DOCTYPE html>\n<html><head><meta name="pypi:repository-version" content="1.1"><title>Links for ${project}</title></head><body><h1>Links for ${project}</h1>\n${links.join('\n')}\n</body></html>\n`;
   };

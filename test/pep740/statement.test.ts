@@ -84,3 +84,14 @@ test('predicate type: PyPI publish v1 or SLSA provenance v1 only', () => {
   fails(() => checkStatement(TYPE, stmt({ predicateType: 'https://docs.pypi.org/attestations/publish/v1/' }), DIST, where), 'PREDICATE_TYPE');
   fails(() => checkStatement(TYPE, stmt({ predicateType: undefined }), DIST, where), 'PREDICATE_TYPE');
 });
+
+test('subject digest: lower-case hex on both sides, whatever case the caller gives the file digest', () => {
+  const s = { name: 'pypi_attestations-0.0.19.tar.gz' };
+  const upper = { ...DIST, sha256: SHA.toUpperCase() };
+  // An upper-case file digest (a caller's mistake) must not make an upper-case subject digest pass.
+  fails(() => checkStatement(TYPE, stmt({ subject: [{ ...s, digest: { sha256: SHA.toUpperCase() } }] }), upper, where), 'DIGEST_MISMATCH', /subject sha256 is 9BB1ADD0/);
+  // Nor a prefixed one, given prefixed.
+  fails(() => checkStatement(TYPE, stmt({ subject: [{ ...s, digest: { sha256: `sha256:${SHA}` } }] }), { ...DIST, sha256: `sha256:${SHA}` }, where), 'DIGEST_MISMATCH', /subject sha256 is sha256:9bb1/);
+  fails(() => checkStatement(TYPE, stmt({ subject: [{ ...s, digest: { sha256: `sha256:${SHA}` } }] }), DIST, where), 'DIGEST_MISMATCH');
+  fails(() => checkStatement(TYPE, stmt({ subject: [{ ...s, digest: { sha256: ` ${SHA}` } }] }), DIST, where), 'DIGEST_MISMATCH');
+});

@@ -136,3 +136,34 @@ test('policies are described in one line', () => {
   assert.equal(describePolicy({ ...GL, environment: 'prod', ref: 'refs/heads/main' }), 'GitLab https://gitlab.com/facutuesca/gitlab-oidc-project workflow .gitlab-ci.yml (environment prod, ref refs/heads/main)');
   assert.equal(describePolicy({ kind: 'identity', identity: 'a@b', issuer: 'https://i' }), 'identity a@b (issuer https://i)');
 });
+
+test('the certificate must match both the claim and the expectation: GitLab and Google too', () => {
+  // GitLab
+  const glClaim = { kind: 'GitLab', repository: 'facutuesca/gitlab-oidc-project', workflow_filepath: '.gitlab-ci.yml', environment: null };
+  assert.equal(checkPublishers(GITLAB_SIGNER, { claim: glClaim, expected: GL, where }).pinned, true);
+  fails(() => checkPublishers(GITLAB_SIGNER, { claim: { ...glClaim, workflow_filepath: 'other.yml' }, expected: GL, where }), 'PUBLISHER_MISMATCH', /build config/);
+  fails(() => checkPublishers(GITLAB_SIGNER, { claim: glClaim, expected: { ...GL, repository: 'facutuesca/other' }, where }), 'PUBLISHER_MISMATCH', /source repository/);
+  // a GitHub expectation naming the same path, against a GitLab claim and certificate
+  fails(() => checkPublishers(GITLAB_SIGNER, { claim: glClaim, expected: { ...GL, kind: 'github' }, where }), 'PUBLISHER_MISMATCH', /issuer/);
+  // a GitHub claim naming the GitLab path, against the GitLab certificate
+  fails(() => checkPublishers(GITLAB_SIGNER, { claim: { kind: 'GitHub', repository: glClaim.repository, workflow: '.gitlab-ci.yml' }, where }), 'PUBLISHER_MISMATCH', /issuer/);
+  // Google
+  const sa = withExtensions({ ...EMAIL_SIGNER, identity: 'pub@proj.iam.gserviceaccount.com' }, {}, 'https://accounts.google.com');
+  const gClaim = { kind: 'Google', email: 'pub@proj.iam.gserviceaccount.com' };
+  const gExpected: PublisherPolicy = { kind: 'google', email: 'pub@proj.iam.gserviceaccount.com' };
+  assert.equal(checkPublishers(sa, { claim: gClaim, expected: gExpected, where }).pinned, true);
+  assert.equal(checkPublishers(sa, { claim: gClaim, expected: { kind: 'identity', identity: 'pub@proj.iam.gserviceaccount.com', issuer: 'https://accounts.google.com' }, where }).pinned, true);
+  fails(() => checkPublishers(sa, { claim: { ...gClaim, email: 'other@proj.iam.gserviceaccount.com' }, expected: gExpected, where }), 'PUBLISHER_MISMATCH', /service account/);
+  fails(() => checkPublishers(sa, { claim: gClaim, expected: { kind: 'google', email: 'other@proj.iam.gserviceaccount.com' }, where }), 'PUBLISHER_MISMATCH', /service account/);
+  fails(() => checkPublishers(sa, { claim: gClaim, expected: { kind: 'identity', identity: 'pub@proj.iam.gserviceaccount.co', issuer: 'https://accounts.google.com' }, where }), 'IDENTITY_MISMATCH');
+  // the Google claim holds the e-mail certificate of another issuer to Google's issuer
+  fails(() => checkPublishers(EMAIL_SIGNER, { claim: { kind: 'Google', email: 'william@yossarian.net' }, where }), 'PUBLISHER_MISMATCH', /issuer/);
+});
+
+test('an empty expectation pins nothing: it never matches, not even a certificate without SAN', () => {
+  const noSan = withExtensions({ ...EMAIL_SIGNER, identity: '', identityType: 'other' }, {}, 'https://accounts.google.com');
+  fails(() => checkPublisher({ kind: 'google', email: '' }, withExtensions({ ...EMAIL_SIGNER, identity: '' }, {}, 'https://accounts.google.com'), where), 'PUBLISHER_MISMATCH', /service account ''/);
+  fails(() => checkPublisher({ kind: 'identity', identity: '', issuer: 'https://accounts.google.com' }, noSan, where), 'IDENTITY_MISMATCH', /must not be empty/);
+  fails(() => checkPublisher({ kind: 'identity', identity: 'william@yossarian.net', issuer: '' }, withExtensions(EMAIL_SIGNER, {}, ''), where), 'IDENTITY_MISMATCH', /must not be empty/);
+  fails(() => checkPublisher({ kind: 'identity', identity: 'x', issuer: 'https://accounts.google.com' }, noSan, where), 'IDENTITY_MISMATCH', /names no identity/);
+});

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { before, describe, it } from 'node:test';
-import { loadTrustMaterial, parseBundle, verifyBundle, withPublicKey, type SigstoreTrust } from '../../lib/sigstore/index.ts';
+import { checkIdentity, loadTrustMaterial, parseBundle, verifyBundle, withPublicKey, type SigstoreTrust } from '../../lib/sigstore/index.ts';
 import { assertCode } from '../helpers/sigstore-assert.ts';
 import { OID, createSigstoreInstance, type SigstoreTestInstance } from '../helpers/sigstore-fixtures.ts';
 
@@ -75,6 +75,16 @@ describe('generated: Rekor v1 (and v1 + v2)', () => {
     const v = verify(b);
     assert.deepEqual(v.timestamps.map((t) => t.kind), ['timestamp-authority']);
     assert.equal(v.tlogEntries[0]!.hasSignedEntryTimestamp, false);
+  });
+  it('without SET the unsigned integrated time is not reported either (only the TSA time is)', async () => {
+    const forged = new Date(inst.time.getTime() + 20 * 60_000);
+    const v = verify(await inst.signDsse(STATEMENT, { set: false, tsa: 'trusted', integratedTime: forged }));
+    assert.equal(v.tlogEntries[0]!.hasSignedEntryTimestamp, false);
+    assert.equal(v.tlogEntries[0]!.integratedTime, undefined);
+    assert.ok(!v.timestamps.some((t) => t.time === forged.toISOString()));
+    // With a SET, the signed time is reported.
+    const s = verify(await inst.signDsse(STATEMENT));
+    assert.equal(s.tlogEntries[0]!.integratedTime, s.timestamps[0]!.time);
   });
   it('without SET the log must be trusted at the TSA time: TLOG_MISSING', async () => {
     const r = inst.trustedRoot();
@@ -170,5 +180,24 @@ describe('generated: key-signed bundles', () => {
     const b = await inst.signDsse(STATEMENT, { keyOnly: true });
     const other = await createSigstoreInstance();
     assertCode(() => verify(b, withPublicKey(trust, other.publicKeyPem, 'k.pem')), 'SIGNATURE_INVALID');
+  });
+});
+
+describe('generated: the certificate SAN is read exactly', () => {
+  it('a SAN with a byte above 0x7F is malformed, not read with its high bit cleared (÷ was read as w)', async () => {
+    // @sigstore/core decodes the SAN as Buffer 'ascii', which turns 0xF7 into 'w':
+    // this certificate would have matched --certificate-identity https://github.com/acme/app/wx.
+    const b = await inst.signDsse(STATEMENT, { identity: 'https://github.com/acme/app/\u00f7x' });
+    const e = assertCode(() => verify(b), 'BUNDLE_MALFORMED', '/verificationMaterial/certificate/rawBytes');
+    assert.match(e.message, /the certificate SAN URI is not an IA5String \(byte 0xf7 at 28\)/);
+    const c = await inst.signDsse(STATEMENT, { identity: 'https://github.com/acme/app/\u00e9x' });
+    assertCode(() => verify(c), 'BUNDLE_MALFORMED', '/verificationMaterial/certificate/rawBytes');
+  });
+  it('an ASCII SAN is read as it is, and compared exactly', async () => {
+    const v = verify(await inst.signDsse(STATEMENT, { identity: 'https://github.com/acme/app/wx' }));
+    assert.equal(v.signer.identity, 'https://github.com/acme/app/wx');
+    assert.equal(v.signer.identityType, 'uri');
+    checkIdentity(v.signer, { identity: 'https://github.com/acme/app/wx', issuer: 'https://token.actions.githubusercontent.com' }, 'b.json');
+    assertCode(() => checkIdentity(v.signer, { identity: 'https://github.com/acme/app/WX', issuer: 'https://token.actions.githubusercontent.com' }, 'b.json'), 'IDENTITY_MISMATCH');
   });
 });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseHtmlPage, parseJsonPage, parseProjectPage, type IndexFile } from '../../lib/sources/index-page.ts';
 import { selectFiles } from '../../lib/sources/select.ts';
+import { resolveLink } from '../../lib/sources/urls.ts';
 import type { LockEntry } from '../../lib/lock/index.ts';
 
 const base = new URL('https://pypi.example/simple/demo/');
@@ -98,4 +99,24 @@ test('hash pins: requirements select by sha256, locks by file name; a differing 
   assert.throws(() => selectFiles({ ...spec(), hashes: ['0'.repeat(64)] }, files), { code: 'HASH_PIN_MISMATCH', message: 'none of the 4 files of demo==1.0 on the index has a pinned sha256' });
   assert.throws(() => selectFiles({ ...spec(), files: [{ filename: 'demo-1.0.tar.gz', sha256: B }] }, files), { code: 'HASH_PIN_MISMATCH' });
   assert.throws(() => selectFiles({ ...spec(), files: [{ filename: 'demo-1.1.tar.gz', sha256: B }] }, files), { code: 'NOT_FOUND' });
+});
+
+// Review fix: from an https page or an https redirect, plain http (even to
+// loopback) is a downgrade a remote server must not be able to make.
+test('links and redirects never leave https for http, not even to loopback: HTTP_INSECURE_REDIRECT', () => {
+  assert.throws(() => resolveLink('http://127.0.0.1:8080/x.whl', new URL('https://pypi.example/files/x.whl'), 'redirect'), {
+    code: 'HTTP_INSECURE_REDIRECT',
+    file: 'https://pypi.example/files/x.whl',
+    message: 'redirect leaves https for http://127.0.0.1:8080: http://127.0.0.1:8080/x.whl',
+  });
+  assert.throws(() => resolveLink('http://localhost/x', 'https://pypi.example/', 'redirect'), { code: 'HTTP_INSECURE_REDIRECT' });
+  assert.throws(() => parseHtmlPage('<a href="http://localhost:9/demo-1.0.tar.gz">demo-1.0.tar.gz</a>', base), { code: 'HTTP_INSECURE_REDIRECT', message: /^link demo-1\.0\.tar\.gz leaves https/ });
+  assert.throws(
+    () => parseJsonPage({ meta: { 'api-version': '1.1' }, files: [{ filename: 'demo-1.0.tar.gz', url: 'http://[::1]/demo-1.0.tar.gz' }] }, base),
+    { code: 'HTTP_INSECURE_REDIRECT' },
+  );
+  assert.throws(() => resolveLink('file:///etc/passwd', 'http://127.0.0.1/simple/', 'redirect'), { code: 'HTTP_INSECURE_REDIRECT' });
+  // Loopback http to loopback http (test servers, local mirrors) and any https stay allowed.
+  assert.equal(resolveLink('/mirror/x', 'http://127.0.0.1:8080/files/x', 'redirect').href, 'http://127.0.0.1:8080/mirror/x');
+  assert.equal(resolveLink('https://files.example/x', 'http://127.0.0.1:8080/', 'redirect').href, 'https://files.example/x');
 });

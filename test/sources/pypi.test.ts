@@ -56,3 +56,21 @@ test('a release the index does not have: NOT_FOUND', async () => {
     message: 'rfc8785==9.9 has no files on the index',
   });
 });
+
+// Review fix: core metadata offered without a sha256 (`core-metadata: true`)
+// used to be fetched and bundled unchecked; it is now left out.
+for (const htmlOnly of [false, true]) {
+  test(`core metadata offered without a sha256 is not bundled (${htmlOnly ? 'PEP 503 HTML' : 'PEP 691 JSON'})`, async () => {
+    const srv = await startIndexServer({ coreMetadataWithoutHash: true, htmlOnly });
+    try {
+      const o = { ...(await opts()), indexUrl: new URL(srv.indexUrl) };
+      const w = srv.dists.find((d) => d.filename === WHEEL)!;
+      const [pkg] = await collectFromIndex([entry({ files: [{ filename: WHEEL, sha256: w.sha256 }] })], o);
+      assert.equal(pkg!.files[0]!.coreMetadata, undefined);
+      assert.equal(srv.hits(`/files/${WHEEL}.metadata`), 0);
+      assert.deepEqual(await readdir(join(o.staging, 'packages', 'rfc8785')), [WHEEL]);
+    } finally {
+      await srv.close();
+    }
+  });
+}

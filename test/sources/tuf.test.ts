@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { cp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -101,5 +101,44 @@ test('oversized metadata is TUF_TOO_LARGE, a longer target TUF_LENGTH_MISMATCH; 
     await assert.rejects(fetchTufRepository(new URL(big.tufUrl), pinned, await staging(), http), { code: 'HTTP_ERROR', file: `${big.tufUrl}timestamp.json`, message: 'HTTP 404 Not Found' });
   } finally {
     await big.close();
+  }
+});
+
+// Review fix: the targets metadata is not verified while it is fetched; a
+// hostile CDN naming a target `../../../tuf/targets/trusted_root.json` made the
+// connected side write the file outside the staging folder (beside the output).
+test('a target path from the unverified targets metadata cannot steer the staging write out of the folder', async () => {
+  const copy = await tempDir('airlock-src-escape-');
+  await cp(TUF_2026(), copy, { recursive: true });
+  const tp = join(copy, 'metadata', '14.targets.json');
+  const doc = JSON.parse(await readFile(tp, 'utf8'));
+  const evil = '../../../tuf/targets/trusted_root.json';
+  doc.signed.targets[evil] = doc.signed.targets['trusted_root.json'];
+  await writeFile(tp, JSON.stringify(doc));
+  const srv = await startIndexServer({ tufDir: copy });
+  try {
+    const pinned = await loadPinnedRoot({ instance: 'public-good' });
+    const outer = await tempDir('airlock-src-outer-');
+    const stage = join(outer, 'a', 'b');
+    await mkdir(stage, { recursive: true });
+    await assert.rejects(fetchTufRepository(new URL(srv.tufUrl), pinned, stage, http), {
+      code: 'TUF_METADATA_MALFORMED',
+      file: `${srv.tufUrl}14.targets.json`,
+      field: 'signed.targets',
+      message: `unsafe target path '${evil}'`,
+    });
+    // Nothing beside or above the staging folder.
+    const inside = (p: string) => p === 'a' || p === join('a', 'b') || p.startsWith(join('a', 'b', ''));
+    assert.deepEqual((await readdir(outer, { recursive: true })).filter((p) => !inside(p)), []);
+    // A consistent-snapshot target without a sha256 has no safe name either.
+    delete doc.signed.targets[evil];
+    doc.signed.targets['trusted_root.json'].hashes = { sha512: 'ab'.repeat(64) };
+    await writeFile(tp, JSON.stringify(doc));
+    await assert.rejects(fetchTufRepository(new URL(srv.tufUrl), pinned, await staging(), http), {
+      code: 'TUF_METADATA_MALFORMED',
+      message: 'target trusted_root.json has no sha256 hash',
+    });
+  } finally {
+    await srv.close();
   }
 });

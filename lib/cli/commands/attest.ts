@@ -1,6 +1,7 @@
 import type { CommandModule } from '../command.ts';
 import { NOW_OPTION, TRUST_OPTIONS, action } from '../command.ts';
 import type { AttestVerifyArgs } from '../handlers/attest.ts';
+import { TRUST_OPTION_NAMES, refuseRepeated } from './single-options.ts';
 
 export const attestCommand: CommandModule = {
   register: (y) =>
@@ -21,7 +22,8 @@ export const attestCommand: CommandModule = {
               .option('ref', { type: 'string', describe: 'Expected git ref of the publishing run, e.g. refs/tags/v1.0 (exact)' })
               .option('identity', { type: 'string', describe: 'Expected certificate identity (e-mail, URI, Google service account)' })
               .option('issuer', { type: 'string', describe: 'Expected OIDC issuer URL' })
-              .option('now', NOW_OPTION),
+              .option('now', NOW_OPTION)
+              .check(refuseRepeated(['provenance', 'attestation', ...TRUST_OPTION_NAMES, 'repository', 'workflow', 'environment', 'ref', 'identity', 'issuer'])),
           // yargs has parsed and checked the options declared above.
           action(async (args) => (await import('../handlers/attest.ts')).verify(args as unknown as AttestVerifyArgs)),
         )

@@ -1,6 +1,7 @@
 import type { CommandModule } from '../command.ts';
 import { NOW_OPTION, TRUST_OPTIONS, action } from '../command.ts';
 import type { VerifyBundleArgs } from '../handlers/sigstore.ts';
+import { TRUST_OPTION_NAMES, refuseRepeated } from './single-options.ts';
 
 export const sigstoreCommand: CommandModule = {
   register: (y) =>
@@ -17,7 +18,8 @@ export const sigstoreCommand: CommandModule = {
               .option('certificate-oidc-issuer', { type: 'string', describe: 'Expected OIDC issuer of the certificate, compared exactly' })
               .options(TRUST_OPTIONS)
               .option('now', { ...NOW_OPTION, describe: 'With --trust-dir: reference time for the TUF check (default: the system clock)' })
-              .option('key', { type: 'string', describe: 'PEM public key, for a bundle signed with a key instead of a certificate' }),
+              .option('key', { type: 'string', describe: 'PEM public key, for a bundle signed with a key instead of a certificate' })
+              .check(refuseRepeated(['bundle', 'certificate-identity', 'certificate-oidc-issuer', 'key', ...TRUST_OPTION_NAMES])),
           action(async (args) => (await import('../handlers/sigstore.ts')).verifyBundleCommand(args as unknown as VerifyBundleArgs)),
         )
         .demandCommand(1, 'name a sigstore subcommand'),

@@ -7,7 +7,7 @@ import { formatInspectReport, formatVerifyReport, publisherNote, type InspectRep
 import { policyFromOptions } from '../../publisher/index.ts';
 import { checkTrustArgs, loadTrust, type TrustArgs } from './trust-material.ts';
 import { sha256File } from '../../util/digest.ts';
-import { parseJson, readJsonFile } from '../../util/json.ts';
+import { INPUT_CAPS, readJsonCapped } from './read-capped.ts';
 import { parseNow } from '../../util/time.ts';
 
 // `attest verify` and `attest inspect`: the I/O edge of lib/pep740. Files are
@@ -28,7 +28,7 @@ export interface AttestVerifyArgs extends TrustArgs {
 }
 
 async function readDocument(path: string, want: 'provenance' | 'attestation'): Promise<Pep740Document> {
-  const doc = parseDocument(await readJsonFile(path), path);
+  const doc = parseDocument(await readJsonCapped(path, INPUT_CAPS.document, `PEP 740 ${want}`), path);
   if (doc.kind !== want) {
     throw new InputError('SCHEMA_INVALID', `is a PEP 740 ${doc.kind}, but was given as --${want}`, { file: path, field: '/' });
   }
@@ -73,7 +73,7 @@ export async function verify(args: AttestVerifyArgs): Promise<CommandResult> {
 
 export async function inspect(args: { provenance: string }): Promise<CommandResult> {
   const file = args.provenance;
-  const doc = parseDocument(await readJsonFile(file), file);
+  const doc = parseDocument(await readJsonCapped(file, INPUT_CAPS.document, 'PEP 740 provenance or attestation'), file);
   const attestations = doc.kind === 'provenance' ? inspectProvenance(doc.provenance, file) : [inspectAttestation(doc.attestation, null, file)];
   const report: InspectReport = { ok: true, command: 'attest inspect', verified: false, file, source: { kind: doc.kind }, attestations };
   return { exitCode: 0, text: formatInspectReport(report), json: report };

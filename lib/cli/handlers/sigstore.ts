@@ -6,6 +6,7 @@ import { UsageError } from '../../errors.ts';
 import { readFileBytes } from '../../util/json.ts';
 import { parseNow } from '../../util/time.ts';
 import { checkTrustArgs, loadTrust, type TrustArgs } from './trust-material.ts';
+import { INPUT_CAPS, readFileCapped } from './read-capped.ts';
 import { sha256File } from '../../util/digest.ts';
 import {
   checkIdentity,
@@ -91,12 +92,15 @@ function expectedIdentity(args: VerifyBundleArgs): { identity: string; issuer: s
 
 export async function verifyBundleCommand(args: VerifyBundleArgs): Promise<CommandResult> {
   checkTrustArgs(args);
+  if (args.certificateIdentity === '' || args.certificateOidcIssuer === '') {
+    throw new UsageError('USAGE', '--certificate-identity and --certificate-oidc-issuer must not be empty');
+  }
   if (args.key === undefined && (args.certificateIdentity === undefined || args.certificateOidcIssuer === undefined)) {
     throw new UsageError('USAGE', '--certificate-identity and --certificate-oidc-issuer are required (or --key for a key-signed bundle)');
   }
   let { trust } = await loadTrust(args, parseNow(args.now));
-  if (args.key !== undefined) trust = withPublicKey(trust, await readFileBytes(args.key), args.key);
-  const parsed = parseBundle(await readFileBytes(args.bundle), args.bundle);
+  if (args.key !== undefined) trust = withPublicKey(trust, await readFileCapped(args.key, INPUT_CAPS.key, 'PEM public key'), args.key);
+  const parsed = parseBundle(await readFileCapped(args.bundle, INPUT_CAPS.document, 'Sigstore bundle'), args.bundle);
   const expected = parsed.certificate ? expectedIdentity(args) : undefined;
   const artifact = await readArtifact(args.artifact, parsed);
   const verified = verifyBundle(parsed, trust, { artifact, file: args.bundle });

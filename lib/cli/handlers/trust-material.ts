@@ -1,7 +1,8 @@
 import { UsageError } from '../../errors.ts';
 import { loadTrustMaterial, type SigstoreTrust } from '../../sigstore/index.ts';
 import { defaultStateDir, trustedRootFromRepository, type Instance } from '../../tuf/index.ts';
-import { parseJson, readJsonFile } from '../../util/json.ts';
+import { parseJson } from '../../util/json.ts';
+import { INPUT_CAPS, readJsonCapped } from './read-capped.ts';
 import { parseDuration } from '../../util/time.ts';
 
 // Where a command's Sigstore trusted root comes from: a trusted_root.json the
@@ -29,7 +30,7 @@ export function checkTrustArgs(args: TrustArgs): void {
 export async function loadTrust(args: TrustArgs, now: Date): Promise<{ trust: SigstoreTrust; label: string }> {
   checkTrustArgs(args);
   if (args.trustedRoot !== undefined) {
-    return { trust: loadTrustMaterial(await readJsonFile(args.trustedRoot), args.trustedRoot), label: args.trustedRoot };
+    return { trust: loadTrustMaterial(await readJsonCapped(args.trustedRoot, INPUT_CAPS.trustedRoot, 'trusted_root.json'), args.trustedRoot), label: args.trustedRoot };
   }
   const dir = args.trustDir!;
   const { trustedRoot, result } = await trustedRootFromRepository(dir, {

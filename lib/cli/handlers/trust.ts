@@ -4,7 +4,7 @@ import { parseDuration, parseNow } from '../../util/time.ts';
 import {
   defaultStateDir,
   loadPinnedRoot,
-  loadState,
+  loadTrustState,
   openLocalRepository,
   saveState,
   statePath,
@@ -29,7 +29,7 @@ export async function verify(args: TrustVerifyArgs): Promise<CommandResult> {
   const pinned = await loadPinnedRoot(args.root !== undefined ? { rootFile: args.root } : { instance: args.instance ?? 'public-good' });
   const stateDir = args.state ?? defaultStateDir();
   const source = await openLocalRepository(args.dir);
-  const state = await loadState(stateDir, pinned);
+  const state = await loadTrustState(stateDir, pinned);
   const file = statePath(stateDir, pinned);
   const result: TrustResult = await verifyRepository(source, { pinned, now, graceMs, stateFile: file, ...(state ? { state } : {}) });
   // Only a fully successful check moves the state forward.
