@@ -1,5 +1,6 @@
 import { ArchiveError, errorMessage } from '../errors.ts';
 import { validateSchema } from '../schemas.ts';
+import { eq } from '@renovatebot/pep440';
 import { normalizeVersion, parseDistFilename } from '../dist/index.ts';
 import { collisionKey, comparePaths, layoutRole } from './paths.ts';
 import { FORMAT_VERSION, MANIFEST_PATH, type Manifest, type ManifestMember } from './types.ts';
@@ -90,11 +91,11 @@ export function verifyManifest(m: Manifest, file = MANIFEST_PATH): void {
   });
 }
 
-/** True when `filename` is a wheel or sdist of exactly this project and version (PEP 503 / PEP 440 normal forms). */
+/** True when `filename` is a wheel or sdist of this project (PEP 503 name) and version (PEP 440 equality, `1.0` == `1.0.0`, as the sources select). */
 function fileOfRelease(filename: string, name: string, version: string): boolean {
   try {
     const d = parseDistFilename(filename);
-    return d.name === name && d.version === normalizeVersion(version, filename);
+    return d.name === name && (d.version === normalizeVersion(version, filename) || eq(d.version, version));
   } catch {
     return false; // not a distribution file name, or not a PEP 440 version
   }

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { lstat, open, type FileHandle } from 'node:fs/promises';
+import { lstat, open, stat, type FileHandle } from 'node:fs/promises';
 import { Readable, Transform } from 'node:stream';
 import tar from 'tar-stream';
 import { ArchiveError, InputError, isAirlockError } from '../errors.ts';
@@ -29,6 +29,11 @@ async function scan(archivePath: string, opts: ScanOptions): Promise<Manifest> {
   let fh: FileHandle;
   let fileSize: number;
   const head = Buffer.alloc(8);
+  // A FIFO or device would block open() or never end: only regular files are archives.
+  const st = await stat(archivePath).catch((e: unknown) => {
+    throw unreadable(archivePath, e);
+  });
+  if (!st.isFile()) throw new ArchiveError('ARCHIVE_UNREADABLE', 'not a regular file, not a tar archive', { file: archivePath });
   try {
     fh = await open(archivePath, 'r');
     fileSize = (await fh.stat()).size;

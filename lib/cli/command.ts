@@ -11,6 +11,17 @@ export interface GlobalArgs {
 }
 
 let lastExitCode = 0;
+const onSuccess: Array<() => Promise<void>> = [];
+
+/**
+ * Work that must happen only if the command succeeds (exit 0), after its
+ * result is known: `attest verify --trust-dir` and `sigstore verify-bundle
+ * --trust-dir` move the trust state forward this way, so a refused
+ * attestation or bundle never changes it. A failure here fails the command.
+ */
+export function afterSuccess(fn: () => Promise<void>): void {
+  onSuccess.push(fn);
+}
 
 export function takeExitCode(): number {
   const c = lastExitCode;
@@ -29,8 +40,12 @@ export function action<T>(run: (args: Args<T>) => Promise<CommandResult>): (args
   return async (args) => {
     const opts = { json: Boolean(args.json), debug: Boolean(args.debug) };
     try {
-      lastExitCode = printResult(await run(args), opts);
+      const result = await run(args);
+      const commits = onSuccess.splice(0);
+      if (result.exitCode === 0) for (const commit of commits) await commit();
+      lastExitCode = printResult(result, opts);
     } catch (e) {
+      onSuccess.length = 0;
       lastExitCode = printError(e, opts);
     }
   };

@@ -3,7 +3,7 @@
 // apply policy (identity.ts); nothing here reads files or the network.
 
 export * from './types.ts';
-export { loadTrustMaterial, withPublicKey, type SigstoreTrust } from './trust.ts';
+export { loadTrustMaterial, parsePublicKeyPem, withPublicKey, type SigstoreTrust } from './trust.ts';
 export { parseBundle, MEDIA_TYPES, type ParsedBundle, type BundleVersion } from './parse.ts';
 export { verifyBundle, type VerifyOptions } from './verify.ts';
 export type { ArtifactInput } from './artifact.ts';

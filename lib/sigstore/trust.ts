@@ -88,13 +88,17 @@ export function loadTrustMaterial(trustedRoot: unknown, file: string): SigstoreT
 }
 
 /** Trust material that also accepts bundles signed by `pem` (a PEM public key, as with --key). */
-export function withPublicKey(trust: SigstoreTrust, pem: string | Uint8Array, keyFile: string): SigstoreTrust {
-  let key: KeyObject;
+/** Parses a PEM public key (as with --key); TRUSTED_ROOT_INVALID (exit 2) when it is not one. */
+export function parsePublicKeyPem(pem: string | Uint8Array, keyFile: string): KeyObject {
   try {
-    key = createPublicKey({ key: Buffer.from(pem), format: 'pem' });
+    return createPublicKey({ key: Buffer.from(pem), format: 'pem' });
   } catch (e) {
     throw new SigstoreError('TRUSTED_ROOT_INVALID', `not a PEM public key (${errorMessage(e)})`, { file: keyFile, cause: e });
   }
+}
+
+export function withPublicKey(trust: SigstoreTrust, pem: string | Uint8Array, keyFile: string): SigstoreTrust {
+  const key = parsePublicKeyPem(pem, keyFile);
   const spki = key.export({ format: 'der', type: 'spki' });
   const fingerprint = createHash('sha256').update(spki).digest('hex');
   // The bundle's key hint is only a hint: the one key given is the only key

@@ -16,20 +16,27 @@ export { TrustedMetadataSet } from './trusted-set.ts';
 
 /**
  * Verifies a local copy (against and then into the trust state when
- * `stateDir` is given: state is written only after every check passed) and
- * returns the verified trusted_root.json bytes.
+ * `stateDir` is given: state is written only after every check passed, or
+ * left to the caller's `commitState` with `deferStateWrite`) and returns the
+ * verified trusted_root.json bytes.
  */
 export async function trustedRootFromRepository(
   dir: string,
-  opts: { instance?: Instance; rootFile?: string; now: Date; graceMs?: number; stateDir?: string },
-): Promise<{ trustedRoot: Uint8Array; result: TrustResult }> {
+  opts: { instance?: Instance; rootFile?: string; now: Date; graceMs?: number; stateDir?: string; deferStateWrite?: boolean },
+): Promise<{ trustedRoot: Uint8Array; result: TrustResult; commitState?: () => Promise<void> }> {
   const pinned = await loadPinnedRoot({ ...(opts.instance ? { instance: opts.instance } : {}), ...(opts.rootFile !== undefined ? { rootFile: opts.rootFile } : {}) });
   const source = await openLocalRepository(dir);
   const state = opts.stateDir !== undefined ? await loadTrustState(opts.stateDir, pinned) : undefined;
   const result = await verifyRepository(source, { pinned, now: opts.now, ...(opts.graceMs !== undefined ? { graceMs: opts.graceMs } : {}), ...(state ? { state } : {}) });
-  if (opts.stateDir !== undefined) await saveState(opts.stateDir, pinned, result.newState);
   const tr = result.targetFiles.find((t) => t.name === REQUIRED_TARGET);
   // verifyRepository throws TUF_UNKNOWN_TARGET before this could happen.
   if (!tr) throw new Error('trusted_root.json missing from a successful result');
+  const stateDir = opts.stateDir;
+  if (stateDir === undefined) return { trustedRoot: tr.bytes, result };
+  const commitState = () => saveState(stateDir, pinned, result.newState);
+  // With deferStateWrite the caller saves once its whole check passed (a
+  // command that goes on to verify an attestation with this root).
+  if (opts.deferStateWrite) return { trustedRoot: tr.bytes, result, commitState };
+  await commitState();
   return { trustedRoot: tr.bytes, result };
 }

@@ -116,3 +116,42 @@ describe('provenance publishers (inspect)', () => {
     assert.deepEqual(publishersOf(undefined).error, 'larger than 4194304 bytes, not read');
   });
 });
+
+// Review fix: a manifest could list one distribution under two package
+// entries, or a file under a release it is not of (`other-9.9.tar.gz` as a
+// file of demo==1.0); the air-gapped side would then check it as the wrong release.
+describe('manifest: each distribution belongs to exactly one release', () => {
+  const dist = member('packages/demo/demo-1.0.tar.gz', 'sdist');
+  const fileEntry = { filename: 'demo-1.0.tar.gz', path: dist.path, size: 5, sha256: sha256('sdist') };
+  const fails = (m: Manifest, field: string, msg: RegExp): void => {
+    assert.throws(() => verifyManifest(m), (e: AirlockError) => {
+      assert.equal(e.code, 'MANIFEST_INVALID');
+      assert.equal(e.field, field);
+      assert.match(e.message, msg);
+      return true;
+    });
+    assert.throws(() => parseManifest(Buffer.from(JSON.stringify(m))), { code: 'MANIFEST_INVALID', field });
+  };
+  test('the same file under two releases, or twice in one', () => {
+    const two = manifestFor([dist], {
+      packages: [
+        { name: 'demo', version: '1.0', files: [fileEntry] },
+        { name: 'demo', version: '2.0', files: [fileEntry] },
+      ],
+    }) as unknown as Manifest;
+    fails(two, '/packages/1/files/0/path', /^'packages\/demo\/demo-1\.0\.tar\.gz' is listed twice \(also as a file of demo==1\.0\)$/);
+    const twice = manifestFor([dist], { packages: [{ name: 'demo', version: '1.0', files: [fileEntry, fileEntry] }] }) as unknown as Manifest;
+    fails(twice, '/packages/0/files/1/path', /is listed twice/);
+  });
+  test('a file whose name is of another version or project', () => {
+    const other = manifestFor([dist], { packages: [{ name: 'demo', version: '2.0', files: [fileEntry] }] }) as unknown as Manifest;
+    fails(other, '/packages/0/files/0/filename', /^'demo-1\.0\.tar\.gz' is not a file of demo==2\.0$/);
+    const d2 = member('packages/demo/other-1.0.tar.gz', 'sdist');
+    const proj = manifestFor([d2], { packages: [{ name: 'demo', version: '1.0', files: [{ ...fileEntry, filename: 'other-1.0.tar.gz', path: d2.path }] }] }) as unknown as Manifest;
+    fails(proj, '/packages/0/files/0/filename', /is not a file of demo==1\.0/);
+  });
+  test('equal PEP 440 versions in other spellings still match', () => {
+    const d3 = member('packages/demo/Demo-1.0.0-py3-none-any.whl', 'wheel');
+    verifyManifest(manifestFor([d3], { packages: [{ name: 'demo', version: '1.0', files: [{ filename: 'Demo-1.0.0-py3-none-any.whl', path: d3.path, size: 5, sha256: sha256('wheel') }] }] }) as unknown as Manifest);
+  });
+});

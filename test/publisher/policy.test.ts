@@ -167,3 +167,22 @@ test('an empty expectation pins nothing: it never matches, not even a certificat
   fails(() => checkPublisher({ kind: 'identity', identity: 'william@yossarian.net', issuer: '' }, withExtensions(EMAIL_SIGNER, {}, ''), where), 'IDENTITY_MISMATCH', /must not be empty/);
   fails(() => checkPublisher({ kind: 'identity', identity: 'x', issuer: 'https://accounts.google.com' }, noSan, where), 'IDENTITY_MISMATCH', /names no identity/);
 });
+
+test('certificate extensions are compared whole: a longer, slashed or differently cased value is another repository', () => {
+  for (const uri of ['https://github.com/trailofbits/pypi-attestations-evil', 'https://github.com/trailofbits/pypi-attestations/', 'https://github.com/trailofbits/Pypi-attestations', 'https://github.com/trailofbits/pypi-attestations.git', 'https://github.com/trailofbits/pypi-attestations\n']) {
+    fails(() => checkPublisher(GH, withExtensions(GITHUB_SIGNER, { sourceRepositoryURI: uri }), where), 'PUBLISHER_MISMATCH', /source repository/);
+  }
+  // the build config must be exactly REPO/.github/workflows/WORKFLOW@(ref|digest) of the certificate itself
+  for (const bc of [
+    'https://github.com/trailofbits/pypi-attestations/.github/workflows/release.yml@refs/tags/v0.0.19/',
+    'https://github.com/trailofbits/pypi-attestations/.github/workflows/release.yml@refs/tags/v0.0.1',
+    'https://github.com/trailofbits/pypi-attestations/.github/workflows/release.yml@08802efe1f8e5fec4ad842d6b8ce97656092ee7',
+    'https://github.com/trailofbits/pypi-attestations/.github/workflows/sub/release.yml@refs/tags/v0.0.19',
+    'https://github.com/trailofbits/pypi-attestations/.github/workflows/Release.yml@refs/tags/v0.0.19',
+  ]) {
+    fails(() => checkPublisher(GH, withExtensions(GITHUB_SIGNER, { buildConfigURI: bc }), where), 'PUBLISHER_MISMATCH', /build config/);
+  }
+  // GitLab: the project path and the CI file, exactly
+  fails(() => checkPublisher(GL, withExtensions(GITLAB_SIGNER, { sourceRepositoryURI: 'https://gitlab.com/facutuesca/gitlab-oidc-project/sub' }), where), 'PUBLISHER_MISMATCH', /source repository/);
+  fails(() => checkPublisher(GL, withExtensions(GITLAB_SIGNER, { buildConfigURI: 'https://gitlab.com/facutuesca/gitlab-oidc-project/.gitlab-ci.yml@refs/heads/main' }), where), 'PUBLISHER_MISMATCH', /build config/);
+});

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync, ftruncateSync } from 'node:fs';
+import { closeSync, existsSync, ftruncateSync, mkdtempSync, openSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runCli, type CliResult } from '../helpers/cli.ts';
-import { PYPI } from '../helpers/fixtures.ts';
+import { PYPI, TUF_2026 } from '../helpers/fixtures.ts';
 import { PUBLIC_GOOD_ROOT, REAL, realBundle } from '../helpers/sigstore-bundles.ts';
 
 // Inputs from the other side of the air gap are read with a size cap
@@ -75,7 +75,9 @@ describe('size caps on JSON and key inputs', { concurrency: 4 }, () => {
     const r = await runCli(['sigstore', 'verify-bundle', '--bundle', bundle, '--certificate-identity', GH.identity, '--certificate-oidc-issuer', GH.issuer, '--trusted-root', PUBLIC_GOOD_ROOT(), SDIST()]);
     refused(r, 2, /^airlock: INPUT_UNREADABLE: .*huge-bundle\.json: larger than the 16 MiB cap for a Sigstore bundle/);
     const key = big('huge.pem', 2 * MiB);
-    const k = await runCli(['sigstore', 'verify-bundle', '--bundle', bundle, '--key', key, '--trusted-root', PUBLIC_GOOD_ROOT(), SDIST()]);
+    const good = join(dir, 'gh-for-key.json');
+    writeFileSync(good, JSON.stringify(realBundle(GH.file)));
+    const k = await runCli(['sigstore', 'verify-bundle', '--bundle', good, '--key', key, '--certificate-identity', GH.identity, '--certificate-oidc-issuer', GH.issuer, '--trusted-root', PUBLIC_GOOD_ROOT(), SDIST()]);
     refused(k, 2, /^airlock: INPUT_UNREADABLE: .*huge\.pem: larger than the 1 MiB cap for a PEM public key/);
   });
 
@@ -120,5 +122,35 @@ describe('an option given twice is refused, never an array compared or crashed o
     refused(b, 2, /^airlock: USAGE: --bundle is given more than once; give it once$/);
     const c = await runCli(['sigstore', 'verify-bundle', '--bundle', bundle, '--certificate-identity', GH.identity, '--certificate-identity', 'x', '--certificate-oidc-issuer', GH.issuer, '--trusted-root', PUBLIC_GOOD_ROOT(), SDIST()]);
     refused(c, 2, /^airlock: USAGE: --certificate-identity is given more than once; give it once$/);
+  });
+});
+
+describe('--trust-dir: a command refused for its own inputs leaves the trust state untouched', { concurrency: 2 }, () => {
+  const NOW = ['--now', '2026-08-22T00:00:00Z'];
+  const stateFiles = (state: string) => (existsSync(join(state, 'tuf')) ? readdirSync(join(state, 'tuf')) : []);
+  it('verify-bundle: a malformed bundle, a bad key or a missing artifact is refused before the TUF copy is trusted', async () => {
+    const state = mkdtempSync(join(dir, 'state-vb-'));
+    const bad = join(dir, 'not-a-bundle.json');
+    writeFileSync(bad, '{"mediaType": 3}');
+    const trust = ['--trust-dir', TUF_2026(), '--state', state, ...NOW];
+    refused(await runCli(['sigstore', 'verify-bundle', '--bundle', bad, '--certificate-identity', GH.identity, '--certificate-oidc-issuer', GH.issuer, ...trust, SDIST()]), 2, /^airlock: BUNDLE_MALFORMED: .*not-a-bundle\.json: \/mediaType: missing mediaType$/);
+    const good = join(dir, 'gh-state.json');
+    writeFileSync(good, JSON.stringify(realBundle(GH.file)));
+    const pem = join(dir, 'bad.pem');
+    writeFileSync(pem, 'not a key');
+    refused(await runCli(['sigstore', 'verify-bundle', '--bundle', good, '--key', pem, '--certificate-identity', GH.identity, '--certificate-oidc-issuer', GH.issuer, ...trust, SDIST()]), 2, /^airlock: TRUSTED_ROOT_INVALID: .*bad\.pem: not a PEM public key/);
+    refused(await runCli(['sigstore', 'verify-bundle', '--bundle', good, '--certificate-identity', GH.identity, '--certificate-oidc-issuer', GH.issuer, ...trust, join(dir, 'missing.tar.gz')]), 2, /^airlock: INPUT_UNREADABLE: .*missing\.tar\.gz: cannot read \(ENOENT\)$/);
+    assert.deepEqual(stateFiles(state), []);
+    // and the same command with good inputs does record the copy
+    const ok = await runCli(['sigstore', 'verify-bundle', '--bundle', good, '--certificate-identity', GH.identity, '--certificate-oidc-issuer', GH.issuer, ...trust, SDIST()]);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.equal(stateFiles(state).length, 1);
+  });
+  it('attest verify: an unreadable FILE is refused before the TUF copy is trusted', async () => {
+    const state = mkdtempSync(join(dir, 'state-av-'));
+    const missing = join(dir, 'pypi_attestations-0.0.19.tar.gz');
+    const r = await runCli(['attest', 'verify', missing, '--provenance', PROV(), '--trust-dir', TUF_2026(), '--state', state, ...NOW]);
+    refused(r, 2, /^airlock: INPUT_UNREADABLE: .*pypi_attestations-0\.0\.19\.tar\.gz: cannot read \(ENOENT\)$/);
+    assert.deepEqual(stateFiles(state), []);
   });
 });

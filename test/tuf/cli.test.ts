@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { runCli } from '../helpers/cli.ts';
-import { REPO_ROOT, TUF_2025, TUF_2026, TUF_STAGING } from '../helpers/fixtures.ts';
+import { PYPI, REPO_ROOT, TUF_2025, TUF_2026, TUF_STAGING } from '../helpers/fixtures.ts';
 import { TestTufRepo } from '../helpers/tuf-repo.ts';
 import { validateSchema } from '../../lib/schemas.ts';
 import { context, snapshotDir, tempDir } from './harness.ts';
@@ -164,4 +164,30 @@ test('an attack through the CLI: a swapped target is TUF_HASH_MISMATCH exit 1', 
   const r = await cli([repo.dir, '--root', ctx.rootFile, '--now', '2030-01-01T00:00:00Z'], { state: ctx.stateDir });
   assert.equal(r.code, 1);
   assert.match(r.stderr, new RegExp(`^airlock: TUF_HASH_MISMATCH: targets/${repo.targetName('trusted_root.json')}: sha256 [0-9a-f]{16}… differs from [0-9a-f]{16}… that the targets metadata records\\n$`));
+});
+
+// Review fix: `attest verify --trust-dir` and `sigstore verify-bundle
+// --trust-dir` used to write the trust state as soon as the TUF copy passed,
+// even when the command then refused the attestation or bundle (exit 1 or 2).
+test('--trust-dir commands move the trust state only when the whole command succeeds', async () => {
+  const home = await tempDir('airlock-home-');
+  const state = join(home, 'state');
+  const env = { XDG_STATE_HOME: join(home, 'xdg'), HOME: home };
+  const sdist = PYPI('pypi_attestations-0.0.19.tar.gz');
+  const common = [sdist, '--provenance', `${sdist}.provenance`, '--trust-dir', TUF_2026(), '--now', '2026-08-22T00:00:00Z', '--state', state, '--workflow', 'release.yml'];
+  const wrong = await runCli(['attest', 'verify', ...common, '--repository', 'https://github.com/evil/x'], { env });
+  assert.equal(wrong.code, 1, wrong.stderr);
+  assert.match(wrong.stderr, /^airlock: PUBLISHER_MISMATCH: /);
+  assert.deepEqual(await snapshotDir(state), {}, 'a refused attestation must not move the trust state');
+
+  const bad = await runCli(['sigstore', 'verify-bundle', '--bundle', join(home, 'missing.sigstore.json'), '--certificate-identity', 'x', '--certificate-oidc-issuer', 'https://x', '--trust-dir', TUF_2026(), '--now', '2026-08-22T00:00:00Z', '--state', state, sdist], { env });
+  assert.equal(bad.code, 2, bad.stderr);
+  assert.match(bad.stderr, /^airlock: INPUT_UNREADABLE: /);
+  assert.deepEqual(await snapshotDir(state), {}, 'a refused bundle must not move the trust state');
+
+  const good = await runCli(['attest', 'verify', ...common, '--repository', 'https://github.com/trailofbits/pypi-attestations'], { env });
+  assert.equal(good.code, 0, good.stderr);
+  const files = Object.values(await snapshotDir(state));
+  assert.equal(files.length, 1);
+  assert.equal(JSON.parse(files[0]!).timestamp, 762);
 });

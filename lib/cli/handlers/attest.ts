@@ -53,8 +53,10 @@ export async function verify(args: AttestVerifyArgs): Promise<CommandResult> {
   const sourceKind = args.provenance !== undefined ? 'provenance' : 'attestation';
   const sourceFile = (args.provenance ?? args.attestation)!;
   const doc = await readDocument(sourceFile, sourceKind);
-  const { trust, label } = await loadTrust(args, now);
+  // The file is read before the trust material: with --trust-dir, loading it
+  // moves the trust state forward, which an unreadable FILE must not have done.
   const { sha256, size } = await sha256File(args.file);
+  const { trust, label } = await loadTrust(args, now);
   const opts = { dist: { filename, sha256 }, expected, file: sourceFile };
   const attestations = doc.kind === 'provenance' ? verifyProvenance(doc.provenance, trust, opts) : [verifyAttestation(doc.attestation, trust, opts)];
   const report: VerifyReport = {

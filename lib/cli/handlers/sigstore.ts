@@ -11,6 +11,7 @@ import { sha256File } from '../../util/digest.ts';
 import {
   checkIdentity,
   parseBundle,
+  parsePublicKeyPem,
   verifyBundle,
   withPublicKey,
   type ArtifactInput,
@@ -98,11 +99,18 @@ export async function verifyBundleCommand(args: VerifyBundleArgs): Promise<Comma
   if (args.key === undefined && (args.certificateIdentity === undefined || args.certificateOidcIssuer === undefined)) {
     throw new UsageError('USAGE', '--certificate-identity and --certificate-oidc-issuer are required (or --key for a key-signed bundle)');
   }
-  let { trust } = await loadTrust(args, parseNow(args.now));
-  if (args.key !== undefined) trust = withPublicKey(trust, await readFileCapped(args.key, INPUT_CAPS.key, 'PEM public key'), args.key);
+  const now = parseNow(args.now);
+  // Every input is read and parsed before the trust material is loaded: with
+  // --trust-dir that moves the trust state forward, which a command refused
+  // for a malformed bundle, a missing identity or an unreadable artifact
+  // must not have done.
   const parsed = parseBundle(await readFileCapped(args.bundle, INPUT_CAPS.document, 'Sigstore bundle'), args.bundle);
   const expected = parsed.certificate ? expectedIdentity(args) : undefined;
+  const keyPem = args.key === undefined ? undefined : await readFileCapped(args.key, INPUT_CAPS.key, 'PEM public key');
+  if (keyPem !== undefined && args.key !== undefined) parsePublicKeyPem(keyPem, args.key);
   const artifact = await readArtifact(args.artifact, parsed);
+  let { trust } = await loadTrust(args, now);
+  if (keyPem !== undefined && args.key !== undefined) trust = withPublicKey(trust, keyPem, args.key);
   const verified = verifyBundle(parsed, trust, { artifact, file: args.bundle });
   if (expected) checkIdentity(verified.signer, expected, args.bundle);
   return report(args.bundle, verified);

@@ -1,4 +1,5 @@
 import { UsageError } from '../../errors.ts';
+import { afterSuccess } from '../command.ts';
 import { loadTrustMaterial, type SigstoreTrust } from '../../sigstore/index.ts';
 import { defaultStateDir, trustedRootFromRepository, type Instance } from '../../tuf/index.ts';
 import { parseJson } from '../../util/json.ts';
@@ -33,13 +34,18 @@ export async function loadTrust(args: TrustArgs, now: Date): Promise<{ trust: Si
     return { trust: loadTrustMaterial(await readJsonCapped(args.trustedRoot, INPUT_CAPS.trustedRoot, 'trusted_root.json'), args.trustedRoot), label: args.trustedRoot };
   }
   const dir = args.trustDir!;
-  const { trustedRoot, result } = await trustedRootFromRepository(dir, {
+  const { trustedRoot, result, commitState } = await trustedRootFromRepository(dir, {
     instance: args.instance ?? 'public-good',
     now,
     graceMs: args.grace === undefined ? 0 : parseDuration(args.grace),
     stateDir: args.state ?? defaultStateDir(),
+    deferStateWrite: true,
   });
   const target = result.targetFiles.find((t) => t.name === 'trusted_root.json');
   const label = `${dir}/${target?.path ?? 'trusted_root.json'}`;
-  return { trust: loadTrustMaterial(parseJson(trustedRoot, label), label), label };
+  const trust = loadTrustMaterial(parseJson(trustedRoot, label), label);
+  // The trust state moves forward only when the whole command succeeds: a
+  // refused attestation or bundle (or an unusable trusted root) leaves it as it was.
+  if (commitState) afterSuccess(commitState);
+  return { trust, label };
 }
