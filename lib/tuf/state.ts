@@ -14,17 +14,12 @@ import type { PinnedRoot, TrustState } from './types.ts';
 // versions always change together. A state that cannot be read is an error,
 // never a silent reset: resetting would re-open every rollback it guards.
 
-interface StateFile {
+// The stored form of a TrustState: the root as base64 with its version and
+// sha256, the versions and digests as they are.
+interface StateFile extends Omit<TrustState, 'root' | 'rootVersion'> {
   format: 'airlock-trust-state/1';
   pinned: { label: string; version: number; sha256: string };
   root: { version: number; sha256: string; base64: string };
-  timestamp?: number;
-  snapshot?: number;
-  targets?: number;
-  delegated?: Record<string, number>;
-  timestampSha256?: string;
-  snapshotSha256?: string;
-  snapshotMeta?: Record<string, number>;
 }
 
 // A state file holds one root (512 kB at most) in base64 and a few versions.

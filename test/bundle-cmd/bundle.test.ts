@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import { readBundle } from '../../lib/bundle/index.ts';
 import { validateSchema } from '../../lib/schemas.ts';
 import { runCli } from '../helpers/cli.ts';
-import { FIXTURES, TUF_2026 } from '../helpers/fixtures.ts';
+import { FIXTURES, TUF_2026, TUF_2026_BUNDLED } from '../helpers/fixtures.ts';
 import { startIndexServer, type IndexServer } from '../helpers/index-server.ts';
 import { FAST_ENV, removeDirs, NOW, freshDirs, leftovers, serverArgs, writePylock, writeRequirements } from './helpers.ts';
 
@@ -22,16 +22,6 @@ after(async () => {
   await removeDirs();
 });
 
-const TUF_MEMBERS = [
-  'tuf/metadata/14.root.json',
-  'tuf/metadata/14.targets.json',
-  'tuf/metadata/15.root.json',
-  'tuf/metadata/165.snapshot.json',
-  'tuf/metadata/timestamp.json',
-  'tuf/targets/6494e21ea73fa7ee769f85f57d5a3e6a08725eae1e38c755fc3517c9e6bc0b66.trusted_root.json',
-  'tuf/targets/9711a6d5375706957a4859af31c5866a4474f81f0544f9f4b76c9c4f4c8a539c.signing_config.v0.2.json',
-  'tuf/targets/d358c75d032833f4193500f5b01b5760409410558fac962c599439adbb268b0f.signing_config.json',
-];
 
 test('bundle from a pylock.toml: every file with its provenance and core metadata, TUF verified, --json report', async () => {
   const { inputs, out } = await freshDirs();
@@ -75,8 +65,8 @@ test('bundle from a pylock.toml: every file with its provenance and core metadat
     else assert.equal(f.provenance, undefined);
   }
   assert.ok(s.dists.some((d) => d.provenance));
-  assert.deepEqual(manifest.members.filter((m) => m.path.startsWith('tuf/')).map((m) => m.path), TUF_MEMBERS);
-  for (const m of TUF_MEMBERS) {
+  assert.deepEqual(manifest.members.filter((m) => m.path.startsWith('tuf/')).map((m) => m.path), TUF_2026_BUNDLED);
+  for (const m of TUF_2026_BUNDLED) {
     const local = join(TUF_2026(), m.slice('tuf/'.length));
     assert.deepEqual(seen.get(m), await readFile(local), m);
   }
@@ -132,7 +122,7 @@ test('--from-dir with --tuf-dir: distributions and provenance files from folders
     ['pypi-attestations', [['pypi_attestations-0.0.19.tar.gz', true]]],
     ['rfc8785', [['rfc8785-0.1.2-py3-none-any.whl', false]]],
   ]);
-  assert.deepEqual(m.members.filter((x) => x.path.startsWith('tuf/')).map((x) => x.path), TUF_MEMBERS);
+  assert.deepEqual(m.members.filter((x) => x.path.startsWith('tuf/')).map((x) => x.path), TUF_2026_BUNDLED);
 });
 
 test('deterministic: two bundles of the same inputs and --now are byte-identical', async () => {
