@@ -62,14 +62,45 @@ function gzipOsByteNormaliser(): Transform {
   });
 }
 
+/**
+ * Feeds the compressor fixed-size chunks. zstd's streaming output depends on
+ * how its input was split into writes (which varies with disk reads and
+ * stream timing), so without this two writes of the same archive could differ.
+ */
+const CHUNK = 64 * 1024;
+function fixedChunks(): Transform {
+  let buf = Buffer.allocUnsafe(CHUNK);
+  let used = 0;
+  return new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      let off = 0;
+      while (off < chunk.length) {
+        const n = Math.min(CHUNK - used, chunk.length - off);
+        chunk.copy(buf, used, off, off + n);
+        used += n;
+        off += n;
+        if (used === CHUNK) {
+          this.push(buf);
+          buf = Buffer.allocUnsafe(CHUNK);
+          used = 0;
+        }
+      }
+      cb();
+    },
+    flush(cb) {
+      cb(null, used > 0 ? buf.subarray(0, used) : undefined);
+    },
+  });
+}
+
 export function compressStages(kind: Compression): NodeJS.ReadWriteStream[] {
   switch (kind) {
     case 'none':
       return [];
     case 'gzip':
-      return [createGzip({ level: GZIP_LEVEL }), gzipOsByteNormaliser()];
+      return [fixedChunks(), createGzip({ level: GZIP_LEVEL }), gzipOsByteNormaliser()];
     case 'zstd':
-      return [createZstdCompress({ params: { [constants.ZSTD_c_compressionLevel]: ZSTD_LEVEL, [constants.ZSTD_c_checksumFlag]: 1 } })];
+      return [fixedChunks(), createZstdCompress({ params: { [constants.ZSTD_c_compressionLevel]: ZSTD_LEVEL, [constants.ZSTD_c_checksumFlag]: 1 } })];
     default:
       throw new UsageError('USAGE', `unknown compression '${String(kind)}'`);
   }
