@@ -1,4 +1,5 @@
 import { SigstoreError, errorMessage, isAirlockError, type ErrorCode } from '../errors.ts';
+import { parseJson } from '../util/json.ts';
 
 // The one place where @sigstore/verify's VerificationError codes become
 // airlock codes. The library's codes are coarse (one CERTIFICATE_ERROR for a
@@ -44,4 +45,17 @@ export function wrapStep(e: unknown, fallback: ErrorCode, file: string, field?: 
 
 export function fail(code: ErrorCode, message: string, file: string, field?: string, cause?: unknown): SigstoreError {
   return new SigstoreError(code, message, { file, ...(field === undefined ? {} : { field }), ...(cause === undefined ? {} : { cause }) });
+}
+
+/**
+ * Takes a document as bytes, text or already-parsed JSON; text that is not
+ * JSON fails with `code` (BUNDLE_MALFORMED, TRUSTED_ROOT_INVALID) naming the file.
+ */
+export function jsonInput(input: unknown, file: string, code: ErrorCode): unknown {
+  if (typeof input !== 'string' && !(input instanceof Uint8Array)) return input;
+  try {
+    return parseJson(input, file);
+  } catch (e) {
+    throw fail(code, `not valid JSON (${errorMessage(e)})`, file, undefined, e);
+  }
 }

@@ -3,8 +3,7 @@ import { bundleFromJSON, type Bundle } from '@sigstore/bundle';
 import { RFC3161Timestamp, X509Certificate } from '@sigstore/core';
 import { SigstoreError, errorMessage, isAirlockError } from '../errors.ts';
 import { validateSchema } from '../schemas.ts';
-import { parseJson } from '../util/json.ts';
-import { fail } from './errors.ts';
+import { fail, jsonInput } from './errors.ts';
 import { signerFromCertificate } from './signer.ts';
 
 // Structural parsing of a Sigstore bundle: media type, required fields, real
@@ -36,14 +35,6 @@ function malformed(message: string, file: string, field?: string, cause?: unknow
   return fail('BUNDLE_MALFORMED', message, file, field, cause);
 }
 
-function toJson(input: unknown, file: string): unknown {
-  if (typeof input !== 'string' && !(input instanceof Uint8Array)) return input;
-  try {
-    return parseJson(input, file);
-  } catch (e) {
-    throw malformed(`not valid JSON (${errorMessage(e)})`, file, undefined, e);
-  }
-}
 
 function exactlyOne(obj: Record<string, unknown>, keys: string[], file: string, field: string): void {
   const present = keys.filter((k) => obj[k] !== undefined && obj[k] !== null);
@@ -94,7 +85,7 @@ function timestamps(bundle: Bundle, file: string): RFC3161Timestamp[] {
 
 /** Parses and structurally validates a Sigstore bundle JSON (v0.1, v0.2, v0.3). */
 export function parseBundle(json: unknown, file: string): ParsedBundle {
-  const obj = toJson(json, file);
+  const obj = jsonInput(json, file, 'BUNDLE_MALFORMED');
   if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) throw malformed('not a JSON object', file);
   const mediaType = (obj as { mediaType?: unknown }).mediaType;
   if (typeof mediaType !== 'string') throw malformed('missing mediaType', file, '/mediaType');

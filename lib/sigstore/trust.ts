@@ -3,8 +3,7 @@ import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { toTrustMaterial, type TrustMaterial } from '@sigstore/verify';
 import { SigstoreError, errorMessage, isAirlockError } from '../errors.ts';
 import { validateSchema } from '../schemas.ts';
-import { parseJson } from '../util/json.ts';
-import { fail } from './errors.ts';
+import { fail, jsonInput } from './errors.ts';
 
 // trusted_root.json → the trust material @sigstore/verify works with. All
 // parsing (certificates, keys, dates) happens here, once, so that a broken
@@ -29,14 +28,6 @@ function invalid(message: string, file: string, field?: string, cause?: unknown)
   return fail('TRUSTED_ROOT_INVALID', message, file, field, cause);
 }
 
-function toJson(input: unknown, file: string): unknown {
-  if (typeof input !== 'string' && !(input instanceof Uint8Array)) return input;
-  try {
-    return parseJson(input, file);
-  } catch (e) {
-    throw invalid(`not valid JSON (${errorMessage(e)})`, file, undefined, e);
-  }
-}
 
 /** The schema checks the date syntax; this rejects syntactically fine but impossible dates. */
 type Range = { start?: Date; end?: Date } | undefined;
@@ -57,7 +48,7 @@ function checkDates(root: TrustedRoot, file: string): void {
 
 /** Parses trusted_root.json (bytes or parsed JSON) into trust material; TRUSTED_ROOT_INVALID (exit 2) on failure. */
 export function loadTrustMaterial(trustedRoot: unknown, file: string): SigstoreTrust {
-  const json = toJson(trustedRoot, file);
+  const json = jsonInput(trustedRoot, file, 'TRUSTED_ROOT_INVALID');
   if (json === null || typeof json !== 'object' || Array.isArray(json)) throw invalid('not a JSON object', file);
   const mediaType = (json as { mediaType?: unknown }).mediaType;
   if (typeof mediaType !== 'string' || !MEDIA_TYPES.has(mediaType)) {
