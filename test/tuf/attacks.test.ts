@@ -73,24 +73,25 @@ test('5.root.json holding version 6: TUF_VERSION_MISMATCH', async () => {
   await expectFailure(repo, ctx, 'TUF_VERSION_MISMATCH', 'metadata/5.root.json', { message: /file name says version 5, content is version 6/ });
 });
 
-test('threshold not met: TUF_SIGNATURE', async () => {
-  const { repo, ctx } = await setup();
+/** Two timestamp keys, threshold 2 (pinned in a new root v1), only the first signing. */
+async function timestampThresholdTwo(repo: Awaited<ReturnType<typeof setup>>['repo'], ctx: Awaited<ReturnType<typeof setup>>['ctx']): Promise<void> {
   repo.keys.timestamp = [generateKey(), generateKey()];
   repo.thresholds.timestamp = 2;
   repo.roots[0] = signDoc(repo.rootSigned(1), repo.keys.root);
   await writeFile(ctx.rootFile, JSON.stringify(repo.roots[0]));
   repo.signers.timestamp = [repo.keys.timestamp[0]!];
+}
+
+test('threshold not met: TUF_SIGNATURE', async () => {
+  const { repo, ctx } = await setup();
+  await timestampThresholdTwo(repo, ctx);
   await repo.write();
   await expectFailure(repo, ctx, 'TUF_SIGNATURE', 'metadata/timestamp.json', { message: /signed by 1 of the 2/ });
 });
 
 test('the same signature listed twice does not count twice: TUF_SIGNATURE', async () => {
   const { repo, ctx } = await setup();
-  repo.keys.timestamp = [generateKey(), generateKey()];
-  repo.thresholds.timestamp = 2;
-  repo.roots[0] = signDoc(repo.rootSigned(1), repo.keys.root);
-  await writeFile(ctx.rootFile, JSON.stringify(repo.roots[0]));
-  repo.signers.timestamp = [repo.keys.timestamp[0]!];
+  await timestampThresholdTwo(repo, ctx);
   repo.docHooks.timestamp = (doc) => doc.signatures.push({ ...doc.signatures[0] });
   await repo.write();
   await expectFailure(repo, ctx, 'TUF_SIGNATURE', 'metadata/timestamp.json', { message: /signs twice/ });
