@@ -13,10 +13,14 @@ if (major < 24) {
   try {
     nodeBin = join(dirname(createRequire(import.meta.url).resolve('node/package.json')), 'bin', 'node');
   } catch {
-    process.stderr.write(`airlock: INTERNAL_ERROR: Node.js ${process.versions.node} is too old and the node@24 devDependency is not installed; run 'npm ci' first\n`);
+    process.stderr.write(
+      `airlock: INTERNAL_ERROR: Node.js ${process.versions.node} is too old and the node@24 devDependency is not installed; run 'npm ci' first\n`,
+    );
     process.exit(2);
   }
-  const r = spawnSync(nodeBin, [import.meta.filename ?? new URL(import.meta.url).pathname, ...process.argv.slice(2)], { stdio: 'inherit' });
+  const r = spawnSync(nodeBin, [import.meta.filename ?? new URL(import.meta.url).pathname, ...process.argv.slice(2)], {
+    stdio: 'inherit',
+  });
   if (r.error) {
     process.stderr.write(`airlock: INTERNAL_ERROR: cannot start ${nodeBin}: ${r.error.message}\n`);
     process.exit(2);

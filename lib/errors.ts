@@ -27,12 +27,16 @@ export const CODES = {
   INPUT_UNREADABLE: i('A file or folder named on the command line (or inside an input) cannot be read.'),
   MALFORMED_JSON: i('A JSON input is not valid JSON.'),
   SCHEMA_INVALID: i('A JSON input does not match its schema; the message names the file and field.'),
-  OUTPUT_FAILED: i('An output file or folder cannot be written (read-only folder, disk full); nothing was left under the final name.'),
+  OUTPUT_FAILED: i(
+    'An output file or folder cannot be written (read-only folder, disk full); nothing was left under the final name.',
+  ),
   INTERRUPTED: i('The command was interrupted by a signal; nothing was left under the final name.'),
   INTERNAL_ERROR: i('An unexpected internal error; run again with --debug and report it.'),
 
   // --- TUF trust (lib/tuf, lib/state) ---
-  TUF_NOT_A_REPOSITORY: i('The folder is not a TUF repository copy (no root, timestamp, snapshot or targets metadata found).'),
+  TUF_NOT_A_REPOSITORY: i(
+    'The folder is not a TUF repository copy (no root, timestamp, snapshot or targets metadata found).',
+  ),
   TUF_METADATA_MALFORMED: i('TUF metadata is not valid JSON or lacks a required field of the TUF format.'),
   TUF_STATE_UNREADABLE: i('The trust state folder exists but its content cannot be read or parsed.'),
   TUF_MISSING_FILE: v('A metadata or target file that the verified metadata requires is not in the copy.'),
@@ -40,12 +44,18 @@ export const CODES = {
   TUF_SIGNATURE: v('Metadata is not signed by a threshold of distinct trusted keys.'),
   TUF_ROOT_VERSION: v('A new root is not exactly version N+1 of the trusted root.'),
   TUF_VERSION_MISMATCH: v('A metadata version differs from the one its file name or the referring metadata names.'),
-  TUF_ROLLBACK: v('A metadata version is lower than the one already trusted (stored state or the copy itself), or equal to it with different content.'),
-  TUF_EXPIRED: v('Metadata expired at the reference time (`--now`), beyond any grace allowed; an expired root is never accepted.'),
+  TUF_ROLLBACK: v(
+    'A metadata version is lower than the one already trusted (stored state or the copy itself), or equal to it with different content.',
+  ),
+  TUF_EXPIRED: v(
+    'Metadata expired at the reference time (`--now`), beyond any grace allowed; an expired root is never accepted.',
+  ),
   TUF_HASH_MISMATCH: v('A metadata or target file does not match the hash that the referring metadata records.'),
   TUF_LENGTH_MISMATCH: v('A metadata or target file does not have the length that the referring metadata records.'),
   TUF_TOO_LARGE: v('A metadata file is larger than the size cap.'),
-  TUF_UNKNOWN_TARGET: v('A required target (trusted_root.json, signing_config) is not listed in the verified targets metadata.'),
+  TUF_UNKNOWN_TARGET: v(
+    'A required target (trusted_root.json, signing_config) is not listed in the verified targets metadata.',
+  ),
 
   // --- Sigstore bundle verification (lib/sigstore) ---
   BUNDLE_UNSUPPORTED: i('The Sigstore bundle media type or version is unknown.'),
@@ -69,9 +79,13 @@ export const CODES = {
   SUBJECT_NAME: v('The statement subject is not exactly the distribution file (name compared as PEP 740 says).'),
   DIGEST_MISMATCH: v('A sha256 digest differs from the one expected (statement subject, manifest, index or lock).'),
   PREDICATE_TYPE: v('The statement predicate type is neither PyPI publish v1 nor SLSA provenance v1.'),
-  PUBLISHER_MISMATCH: v('The certificate does not match the Trusted Publisher expected or the one the provenance names.'),
+  PUBLISHER_MISMATCH: v(
+    'The certificate does not match the Trusted Publisher expected or the one the provenance names.',
+  ),
   NO_ATTESTATIONS: v('A provenance object holds no attestation.'),
-  DIST_FILENAME_INVALID: i('A distribution file name is not a valid wheel or sdist name (PEP 427, PEP 625) or its version is not PEP 440.'),
+  DIST_FILENAME_INVALID: i(
+    'A distribution file name is not a valid wheel or sdist name (PEP 427, PEP 625) or its version is not PEP 440.',
+  ),
 
   // --- portable bundle archive (lib/bundle) ---
   ARCHIVE_UNREADABLE: i('The bundle archive is not a readable tar archive (or its compression is broken).'),
@@ -99,7 +113,9 @@ export const CODES = {
   HASH_PIN_MISMATCH: v('A downloaded file does not match the hash pinned in the lock or requirements file.'),
   NOT_FOUND: i('A project, version or file named in the input is not on the index.'),
   YANKED: v('A file is yanked on the index and was not pinned exactly.'),
-  INDEX_MALFORMED: i('An index page is neither PEP 691 JSON nor PEP 503 HTML, or has an API version airlock does not know.'),
+  INDEX_MALFORMED: i(
+    'An index page is neither PEP 691 JSON nor PEP 503 HTML, or has an API version airlock does not know.',
+  ),
 } as const satisfies Record<string, CodeInfo>;
 
 export type ErrorCode = keyof typeof CODES;
@@ -158,10 +174,7 @@ export function isAirlockError(e: unknown): e is AirlockError {
 }
 
 /** Wraps a library error at a boundary, keeping the original as `cause`. */
-export function wrapError(
-  e: unknown,
-  fallback: (cause: unknown) => AirlockError,
-): AirlockError {
+export function wrapError(e: unknown, fallback: (cause: unknown) => AirlockError): AirlockError {
   return isAirlockError(e) ? e : fallback(e);
 }
 

@@ -30,7 +30,10 @@ export function validateSchema<T>(name: string, value: unknown, file: string, co
     const field = err ? err.instancePath || '/' : '/';
     const extra = err?.keyword === 'additionalProperties' ? ` '${String(err.params.additionalProperty)}'` : '';
     const allowed = err?.keyword === 'enum' ? ` (${(err.params.allowedValues as unknown[]).join(', ')})` : '';
-    throw new InputError(code, `${err?.message ?? 'does not match schema'}${extra}${allowed} (schema ${name})`, { file, field });
+    throw new InputError(code, `${err?.message ?? 'does not match schema'}${extra}${allowed} (schema ${name})`, {
+      file,
+      field,
+    });
   }
   return value as T;
 }

@@ -5,7 +5,8 @@ import { runCli } from './helpers/cli.ts';
 test('--help lists every command', async () => {
   const r = await runCli(['--help']);
   assert.equal(r.code, 0);
-  for (const c of ['trust', 'attest', 'sigstore', 'bundle', 'inspect']) assert.match(r.stdout, new RegExp(`airlock ${c}`));
+  for (const c of ['trust', 'attest', 'sigstore', 'bundle', 'inspect'])
+    assert.match(r.stdout, new RegExp(`airlock ${c}`));
 });
 
 test('unknown options are a usage error with exit 2 and one line, no stack', async () => {

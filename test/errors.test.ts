@@ -13,8 +13,13 @@ test('every error code is documented in the README with its exit status', () => 
 });
 
 test('an error prints as one line naming code, file and field', () => {
-  const e = new AirlockError('TUF_ROLLBACK' as ErrorCode, 'version 161 < trusted 165', { file: 'metadata/161.snapshot.json' });
+  const e = new AirlockError('TUF_ROLLBACK' as ErrorCode, 'version 161 < trusted 165', {
+    file: 'metadata/161.snapshot.json',
+  });
   assert.equal(e.toLine(), 'TUF_ROLLBACK: metadata/161.snapshot.json: version 161 < trusted 165');
   assert.equal(e.exitCode, 1);
-  assert.equal(new AirlockError('SCHEMA_INVALID', 'must be string', { file: 'a.json', field: '/x' }).toLine(), 'SCHEMA_INVALID: a.json: /x: must be string');
+  assert.equal(
+    new AirlockError('SCHEMA_INVALID', 'must be string', { file: 'a.json', field: '/x' }).toLine(),
+    'SCHEMA_INVALID: a.json: /x: must be string',
+  );
 });

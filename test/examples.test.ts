@@ -16,9 +16,22 @@ test('the demo bundle is exactly what `airlock bundle` makes from the public fix
     const out = join(dir, 'demo.tar');
     // The manifest records the source folders as given: give them as the README does.
     const from = (p: string) => relative(REPO_ROOT, p);
-    const r = await runCli(['bundle', '--from-dir', from(fixture('pypi')), '--tuf-dir', from(TUF_2026()), '--now', '2026-08-22T00:00:00Z', '-o', out]);
+    const r = await runCli([
+      'bundle',
+      '--from-dir',
+      from(fixture('pypi')),
+      '--tuf-dir',
+      from(TUF_2026()),
+      '--now',
+      '2026-08-22T00:00:00Z',
+      '-o',
+      out,
+    ]);
     assert.equal(r.code, 0, r.stderr);
-    assert.ok(readFileSync(out).equals(readFileSync(join(REPO_ROOT, 'examples', 'demo-bundle.tar'))), 'examples/demo-bundle.tar differs: rebuild it as examples/README.md says');
+    assert.ok(
+      readFileSync(out).equals(readFileSync(join(REPO_ROOT, 'examples', 'demo-bundle.tar'))),
+      'examples/demo-bundle.tar differs: rebuild it as examples/README.md says',
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -10,7 +10,11 @@ test('parseNow accepts ISO date-times with a zone and plain dates', () => {
 
 test('parseNow refuses a date-time without a zone and garbage', () => {
   for (const bad of ['2026-08-22T00:00:00', 'yesterday', '2026-13-01', '']) {
-    assert.throws(() => parseNow(bad), (e: { code?: string }) => e.code === 'USAGE', bad);
+    assert.throws(
+      () => parseNow(bad),
+      (e: { code?: string }) => e.code === 'USAGE',
+      bad,
+    );
   }
 });
 
@@ -18,5 +22,10 @@ test('parseDuration', () => {
   assert.equal(parseDuration('14d'), 14 * 86_400_000);
   assert.equal(parseDuration('1w2d'), 9 * 86_400_000);
   assert.equal(parseDuration('0'), 0);
-  for (const bad of ['14', 'd', '-1d', '1.5d', '']) assert.throws(() => parseDuration(bad), (e: { code?: string }) => e.code === 'USAGE', bad);
+  for (const bad of ['14', 'd', '-1d', '1.5d', ''])
+    assert.throws(
+      () => parseDuration(bad),
+      (e: { code?: string }) => e.code === 'USAGE',
+      bad,
+    );
 });

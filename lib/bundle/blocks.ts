@@ -93,7 +93,11 @@ export class BlockTap extends Transform {
     // Only runs outside every member body get here (bodies are skipped), so a
     // long one is padding after the end-of-archive marker.
     if (run[0] >= this.from && run[1] - run[0] > MAX_ZERO_PADDING + 1024) {
-      throw new ArchiveError('ARCHIVE_TRAILING_DATA', `more than ${MAX_ZERO_PADDING} bytes of zero padding after the end-of-archive marker at offset ${run[0]}`, { file: this.file });
+      throw new ArchiveError(
+        'ARCHIVE_TRAILING_DATA',
+        `more than ${MAX_ZERO_PADDING} bytes of zero padding after the end-of-archive marker at offset ${run[0]}`,
+        { file: this.file },
+      );
     }
   }
 }

@@ -13,7 +13,11 @@ export function compressionFromPath(path: string): Compression {
   if (p.endsWith('.tar')) return 'none';
   if (p.endsWith('.tar.gz') || p.endsWith('.tgz')) return 'gzip';
   if (p.endsWith('.tar.zst') || p.endsWith('.tzst')) return 'zstd';
-  throw new UsageError('USAGE', 'cannot tell the compression from the output name: use .tar, .tar.gz, .tgz, .tar.zst or .tzst', { file: path });
+  throw new UsageError(
+    'USAGE',
+    'cannot tell the compression from the output name: use .tar, .tar.gz, .tgz, .tar.zst or .tzst',
+    { file: path },
+  );
 }
 
 const GZIP_MAGIC = [0x1f, 0x8b];
@@ -33,7 +37,12 @@ export function detectCompression(head: Uint8Array, file: string): Compression {
   if (startsWith(head, GZIP_MAGIC)) return 'gzip';
   if (startsWith(head, ZSTD_MAGIC)) return 'zstd';
   for (const [name, magic] of OTHER_MAGIC) {
-    if (startsWith(head, magic)) throw new ArchiveError('ARCHIVE_UNREADABLE', `${name} archives are not supported (bundles are .tar, .tar.gz or .tar.zst)`, { file });
+    if (startsWith(head, magic))
+      throw new ArchiveError(
+        'ARCHIVE_UNREADABLE',
+        `${name} archives are not supported (bundles are .tar, .tar.gz or .tar.zst)`,
+        { file },
+      );
   }
   return 'none';
 }
@@ -100,7 +109,12 @@ export function compressStages(kind: Compression): NodeJS.ReadWriteStream[] {
     case 'gzip':
       return [fixedChunks(), createGzip({ level: GZIP_LEVEL }), gzipOsByteNormaliser()];
     case 'zstd':
-      return [fixedChunks(), createZstdCompress({ params: { [constants.ZSTD_c_compressionLevel]: ZSTD_LEVEL, [constants.ZSTD_c_checksumFlag]: 1 } })];
+      return [
+        fixedChunks(),
+        createZstdCompress({
+          params: { [constants.ZSTD_c_compressionLevel]: ZSTD_LEVEL, [constants.ZSTD_c_checksumFlag]: 1 },
+        }),
+      ];
     default:
       throw new UsageError('USAGE', `unknown compression '${String(kind)}'`);
   }
@@ -126,7 +140,11 @@ export function createDecompressor(kind: Compression, file: string): Decompresso
         stages: [gunzip],
         assertConsumed(bytesIn) {
           if (gunzip.bytesWritten !== bytesIn) {
-            throw new ArchiveError('ARCHIVE_TRAILING_DATA', `data after the end of the gzip stream at offset ${gunzip.bytesWritten}`, { file });
+            throw new ArchiveError(
+              'ARCHIVE_TRAILING_DATA',
+              `data after the end of the gzip stream at offset ${gunzip.bytesWritten}`,
+              { file },
+            );
           }
         },
       };

@@ -46,34 +46,60 @@ export class EntryRules {
         throw new ArchiveError('ARCHIVE_LINK', `member is a ${h.type === 'link' ? 'hard' : 'symbolic'} link`, { file });
       default:
         // Folders too: the format has none, every parent folder is implied by the member paths.
-        throw new ArchiveError('ARCHIVE_SPECIAL_FILE', `member is a ${h.type ?? 'entry of unknown type'}, not a regular file`, { file });
+        throw new ArchiveError(
+          'ARCHIVE_SPECIAL_FILE',
+          `member is a ${h.type ?? 'entry of unknown type'}, not a regular file`,
+          { file },
+        );
     }
     assertSafePath(h.name);
-    if (this.names.has(h.name)) throw new ArchiveError('ARCHIVE_DUPLICATE', 'member appears twice in the archive', { file });
+    if (this.names.has(h.name))
+      throw new ArchiveError('ARCHIVE_DUPLICATE', 'member appears twice in the archive', { file });
     const key = collisionKey(h.name);
     const other = this.keys.get(key) ?? this.dirKeys.get(key);
-    if (other !== undefined) throw new ArchiveError('ARCHIVE_PATH_COLLISION', `collides with '${printable(other)}' after Unicode normalisation or case folding`, { file });
+    if (other !== undefined)
+      throw new ArchiveError(
+        'ARCHIVE_PATH_COLLISION',
+        `collides with '${printable(other)}' after Unicode normalisation or case folding`,
+        { file },
+      );
     const segs = key.split('/');
     for (let n = 1; n < segs.length; n++) {
       const dir = segs.slice(0, n).join('/');
       const asFile = this.keys.get(dir);
-      if (asFile !== undefined) throw new ArchiveError('ARCHIVE_PATH_COLLISION', `needs '${printable(asFile)}' to be a folder, but it is a member`, { file });
+      if (asFile !== undefined)
+        throw new ArchiveError(
+          'ARCHIVE_PATH_COLLISION',
+          `needs '${printable(asFile)}' to be a folder, but it is a member`,
+          { file },
+        );
       if (!this.dirKeys.has(dir)) this.dirKeys.set(dir, h.name);
     }
     this.names.add(h.name);
     this.keys.set(key, h.name);
 
     const size = h.size ?? 0;
-    if (!Number.isSafeInteger(size) || size < 0) throw new ArchiveError('ARCHIVE_UNREADABLE', `member declares an invalid size ${size}`, { file });
+    if (!Number.isSafeInteger(size) || size < 0)
+      throw new ArchiveError('ARCHIVE_UNREADABLE', `member declares an invalid size ${size}`, { file });
     if (++this.count > this.caps.maxMembers) {
-      throw new ArchiveError('ARCHIVE_TOO_LARGE', `more than ${this.caps.maxMembers} members (cap maxMembers)`, { file });
+      throw new ArchiveError('ARCHIVE_TOO_LARGE', `more than ${this.caps.maxMembers} members (cap maxMembers)`, {
+        file,
+      });
     }
     if (size > this.caps.maxMemberBytes) {
-      throw new ArchiveError('ARCHIVE_TOO_LARGE', `member declares ${size} bytes, over the cap of ${this.caps.maxMemberBytes} (maxMemberBytes)`, { file });
+      throw new ArchiveError(
+        'ARCHIVE_TOO_LARGE',
+        `member declares ${size} bytes, over the cap of ${this.caps.maxMemberBytes} (maxMemberBytes)`,
+        { file },
+      );
     }
     this.total += size;
     if (this.total > this.caps.maxTotalBytes) {
-      throw new ArchiveError('ARCHIVE_TOO_LARGE', `members declare more than ${this.caps.maxTotalBytes} bytes in all (cap maxTotalBytes)`, { file });
+      throw new ArchiveError(
+        'ARCHIVE_TOO_LARGE',
+        `members declare more than ${this.caps.maxTotalBytes} bytes in all (cap maxTotalBytes)`,
+        { file },
+      );
     }
     return size;
   }

@@ -54,7 +54,10 @@ export async function writeOut(root: string, path: string, body: Buffer | Readab
     else await pipeAll([...body, createWriteStream(target, { flags: out.flag, mode: out.mode })]);
   } catch (e) {
     if (isAirlockError(e) || (e as NodeJS.ErrnoException).syscall === undefined) throw e;
-    throw new InputError('OUTPUT_FAILED', `cannot write (${(e as NodeJS.ErrnoException).code ?? errorMessage(e)})`, { file: target, cause: e });
+    throw new InputError('OUTPUT_FAILED', `cannot write (${(e as NodeJS.ErrnoException).code ?? errorMessage(e)})`, {
+      file: target,
+      cause: e,
+    });
   }
   return target;
 }
@@ -66,7 +69,12 @@ export class CallerFailure extends Error {
   }
 }
 
-async function handOver(opts: ReadOptions, member: ManifestMember, stream: Readable, ours: () => boolean): Promise<void> {
+async function handOver(
+  opts: ReadOptions,
+  member: ManifestMember,
+  stream: Readable,
+  ours: () => boolean,
+): Promise<void> {
   try {
     await opts.onMember?.(member, stream);
   } catch (e) {
@@ -77,7 +85,12 @@ async function handOver(opts: ReadOptions, member: ManifestMember, stream: Reada
 }
 
 /** Streams one member's body through its check into the extraction folder and/or `onMember`. */
-export async function consumeMember(entry: Readable, member: ManifestMember, tmp: string | undefined, opts: ReadOptions): Promise<void> {
+export async function consumeMember(
+  entry: Readable,
+  member: ManifestMember,
+  tmp: string | undefined,
+  opts: ReadOptions,
+): Promise<void> {
   const check = memberCheck(member);
   if (tmp !== undefined) {
     const target = await writeOut(tmp, member.path, [entry, check]);

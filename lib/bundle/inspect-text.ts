@@ -15,7 +15,9 @@ function describePublisher(p: Publisher): string {
 
 export function formatInspectReport(r: InspectReport): string {
   const out: string[] = [];
-  out.push(`Bundle ${r.bundle.path} (${r.bundle.compression === 'none' ? 'tar' : `tar, ${r.bundle.compression}`}, ${r.bundle.size} bytes)`);
+  out.push(
+    `Bundle ${r.bundle.path} (${r.bundle.compression === 'none' ? 'tar' : `tar, ${r.bundle.compression}`}, ${r.bundle.size} bytes)`,
+  );
   out.push(r.note);
   out.push(`Created ${r.createdAt} by ${r.tool.name} ${r.tool.version}`);
   for (const [k, v] of Object.entries(r.sources)) out.push(`  source ${k}: ${v}`);
@@ -26,8 +28,11 @@ export function formatInspectReport(r: InspectReport): string {
     for (const f of p.files) {
       out.push(`    ${f.filename}  ${f.size} bytes  sha256 ${f.sha256}${f.yanked ? '  YANKED' : ''}`);
       if (f.provenance === null) out.push('      provenance: none');
-      else if (f.provenance.publishers.length === 0) out.push(`      provenance: ${f.provenance.path} (${f.provenance.error ?? 'no publisher'})`);
-      else for (const pub of f.provenance.publishers) out.push(`      provenance: publisher ${describePublisher(pub)} (claimed, not verified)`);
+      else if (f.provenance.publishers.length === 0)
+        out.push(`      provenance: ${f.provenance.path} (${f.provenance.error ?? 'no publisher'})`);
+      else
+        for (const pub of f.provenance.publishers)
+          out.push(`      provenance: publisher ${describePublisher(pub)} (claimed, not verified)`);
       if (f.coreMetadata) out.push(`      core metadata: ${f.coreMetadata}`);
     }
   }
@@ -35,8 +40,11 @@ export function formatInspectReport(r: InspectReport): string {
   if (r.tuf === null) out.push('TUF: none');
   else {
     const t = r.tuf!;
-    out.push(`TUF${t.instance ? ` (${t.instance})` : ''}: root v${t.rootVersion}, from pinned root ${t.pinnedRoot.label} v${t.pinnedRoot.version}`);
-    for (const role of ['timestamp', 'snapshot', 'targets'] as const) out.push(`  ${role} v${t[role].version}, expires ${t[role].expires}`);
+    out.push(
+      `TUF${t.instance ? ` (${t.instance})` : ''}: root v${t.rootVersion}, from pinned root ${t.pinnedRoot.label} v${t.pinnedRoot.version}`,
+    );
+    for (const role of ['timestamp', 'snapshot', 'targets'] as const)
+      out.push(`  ${role} v${t[role].version}, expires ${t[role].expires}`);
   }
   out.push('');
   out.push(`Members (${r.totals.members}, ${r.totals.bytes} bytes):`);

@@ -30,14 +30,27 @@ export interface InspectReport {
     name: string;
     version: string;
     indexPage: string | null;
-    files: { filename: string; path: string; size: number; sha256: string; coreMetadata: string | null; provenance: ProvenanceInfo | null; yanked: boolean | string; requiresPython: string | null }[];
+    files: {
+      filename: string;
+      path: string;
+      size: number;
+      sha256: string;
+      coreMetadata: string | null;
+      provenance: ProvenanceInfo | null;
+      yanked: boolean | string;
+      requiresPython: string | null;
+    }[];
   }[];
   tuf: Manifest['tuf'] | null;
   members: ManifestMember[];
   totals: { packages: number; files: number; withProvenance: number; members: number; bytes: number };
 }
 
-export function buildReport(manifest: Manifest, provenance: Map<string, ReturnType<typeof publishersOf>>, bundle: InspectReport['bundle']): InspectReport {
+export function buildReport(
+  manifest: Manifest,
+  provenance: Map<string, ReturnType<typeof publishersOf>>,
+  bundle: InspectReport['bundle'],
+): InspectReport {
   const packages = manifest.packages.map((p) => ({
     name: p.name,
     version: p.version,
@@ -48,7 +61,10 @@ export function buildReport(manifest: Manifest, provenance: Map<string, ReturnTy
       size: f.size,
       sha256: f.sha256,
       coreMetadata: f.coreMetadata ?? null,
-      provenance: f.provenance === undefined ? null : { path: f.provenance, ...(provenance.get(f.provenance) ?? { publishers: [], error: 'not read' }) },
+      provenance:
+        f.provenance === undefined
+          ? null
+          : { path: f.provenance, ...(provenance.get(f.provenance) ?? { publishers: [], error: 'not read' }) },
       yanked: f.yanked ?? false,
       requiresPython: f.requiresPython ?? null,
     })),
@@ -77,7 +93,10 @@ export function buildReport(manifest: Manifest, provenance: Map<string, ReturnTy
   };
 }
 
-export async function inspectBundle(archivePath: string, opts: Pick<ReadOptions, 'caps' | 'onProgress'> = {}): Promise<InspectReport> {
+export async function inspectBundle(
+  archivePath: string,
+  opts: Pick<ReadOptions, 'caps' | 'onProgress'> = {},
+): Promise<InspectReport> {
   const provenance = new Map<string, ReturnType<typeof publishersOf>>();
   const manifest = await readBundle(archivePath, {
     ...opts,
@@ -93,6 +112,10 @@ export async function inspectBundle(archivePath: string, opts: Pick<ReadOptions,
   } finally {
     await fh.close();
   }
-  const bundle = { path: archivePath, size: (await stat(archivePath)).size, compression: detectCompression(head, archivePath) };
+  const bundle = {
+    path: archivePath,
+    size: (await stat(archivePath)).size,
+    compression: detectCompression(head, archivePath),
+  };
   return buildReport(manifest, provenance, bundle);
 }

@@ -23,8 +23,17 @@ export function parseManifest(bytes: Uint8Array, file = MANIFEST_PATH): Manifest
     throw new ArchiveError('MANIFEST_INVALID', `not valid UTF-8 JSON (${errorMessage(e)})`, { file, cause: e });
   }
   // Version first, so a newer format says so instead of failing on some field.
-  if (value !== null && typeof value === 'object' && 'formatVersion' in value && value.formatVersion !== FORMAT_VERSION) {
-    throw invalid(`unsupported bundle format version ${JSON.stringify(value.formatVersion)} (this airlock reads ${FORMAT_VERSION})`, '/formatVersion', file);
+  if (
+    value !== null &&
+    typeof value === 'object' &&
+    'formatVersion' in value &&
+    value.formatVersion !== FORMAT_VERSION
+  ) {
+    throw invalid(
+      `unsupported bundle format version ${JSON.stringify(value.formatVersion)} (this airlock reads ${FORMAT_VERSION})`,
+      '/formatVersion',
+      file,
+    );
   }
   const manifest = validateSchema<Manifest>('bundle-manifest', value, file, 'MANIFEST_INVALID');
   verifyManifest(manifest, file);
@@ -42,18 +51,28 @@ export function verifyManifest(m: Manifest, file = MANIFEST_PATH): void {
       throw invalid(`members are not sorted by path, or '${member.path}' is listed twice`, `${field}/path`, file);
     }
     const role = layoutRole(member.path);
-    if (role !== member.role) throw invalid(`role '${member.role}' does not match path '${member.path}' (expected '${role}')`, `${field}/role`, file);
+    if (role !== member.role)
+      throw invalid(
+        `role '${member.role}' does not match path '${member.path}' (expected '${role}')`,
+        `${field}/role`,
+        file,
+      );
     const key = collisionKey(member.path);
     const other = keys.get(key);
-    if (other !== undefined) throw invalid(`'${member.path}' collides with '${other}' after case folding`, `${field}/path`, file);
+    if (other !== undefined)
+      throw invalid(`'${member.path}' collides with '${other}' after case folding`, `${field}/path`, file);
     keys.set(key, member.path);
     byPath.set(member.path, member);
   });
-  assertNoFileDirConflict(m.members.map((x) => x.path), (p, q, i) => invalid(`'${p}' is both a file and a folder of '${q}'`, `/members/${i}/path`, file));
+  assertNoFileDirConflict(
+    m.members.map((x) => x.path),
+    (p, q, i) => invalid(`'${p}' is both a file and a folder of '${q}'`, `/members/${i}/path`, file),
+  );
 
   const ref = (path: string, role: ManifestMember['role'], field: string): ManifestMember => {
     const member = byPath.get(path);
-    if (member === undefined || member.role !== role) throw invalid(`'${path}' is not listed in members as ${role}`, field, file);
+    if (member === undefined || member.role !== role)
+      throw invalid(`'${path}' is not listed in members as ${role}`, field, file);
     return member;
   };
   const names = new Set<string>();
@@ -66,25 +85,31 @@ export function verifyManifest(m: Manifest, file = MANIFEST_PATH): void {
     if (names.has(id)) throw invalid(`package ${id} is listed twice`, at, file);
     names.add(id);
     if (pkg.indexPage !== undefined) {
-      if (pkg.indexPage !== `index/${pkg.name}.json`) throw invalid(`index page must be 'index/${pkg.name}.json'`, `${at}/indexPage`, file);
+      if (pkg.indexPage !== `index/${pkg.name}.json`)
+        throw invalid(`index page must be 'index/${pkg.name}.json'`, `${at}/indexPage`, file);
       ref(pkg.indexPage, 'index-page', `${at}/indexPage`);
     }
     pkg.files.forEach((f, j) => {
       const fat = `${at}/files/${j}`;
-      if (f.path !== `packages/${pkg.name}/${f.filename}`) throw invalid(`path must be 'packages/${pkg.name}/${f.filename}'`, `${fat}/path`, file);
+      if (f.path !== `packages/${pkg.name}/${f.filename}`)
+        throw invalid(`path must be 'packages/${pkg.name}/${f.filename}'`, `${fat}/path`, file);
       const member = ref(f.path, 'distribution', `${fat}/path`);
       const owner = claimed.get(f.path);
-      if (owner !== undefined) throw invalid(`'${f.path}' is listed twice (also as a file of ${owner})`, `${fat}/path`, file);
+      if (owner !== undefined)
+        throw invalid(`'${f.path}' is listed twice (also as a file of ${owner})`, `${fat}/path`, file);
       claimed.set(f.path, id);
-      if (!fileOfRelease(f.filename, pkg.name, pkg.version)) throw invalid(`'${f.filename}' is not a file of ${id}`, `${fat}/filename`, file);
+      if (!fileOfRelease(f.filename, pkg.name, pkg.version))
+        throw invalid(`'${f.filename}' is not a file of ${id}`, `${fat}/filename`, file);
       if (member.sha256 !== f.sha256) throw invalid('sha256 differs from the member entry', `${fat}/sha256`, file);
       if (member.size !== f.size) throw invalid('size differs from the member entry', `${fat}/size`, file);
       if (f.provenance !== undefined) {
-        if (f.provenance !== `${f.path}.provenance`) throw invalid(`provenance must be '${f.path}.provenance'`, `${fat}/provenance`, file);
+        if (f.provenance !== `${f.path}.provenance`)
+          throw invalid(`provenance must be '${f.path}.provenance'`, `${fat}/provenance`, file);
         ref(f.provenance, 'provenance', `${fat}/provenance`);
       }
       if (f.coreMetadata !== undefined) {
-        if (f.coreMetadata !== `${f.path}.metadata`) throw invalid(`core metadata must be '${f.path}.metadata'`, `${fat}/coreMetadata`, file);
+        if (f.coreMetadata !== `${f.path}.metadata`)
+          throw invalid(`core metadata must be '${f.path}.metadata'`, `${fat}/coreMetadata`, file);
         ref(f.coreMetadata, 'core-metadata', `${fat}/coreMetadata`);
       }
     });
@@ -106,7 +131,10 @@ function fileOfRelease(filename: string, name: string, version: string): boolean
  * of the two could not be extracted. Case-folded, like the collision check.
  * `paths` need not be sorted.
  */
-export function assertNoFileDirConflict(paths: string[], fail: (path: string, other: string, index: number) => Error): void {
+export function assertNoFileDirConflict(
+  paths: string[],
+  fail: (path: string, other: string, index: number) => Error,
+): void {
   const files = new Map<string, string>();
   paths.forEach((p) => files.set(collisionKey(p), p));
   paths.forEach((p, i) => {

@@ -10,7 +10,10 @@ import type { ManifestMember } from './types.ts';
  * (re-hashing files while packing) and the reader use it, so a consumer that
  * waits for the end of the stream only ever acts on verified bytes.
  */
-export function memberCheck(expected: ManifestMember, opts: { label?: string; onBytes?: (n: number) => void } = {}): Transform {
+export function memberCheck(
+  expected: ManifestMember,
+  opts: { label?: string; onBytes?: (n: number) => void } = {},
+): Transform {
   const hash = createHash('sha256');
   let size = 0;
   const file = expected.path;
@@ -19,7 +22,13 @@ export function memberCheck(expected: ManifestMember, opts: { label?: string; on
     transform(chunk: Buffer, _enc, cb) {
       size += chunk.length;
       if (size > expected.size) {
-        cb(new ArchiveError('MEMBER_SIZE_MISMATCH', `${label} has more than the ${expected.size} bytes the manifest lists`, { file }));
+        cb(
+          new ArchiveError(
+            'MEMBER_SIZE_MISMATCH',
+            `${label} has more than the ${expected.size} bytes the manifest lists`,
+            { file },
+          ),
+        );
         return;
       }
       hash.update(chunk);
@@ -28,12 +37,22 @@ export function memberCheck(expected: ManifestMember, opts: { label?: string; on
     },
     flush(cb) {
       if (size !== expected.size) {
-        cb(new ArchiveError('MEMBER_SIZE_MISMATCH', `${label} has ${size} bytes, the manifest lists ${expected.size}`, { file }));
+        cb(
+          new ArchiveError('MEMBER_SIZE_MISMATCH', `${label} has ${size} bytes, the manifest lists ${expected.size}`, {
+            file,
+          }),
+        );
         return;
       }
       const actual = hash.digest('hex');
       if (actual !== expected.sha256) {
-        cb(new ArchiveError('MEMBER_DIGEST_MISMATCH', `${label} has sha256 ${actual}, the manifest lists ${expected.sha256}`, { file }));
+        cb(
+          new ArchiveError(
+            'MEMBER_DIGEST_MISMATCH',
+            `${label} has sha256 ${actual}, the manifest lists ${expected.sha256}`,
+            { file },
+          ),
+        );
         return;
       }
       cb();

@@ -36,7 +36,9 @@ export function assertSafePath(path: string): void {
 /** A member name fit for a one-line message: control characters escaped. */
 export function printable(path: string): string {
   // eslint-disable-next-line no-control-regex
-  return JSON.stringify(path).slice(1, -1).replace(/[\u007f-\u009f]/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(path)
+    .slice(1, -1)
+    .replace(/[\u007f-\u009f]/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /**
@@ -52,8 +54,7 @@ const NAME = '[a-z0-9](?:[a-z0-9-]*[a-z0-9])?'; // PEP 503 normalised project na
 const FILE = '[A-Za-z0-9_][A-Za-z0-9._+-]*'; // one path segment of a distribution or TUF file
 
 // Kept in sync by a test with the path pattern of schemas/bundle-manifest.schema.json.
-export const LAYOUT_PATTERN =
-  `^(?:packages/${NAME}/${FILE}|index/${NAME}\\.json|tuf/metadata/${FILE}\\.json|tuf/targets/(?:${FILE}/)*${FILE})$`;
+export const LAYOUT_PATTERN = `^(?:packages/${NAME}/${FILE}|index/${NAME}\\.json|tuf/metadata/${FILE}\\.json|tuf/targets/(?:${FILE}/)*${FILE})$`;
 const LAYOUT = new RegExp(LAYOUT_PATTERN);
 
 /** The role a path's place in the layout implies, or undefined when it is outside the layout. */

@@ -48,4 +48,3 @@ export async function readCapped(stream: Readable): Promise<Buffer | undefined> 
   }
   return n <= PROVENANCE_CAP ? Buffer.concat(parts) : undefined;
 }
-

@@ -33,7 +33,8 @@ async function scan(archivePath: string, opts: ScanOptions): Promise<Manifest> {
   const st = await stat(archivePath).catch((e: unknown) => {
     throw unreadable(archivePath, e);
   });
-  if (!st.isFile()) throw new ArchiveError('ARCHIVE_UNREADABLE', 'not a regular file, not a tar archive', { file: archivePath });
+  if (!st.isFile())
+    throw new ArchiveError('ARCHIVE_UNREADABLE', 'not a regular file, not a tar archive', { file: archivePath });
   try {
     fh = await open(archivePath, 'r');
     fileSize = (await fh.stat()).size;
@@ -51,11 +52,16 @@ async function scan(archivePath: string, opts: ScanOptions): Promise<Manifest> {
   let flow: Promise<void> = Promise.resolve();
   let decompressor: Decompressor | undefined;
   try {
-    if (fileSize === 0) throw new ArchiveError('ARCHIVE_UNREADABLE', 'empty file, not a tar archive', { file: archivePath });
+    if (fileSize === 0)
+      throw new ArchiveError('ARCHIVE_UNREADABLE', 'empty file, not a tar archive', { file: archivePath });
     decompressor = createDecompressor(detectCompression(head, archivePath), archivePath);
     if (opts.dest !== undefined) {
-      const exists = await lstat(opts.dest).then(() => true, () => false);
-      if (exists) throw new InputError('OUTPUT_FAILED', 'already exists; extraction needs a new folder', { file: opts.dest });
+      const exists = await lstat(opts.dest).then(
+        () => true,
+        () => false,
+      );
+      if (exists)
+        throw new InputError('OUTPUT_FAILED', 'already exists; extraction needs a new folder', { file: opts.dest });
       tmp = await makeTempDirFor(opts.dest);
     }
     let read = 0;
@@ -75,7 +81,11 @@ async function scan(archivePath: string, opts: ScanOptions): Promise<Manifest> {
       const h = tarEntry.header as TarHeader;
       // A header found after zero blocks: the archive had ended and something was appended.
       if (pos.entries > 0 && tap.zeroAt(pos.end)) {
-        throw new ArchiveError('ARCHIVE_TRAILING_DATA', `data after the end-of-archive marker at offset ${pos.end} ('${printable(h.name)}')`, { file: archivePath });
+        throw new ArchiveError(
+          'ARCHIVE_TRAILING_DATA',
+          `data after the end-of-archive marker at offset ${pos.end} ('${printable(h.name)}')`,
+          { file: archivePath },
+        );
       }
       const size = rules.check(h);
       pos.entries++;
@@ -83,8 +93,18 @@ async function scan(archivePath: string, opts: ScanOptions): Promise<Manifest> {
       tap.forgetBefore(pos.end);
 
       if (manifest === undefined) {
-        if (h.name !== MANIFEST_PATH) throw new ArchiveError('MANIFEST_MISSING', `the first member is '${printable(h.name)}', not ${MANIFEST_PATH}`, { file: archivePath });
-        if (size > rules.maxManifestBytes) throw new ArchiveError('ARCHIVE_TOO_LARGE', `manifest declares ${size} bytes, over the cap of ${rules.maxManifestBytes} (maxManifestBytes)`, { file: MANIFEST_PATH });
+        if (h.name !== MANIFEST_PATH)
+          throw new ArchiveError(
+            'MANIFEST_MISSING',
+            `the first member is '${printable(h.name)}', not ${MANIFEST_PATH}`,
+            { file: archivePath },
+          );
+        if (size > rules.maxManifestBytes)
+          throw new ArchiveError(
+            'ARCHIVE_TOO_LARGE',
+            `manifest declares ${size} bytes, over the cap of ${rules.maxManifestBytes} (maxManifestBytes)`,
+            { file: MANIFEST_PATH },
+          );
         pos.inBody = MANIFEST_PATH;
         const bytes = await readAll(entry, rules.maxManifestBytes, MANIFEST_PATH);
         pos.inBody = undefined;
@@ -96,9 +116,15 @@ async function scan(archivePath: string, opts: ScanOptions): Promise<Manifest> {
       }
 
       const member = members.get(h.name);
-      if (member === undefined) throw new ArchiveError('MEMBER_UNLISTED', 'member is not listed in the manifest', { file: printable(h.name) });
+      if (member === undefined)
+        throw new ArchiveError('MEMBER_UNLISTED', 'member is not listed in the manifest', { file: printable(h.name) });
       members.delete(h.name);
-      if (size !== member.size) throw new ArchiveError('MEMBER_SIZE_MISMATCH', `tar header declares ${size} bytes, the manifest lists ${member.size}`, { file: member.path });
+      if (size !== member.size)
+        throw new ArchiveError(
+          'MEMBER_SIZE_MISMATCH',
+          `tar header declares ${size} bytes, the manifest lists ${member.size}`,
+          { file: member.path },
+        );
       pos.inBody = member.path;
       await consumeMember(entry, member, tmp, opts);
       pos.inBody = undefined;
@@ -106,10 +132,16 @@ async function scan(archivePath: string, opts: ScanOptions): Promise<Manifest> {
     await flow;
     decompressor.assertConsumed(read);
 
-    if (manifest === undefined) throw new ArchiveError('MANIFEST_MISSING', 'the archive has no members', { file: archivePath });
+    if (manifest === undefined)
+      throw new ArchiveError('MANIFEST_MISSING', 'the archive has no members', { file: archivePath });
     assertArchiveEnd(tap, pos);
     const missing = members.keys().next();
-    if (!missing.done) throw new ArchiveError('MEMBER_MISSING', `listed in the manifest but not in the archive${members.size > 1 ? ` (and ${members.size - 1} more)` : ''}`, { file: missing.value });
+    if (!missing.done)
+      throw new ArchiveError(
+        'MEMBER_MISSING',
+        `listed in the manifest but not in the archive${members.size > 1 ? ` (and ${members.size - 1} more)` : ''}`,
+        { file: missing.value },
+      );
 
     if (tmp !== undefined && opts.dest !== undefined) {
       await commitTemp(tmp, opts.dest);
@@ -118,7 +150,10 @@ async function scan(archivePath: string, opts: ScanOptions): Promise<Manifest> {
     return manifest;
   } catch (e) {
     extract.destroy();
-    const streamError = await flow.then(() => undefined, (x: unknown) => x);
+    const streamError = await flow.then(
+      () => undefined,
+      (x: unknown) => x,
+    );
     if (e instanceof CallerFailure) throw e.cause;
     // A stream that broke shows up in the entry loop as a secondary error; the pipeline has the cause.
     throw isAirlockError(e) ? e : classify(streamError ?? e, pos, tap, decompressor?.kind);

@@ -6,13 +6,7 @@ import type { Readable } from 'node:stream';
 export const MANIFEST_PATH = 'airlock-manifest.json';
 export const FORMAT_VERSION = 1;
 
-export type MemberRole =
-  | 'distribution'
-  | 'provenance'
-  | 'index-page'
-  | 'core-metadata'
-  | 'tuf-metadata'
-  | 'tuf-target';
+export type MemberRole = 'distribution' | 'provenance' | 'index-page' | 'core-metadata' | 'tuf-metadata' | 'tuf-target';
 
 export interface ManifestMember {
   /** POSIX path inside the archive, e.g. `packages/sampleproject/sampleproject-4.0.0.tar.gz`. */

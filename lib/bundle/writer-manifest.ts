@@ -4,7 +4,14 @@ import { validateSchema } from '../schemas.ts';
 import { assertNoFileDirConflict, verifyManifest } from './manifest.ts';
 import { collisionKey, comparePaths, layoutRole, printable } from './paths.ts';
 import { toolVersion } from './tool.ts';
-import { FORMAT_VERSION, MANIFEST_PATH, type Manifest, type ManifestInput, type ManifestMember, type MemberInput } from './types.ts';
+import {
+  FORMAT_VERSION,
+  MANIFEST_PATH,
+  type Manifest,
+  type ManifestInput,
+  type ManifestMember,
+  type MemberInput,
+} from './types.ts';
 
 // The writer's first pass: check the inputs, learn every member's size and
 // digest (the manifest goes first in the archive, so it must be complete
@@ -26,26 +33,43 @@ export function checkInputs(members: MemberInput[]): MemberInput[] {
   const keys = new Map<string, string>();
   for (const m of members) {
     const role = layoutRole(m.path);
-    if (role === undefined) throw new ArchiveError('ARCHIVE_UNSAFE_PATH', 'member path is outside the bundle layout (packages/, index/, tuf/metadata/, tuf/targets/)', { file: printable(m.path) });
-    if (role !== m.role) throw new ArchiveError('MANIFEST_INVALID', `role '${m.role}' does not match the path (expected '${role}')`, { file: m.path });
+    if (role === undefined)
+      throw new ArchiveError(
+        'ARCHIVE_UNSAFE_PATH',
+        'member path is outside the bundle layout (packages/, index/, tuf/metadata/, tuf/targets/)',
+        { file: printable(m.path) },
+      );
+    if (role !== m.role)
+      throw new ArchiveError('MANIFEST_INVALID', `role '${m.role}' does not match the path (expected '${role}')`, {
+        file: m.path,
+      });
     const other = keys.get(collisionKey(m.path));
     if (other === m.path) throw new ArchiveError('ARCHIVE_DUPLICATE', 'member given twice', { file: m.path });
-    if (other !== undefined) throw new ArchiveError('ARCHIVE_PATH_COLLISION', `collides with '${other}' after case folding`, { file: m.path });
+    if (other !== undefined)
+      throw new ArchiveError('ARCHIVE_PATH_COLLISION', `collides with '${other}' after case folding`, { file: m.path });
     keys.set(collisionKey(m.path), m.path);
   }
-  assertNoFileDirConflict(members.map((m) => m.path), (p, q) => new ArchiveError('ARCHIVE_PATH_COLLISION', `is also a folder of '${q}'`, { file: p }));
+  assertNoFileDirConflict(
+    members.map((m) => m.path),
+    (p, q) => new ArchiveError('ARCHIVE_PATH_COLLISION', `is also a folder of '${q}'`, { file: p }),
+  );
   return [...members].sort((a, b) => comparePaths(a.path, b.path));
 }
 
 /** Size and digest of each member: given ones are trusted here and checked again while writing. */
 export async function describe(m: MemberInput): Promise<ManifestMember> {
-  if (m.sha256 !== undefined && m.size !== undefined) return { path: m.path, size: m.size, sha256: m.sha256, role: m.role };
+  if (m.sha256 !== undefined && m.size !== undefined)
+    return { path: m.path, size: m.size, sha256: m.sha256, role: m.role };
   const { sha256, size } = await sha256File(m.localPath);
   if (m.sha256 !== undefined && m.sha256 !== sha256) {
-    throw new ArchiveError('MEMBER_DIGEST_MISMATCH', `${m.localPath} has sha256 ${sha256}, expected ${m.sha256}`, { file: m.path });
+    throw new ArchiveError('MEMBER_DIGEST_MISMATCH', `${m.localPath} has sha256 ${sha256}, expected ${m.sha256}`, {
+      file: m.path,
+    });
   }
   if (m.size !== undefined && m.size !== size) {
-    throw new ArchiveError('MEMBER_SIZE_MISMATCH', `${m.localPath} has ${size} bytes, expected ${m.size}`, { file: m.path });
+    throw new ArchiveError('MEMBER_SIZE_MISMATCH', `${m.localPath} has ${size} bytes, expected ${m.size}`, {
+      file: m.path,
+    });
   }
   return { path: m.path, size, sha256, role: m.role };
 }
@@ -65,4 +89,3 @@ export function buildManifest(input: ManifestInput, members: ManifestMember[]): 
   verifyManifest(manifest);
   return manifest;
 }
-

@@ -9,7 +9,14 @@ import { compressStages, compressionFromPath } from './compression.ts';
 import { memberCheck } from './member-check.ts';
 import { pipeAll } from './pipe.ts';
 import { buildManifest, checkInputs, describe } from './writer-manifest.ts';
-import { MANIFEST_PATH, type ManifestInput, type ManifestMember, type MemberInput, type WriteOptions, type WriteResult } from './types.ts';
+import {
+  MANIFEST_PATH,
+  type ManifestInput,
+  type ManifestMember,
+  type MemberInput,
+  type WriteOptions,
+  type WriteResult,
+} from './types.ts';
 
 export { buildManifest } from './writer-manifest.ts';
 
@@ -24,12 +31,20 @@ function header(name: string, size: number): Partial<tar.Header> & { name: strin
   return { name, size, type: 'file', mode: 0o644, uid: 0, gid: 0, uname: '', gname: '', mtime: EPOCH };
 }
 
-async function addMember(pack: tar.Pack, m: ManifestMember, localPath: string, onBytes: (n: number) => void): Promise<void> {
+async function addMember(
+  pack: tar.Pack,
+  m: ManifestMember,
+  localPath: string,
+  onBytes: (n: number) => void,
+): Promise<void> {
   let fh;
   try {
     fh = await open(localPath, 'r');
   } catch (e) {
-    throw new InputError('INPUT_UNREADABLE', `cannot read (${(e as NodeJS.ErrnoException).code ?? errorMessage(e)})`, { file: localPath, cause: e });
+    throw new InputError('INPUT_UNREADABLE', `cannot read (${(e as NodeJS.ErrnoException).code ?? errorMessage(e)})`, {
+      file: localPath,
+      cause: e,
+    });
   }
   const source = fh.createReadStream();
   const check = memberCheck(m, { label: `${m.path} (from ${localPath})`, onBytes });
@@ -38,7 +53,10 @@ async function addMember(pack: tar.Pack, m: ManifestMember, localPath: string, o
   } catch (e) {
     if (isAirlockError(e)) throw e;
     if ((e as NodeJS.ErrnoException).syscall === 'read') {
-      throw new InputError('INPUT_UNREADABLE', `cannot read (${(e as NodeJS.ErrnoException).code})`, { file: localPath, cause: e });
+      throw new InputError('INPUT_UNREADABLE', `cannot read (${(e as NodeJS.ErrnoException).code})`, {
+        file: localPath,
+        cause: e,
+      });
     }
     throw e;
   } finally {
@@ -51,7 +69,12 @@ async function addMember(pack: tar.Pack, m: ManifestMember, localPath: string, o
  * manifest first, then every member streamed from disk and hashed again on
  * the way, refused when it differs from a given or first-read digest/size.
  */
-export async function writeBundle(outPath: string, input: ManifestInput, members: MemberInput[], opts: WriteOptions = {}): Promise<WriteResult> {
+export async function writeBundle(
+  outPath: string,
+  input: ManifestInput,
+  members: MemberInput[],
+  opts: WriteOptions = {},
+): Promise<WriteResult> {
   const stages = compressStages(opts.compression ?? compressionFromPath(outPath));
   const sorted = checkInputs(members);
   const listed: ManifestMember[] = [];
@@ -79,7 +102,9 @@ export async function writeBundle(outPath: string, input: ManifestInput, members
   const pack = tar.pack();
   const consumer = pipeAll([pack, ...stages, tap, out.stream]);
   const producer = (async () => {
-    await new Promise<void>((resolve, reject) => pack.entry(header(MANIFEST_PATH, manifestBytes.length), manifestBytes, (e) => (e ? reject(e) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      pack.entry(header(MANIFEST_PATH, manifestBytes.length), manifestBytes, (e) => (e ? reject(e) : resolve())),
+    );
     for (let i = 0; i < sorted.length; i++) await addMember(pack, listed[i]!, sorted[i]!.localPath, onBytes);
     pack.finalize();
   })().catch((e: unknown) => {
@@ -96,7 +121,10 @@ export async function writeBundle(outPath: string, input: ManifestInput, members
     if (isAirlockError(pe)) throw pe;
     if (isAirlockError(ce)) throw ce;
     const e = ce ?? pe;
-    throw new InputError('OUTPUT_FAILED', `cannot write (${(e as NodeJS.ErrnoException).code ?? errorMessage(e)})`, { file: outPath, cause: e });
+    throw new InputError('OUTPUT_FAILED', `cannot write (${(e as NodeJS.ErrnoException).code ?? errorMessage(e)})`, {
+      file: outPath,
+      cause: e,
+    });
   }
   await out.commit();
   return { manifest, sha256: archiveHash.digest('hex'), size: archiveSize };

@@ -67,7 +67,9 @@ export class ZstdSingleFrame extends Transform {
     this.buf = [];
     if (this.step === 'magic') {
       if ((b[0]! | (b[1]! << 8) | (b[2]! << 16) | (b[3]! << 24)) >>> 0 !== MAGIC) {
-        return this.frame > 0 ? this.trailing() : new ArchiveError('ARCHIVE_UNREADABLE', 'not a zstd frame', { file: this.file });
+        return this.frame > 0
+          ? this.trailing()
+          : new ArchiveError('ARCHIVE_UNREADABLE', 'not a zstd frame', { file: this.file });
       }
       this.step = 'fhd';
       this.need = 1;
@@ -111,6 +113,10 @@ export class ZstdSingleFrame extends Transform {
   }
 
   private trailing(): ArchiveError {
-    return new ArchiveError('ARCHIVE_TRAILING_DATA', `data after the end of the zstd frame (near offset ${this.offset})`, { file: this.file });
+    return new ArchiveError(
+      'ARCHIVE_TRAILING_DATA',
+      `data after the end of the zstd frame (near offset ${this.offset})`,
+      { file: this.file },
+    );
   }
 }

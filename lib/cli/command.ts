@@ -58,7 +58,8 @@ export interface CommandModule {
 // Options several commands share, declared once so their help text agrees.
 export const NOW_OPTION = {
   type: 'string',
-  describe: 'Reference time for every expiry and validity check (ISO-8601, e.g. 2026-08-22T00:00:00Z); default: the system clock',
+  describe:
+    'Reference time for every expiry and validity check (ISO-8601, e.g. 2026-08-22T00:00:00Z); default: the system clock',
 } as const;
 
 export const TRUSTED_ROOT_INSTANCE_OPTION = {
@@ -68,9 +69,21 @@ export const TRUSTED_ROOT_INSTANCE_OPTION = {
 
 /** Where a Sigstore trusted root comes from (lib/cli/handlers/trust-material.ts); shared by attest and sigstore. */
 export const TRUST_OPTIONS = {
-  'trusted-root': { type: 'string', describe: 'Sigstore trusted_root.json to verify against (you vouch for it: it has no expiry)' },
-  'trust-dir': { type: 'string', describe: 'TUF copy to take trusted_root.json from, checked on the spot from a pinned root' },
-  instance: { choices: ['public-good', 'staging'], describe: 'With --trust-dir: pinned Sigstore TUF root to check the copy from (default public-good)' },
-  grace: { type: 'string', describe: 'With --trust-dir: accept timestamp/snapshot/targets metadata expired by at most this long (e.g. 14d)' },
+  'trusted-root': {
+    type: 'string',
+    describe: 'Sigstore trusted_root.json to verify against (you vouch for it: it has no expiry)',
+  },
+  'trust-dir': {
+    type: 'string',
+    describe: 'TUF copy to take trusted_root.json from, checked on the spot from a pinned root',
+  },
+  instance: {
+    choices: ['public-good', 'staging'],
+    describe: 'With --trust-dir: pinned Sigstore TUF root to check the copy from (default public-good)',
+  },
+  grace: {
+    type: 'string',
+    describe: 'With --trust-dir: accept timestamp/snapshot/targets metadata expired by at most this long (e.g. 14d)',
+  },
   state: { type: 'string', describe: 'With --trust-dir: trust state folder (default $XDG_STATE_HOME/airlock)' },
 } as const;

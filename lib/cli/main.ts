@@ -26,7 +26,11 @@ export async function main(argv: string[]): Promise<number> {
   let y = yargs(argv)
     .scriptName('airlock')
     .usage('$0 <command> [options]\n\nOffline verification for air-gapped Python package mirrors.')
-    .option('json', { type: 'boolean', default: false, describe: 'Print one JSON object on stdout instead of text; no progress output' })
+    .option('json', {
+      type: 'boolean',
+      default: false,
+      describe: 'Print one JSON object on stdout instead of text; no progress output',
+    })
     .option('debug', { type: 'boolean', default: false, describe: 'Show stack traces of errors' })
     .strict()
     .demandCommand(1, 'name a command')

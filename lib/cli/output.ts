@@ -25,7 +25,9 @@ export function printResult(result: CommandResult, opts: OutputOptions): number 
 
 export function toAirlockError(e: unknown): AirlockError {
   if (isAirlockError(e)) return e;
-  return new InputError('INTERNAL_ERROR', `unexpected error: ${errorMessage(e)} (run with --debug for details)`, { cause: e });
+  return new InputError('INTERNAL_ERROR', `unexpected error: ${errorMessage(e)} (run with --debug for details)`, {
+    cause: e,
+  });
 }
 
 export function printError(e: unknown, opts: OutputOptions): number {

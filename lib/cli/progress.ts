@@ -21,7 +21,9 @@ export function createProgress(label: string, opts: { json: boolean }): Progress
       const pct = total > 0 ? Math.floor((done / total) * 100) : 0;
       const mib = (n: number) => (n / 1048576).toFixed(1);
       const extra = detail ? ` ${detail}` : '';
-      process.stderr.write(`\r\x1b[K${label}: ${pct}% ${mib(done)}/${mib(total)} MiB${extra} (${mib(done / secs)} MiB/s)`);
+      process.stderr.write(
+        `\r\x1b[K${label}: ${pct}% ${mib(done)}/${mib(total)} MiB${extra} (${mib(done / secs)} MiB/s)`,
+      );
     },
     done() {
       process.stderr.write('\r\x1b[K');

@@ -28,7 +28,9 @@ export interface DistFilename {
 }
 
 function invalid(filename: string, why: string): InputError {
-  return new InputError('DIST_FILENAME_INVALID', `'${filename}' is not a wheel or sdist file name: ${why}`, { file: filename });
+  return new InputError('DIST_FILENAME_INVALID', `'${filename}' is not a wheel or sdist file name: ${why}`, {
+    file: filename,
+  });
 }
 
 // packaging checks the wheel name part with Python's `^[\w\d._]*$` (Unicode \w).
@@ -40,7 +42,8 @@ function parseWheel(filename: string): DistFilename {
   if (dashes !== 4 && dashes !== 5) throw invalid(filename, 'a wheel name has 5 or 6 dash-separated parts');
   const parts = stem.split('-');
   const namePart = parts[0]!;
-  if (namePart.includes('__') || !WHEEL_NAME_PART.test(namePart)) throw invalid(filename, `invalid project name '${namePart}'`);
+  if (namePart.includes('__') || !WHEEL_NAME_PART.test(namePart))
+    throw invalid(filename, `invalid project name '${namePart}'`);
   const version = normalizeVersion(parts[1]!, filename);
   let buildTag: [number, string] | undefined;
   if (dashes === 5) {
@@ -52,7 +55,8 @@ function parseWheel(filename: string): DistFilename {
   const tags: WheelTag[] = [];
   for (const i of interp.split('.')) {
     for (const a of abi.split('.')) {
-      for (const p of plat.split('.')) tags.push({ interpreter: i.toLowerCase(), abi: a.toLowerCase(), platform: p.toLowerCase() });
+      for (const p of plat.split('.'))
+        tags.push({ interpreter: i.toLowerCase(), abi: a.toLowerCase(), platform: p.toLowerCase() });
     }
   }
   const out: DistFilename = { kind: 'wheel', name: normalizeProjectName(namePart), version, tags };
@@ -64,7 +68,12 @@ function parseSdist(filename: string, extension: '.tar.gz' | '.zip'): DistFilena
   const stem = filename.slice(0, -extension.length);
   const dash = stem.lastIndexOf('-');
   if (dash < 0) throw invalid(filename, 'no version part');
-  return { kind: 'sdist', name: normalizeProjectName(stem.slice(0, dash)), version: normalizeVersion(stem.slice(dash + 1), filename), extension };
+  return {
+    kind: 'sdist',
+    name: normalizeProjectName(stem.slice(0, dash)),
+    version: normalizeVersion(stem.slice(dash + 1), filename),
+    extension,
+  };
 }
 
 /** Parses a wheel or sdist file name (a base name, not a path); throws DIST_FILENAME_INVALID. */
@@ -93,6 +102,10 @@ export function canonicalDistFilename(filename: string): string {
   const tags = d.tags ?? [];
   const parts = [name, d.version];
   if (d.buildTag) parts.push(`${d.buildTag[0]}${d.buildTag[1]}`);
-  parts.push(joinSorted(tags.map((t) => t.interpreter)), joinSorted(tags.map((t) => t.abi)), joinSorted(tags.map((t) => t.platform)));
+  parts.push(
+    joinSorted(tags.map((t) => t.interpreter)),
+    joinSorted(tags.map((t) => t.abi)),
+    joinSorted(tags.map((t) => t.platform)),
+  );
   return `${parts.join('-')}.whl`;
 }

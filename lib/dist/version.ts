@@ -18,7 +18,8 @@ export function normalizeVersion(text: string, file: string): string {
   }
   const plus = text.indexOf('+');
   const publicPart = stringify({ ...parsed, local: null });
-  if (publicPart === null) throw new InputError('DIST_FILENAME_INVALID', `'${text}' is not a valid PEP 440 version`, { file });
+  if (publicPart === null)
+    throw new InputError('DIST_FILENAME_INVALID', `'${text}' is not a valid PEP 440 version`, { file });
   if (plus < 0) return publicPart;
   // Local parts: digits become integers (leading zeros dropped), letters lower-case, separators `.`.
   const local = text

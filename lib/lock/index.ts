@@ -16,7 +16,11 @@ const LOCK_CAP = 64 * 1024 * 1024;
 
 /** Reads a lock input from disk (the only I/O of lib/lock) and dispatches on its kind. */
 export async function readLock(kind: LockKind, path: string): Promise<LockEntry[]> {
-  const bytes = await readFileCapped(path, LOCK_CAP, () => new InputError('LOCK_INVALID', `larger than ${LOCK_CAP} bytes`, { file: path }));
+  const bytes = await readFileCapped(
+    path,
+    LOCK_CAP,
+    () => new InputError('LOCK_INVALID', `larger than ${LOCK_CAP} bytes`, { file: path }),
+  );
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);

@@ -21,15 +21,18 @@ function fileEntry(v: unknown, file: string, field: string): PinnedFile {
   const url = typeof v.url === 'string' ? v.url : undefined;
   let filename = typeof v.name === 'string' ? v.name : undefined;
   // PEP 751: `name` may be omitted when the URL's last path segment is the file name.
-  if (filename === undefined && url !== undefined) filename = decodeURIComponent(new URL(url).pathname.split('/').pop() ?? '');
-  if (!filename || filename.includes('/') || filename.includes('\\')) throw bad('has no usable file name (name or url)');
+  if (filename === undefined && url !== undefined)
+    filename = decodeURIComponent(new URL(url).pathname.split('/').pop() ?? '');
+  if (!filename || filename.includes('/') || filename.includes('\\'))
+    throw bad('has no usable file name (name or url)');
   const hashes = v.hashes;
   const sha = isTable(hashes) ? hashes.sha256 : undefined;
   if (typeof sha !== 'string' || !/^[0-9a-fA-F]{64}$/.test(sha)) throw bad(`${filename} has no hashes.sha256`);
   const out: PinnedFile = { filename, sha256: sha.toLowerCase() };
   if (url !== undefined) out.url = url;
   if (v.size !== undefined) {
-    if (typeof v.size !== 'number' || !Number.isSafeInteger(v.size) || v.size < 0) throw bad('size must be a non-negative integer');
+    if (typeof v.size !== 'number' || !Number.isSafeInteger(v.size) || v.size < 0)
+      throw bad('size must be a non-negative integer');
     out.size = v.size;
   }
   return out;
@@ -41,14 +44,23 @@ export function parsePylock(text: string, file: string): LockEntry[] {
     doc = parse(text) as Table;
   } catch (e) {
     const where = e instanceof TomlError ? `line ${e.line}` : undefined;
-    throw new InputError('LOCK_INVALID', `not valid TOML (${errorMessage(e).split('\n')[0]})`, { file, ...(where ? { field: where } : {}), cause: e });
+    throw new InputError('LOCK_INVALID', `not valid TOML (${errorMessage(e).split('\n')[0]})`, {
+      file,
+      ...(where ? { field: where } : {}),
+      cause: e,
+    });
   }
   const lv = doc['lock-version'];
   if (typeof lv !== 'string' || !/^1(\.\d+)?$/.test(lv)) {
-    throw new InputError('LOCK_INVALID', `lock-version must be "1.x" (PEP 751), got ${JSON.stringify(lv) ?? 'nothing'}`, { file, field: 'lock-version' });
+    throw new InputError(
+      'LOCK_INVALID',
+      `lock-version must be "1.x" (PEP 751), got ${JSON.stringify(lv) ?? 'nothing'}`,
+      { file, field: 'lock-version' },
+    );
   }
   const pkgs = doc.packages;
-  if (!Array.isArray(pkgs) || pkgs.length === 0) throw new InputError('LOCK_INVALID', 'has no [[packages]]', { file, field: 'packages' });
+  if (!Array.isArray(pkgs) || pkgs.length === 0)
+    throw new InputError('LOCK_INVALID', 'has no [[packages]]', { file, field: 'packages' });
   const seen = new Set<string>();
   return pkgs.map((p, i): LockEntry => {
     const field = `packages[${i}]`;
@@ -74,7 +86,11 @@ export function parsePylock(text: string, file: string): LockEntry[] {
       try {
         d = parseDistFilename(f.filename);
       } catch (e) {
-        throw new InputError('LOCK_INVALID', `${f.filename} is not a wheel or sdist file name`, { file, field, cause: e });
+        throw new InputError('LOCK_INVALID', `${f.filename} is not a wheel or sdist file name`, {
+          file,
+          field,
+          cause: e,
+        });
       }
       if (d.name !== name) throw bad(`${f.filename} is not a file of ${name}`);
       versions.add(d.version);
@@ -82,9 +98,11 @@ export function parsePylock(text: string, file: string): LockEntry[] {
     // PEP 751 lets `version` be omitted; for sdists and wheels the file names carry it.
     let version = p.version;
     if (version === undefined && versions.size === 1) version = [...versions][0]!;
-    if (typeof version !== 'string' || !isExactVersion(version)) throw bad(`${p.name} has no exact version`, `${field}.version`);
+    if (typeof version !== 'string' || !isExactVersion(version))
+      throw bad(`${p.name} has no exact version`, `${field}.version`);
     const v = version;
-    if (![...versions].every((x) => x === v || eq(x, v))) throw bad(`${p.name}: a file name's version differs from ${v}`);
+    if (![...versions].every((x) => x === v || eq(x, v)))
+      throw bad(`${p.name}: a file name's version differs from ${v}`);
     const key = `${name}==${v}`;
     if (seen.has(key)) throw bad(`${key} is listed twice`);
     seen.add(key);

@@ -46,13 +46,22 @@ export function parseRequirements(text: string, file: string): LockEntry[] {
   const seen = new Set<string>();
   for (const { line, text: l } of logicalLines(text)) {
     if (l === '--require-hashes') continue;
-    if (l.startsWith('-')) throw invalid(file, line, `option '${l.split(/\s/)[0]}' is not supported; only name==version --hash=sha256:... lines`);
+    if (l.startsWith('-'))
+      throw invalid(
+        file,
+        line,
+        `option '${l.split(/\s/)[0]}' is not supported; only name==version --hash=sha256:... lines`,
+      );
     const hashArgs = [...l.matchAll(HASH_OPT)].map((h) => h[1]!);
     const spec = l.replace(HASH_OPT, ' ').trim();
     if (/(^|\s)-/.test(spec)) throw invalid(file, line, `only --hash options may follow a requirement`);
     const m = REQ.exec(spec);
     if (!m) {
-      throw invalid(file, line, `'${l.length > 60 ? `${l.slice(0, 57)}...` : l}' is not an exact pin 'name==version --hash=sha256:...' (ranges, URLs and unpinned names are refused)`);
+      throw invalid(
+        file,
+        line,
+        `'${l.length > 60 ? `${l.slice(0, 57)}...` : l}' is not an exact pin 'name==version --hash=sha256:...' (ranges, URLs and unpinned names are refused)`,
+      );
     }
     const [, rawName, , version] = m;
     if (!isValidName(rawName!)) throw invalid(file, line, `'${rawName}' is not a valid project name`);
@@ -62,9 +71,11 @@ export function parseRequirements(text: string, file: string): LockEntry[] {
       const hm = /^sha256:([0-9a-fA-F]{64})$/.exec(h);
       if (hm) hashes.push(hm[1]!.toLowerCase());
       // Other pip algorithms are allowed beside a sha256 one; the index speaks sha256.
-      else if (!/^sha(384|512):[0-9a-fA-F]+$/.test(h)) throw invalid(file, line, `'${h}' is not a hash of the form sha256:HEX`);
+      else if (!/^sha(384|512):[0-9a-fA-F]+$/.test(h))
+        throw invalid(file, line, `'${h}' is not a hash of the form sha256:HEX`);
     }
-    if (hashes.length === 0) throw invalid(file, line, `${rawName}==${version} has no --hash=sha256:... (hash-checking mode requires one)`);
+    if (hashes.length === 0)
+      throw invalid(file, line, `${rawName}==${version} has no --hash=sha256:... (hash-checking mode requires one)`);
     const name = normalizeName(rawName!);
     if (seen.has(name)) throw invalid(file, line, `${name} is listed twice`);
     seen.add(name);

@@ -13,7 +13,9 @@ export { checkStatement, decodeStatement } from './statement.ts';
 export { verifyAttestation, verifyProvenance, type VerifyOptions } from './verify.ts';
 export { inspectAttestation, inspectProvenance, type InspectedAttestation } from './inspect.ts';
 
-export type Pep740Document = { kind: 'provenance'; provenance: Provenance } | { kind: 'attestation'; attestation: Attestation };
+export type Pep740Document =
+  | { kind: 'provenance'; provenance: Provenance }
+  | { kind: 'attestation'; attestation: Attestation };
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -24,11 +26,24 @@ function isObject(v: unknown): v is Record<string, unknown> {
  * validates it; throws on an unknown shape or version.
  */
 export function parseDocument(json: unknown, file: string): Pep740Document {
-  if (!isObject(json)) throw new InputError('SCHEMA_INVALID', 'must be a JSON object (a PEP 740 provenance or attestation)', { file, field: '/' });
+  if (!isObject(json))
+    throw new InputError('SCHEMA_INVALID', 'must be a JSON object (a PEP 740 provenance or attestation)', {
+      file,
+      field: '/',
+    });
   if (json.version !== 1) {
-    throw new InputError('SCHEMA_INVALID', `unsupported PEP 740 version ${JSON.stringify(json.version)} (only 1 exists)`, { file, field: '/version' });
+    throw new InputError(
+      'SCHEMA_INVALID',
+      `unsupported PEP 740 version ${JSON.stringify(json.version)} (only 1 exists)`,
+      { file, field: '/version' },
+    );
   }
   if ('attestation_bundles' in json) return { kind: 'provenance', provenance: parseProvenance(json, file) };
-  if ('envelope' in json || 'verification_material' in json) return { kind: 'attestation', attestation: parseAttestation(json, file) };
-  throw new InputError('SCHEMA_INVALID', 'neither a provenance (attestation_bundles) nor an attestation (envelope, verification_material)', { file, field: '/' });
+  if ('envelope' in json || 'verification_material' in json)
+    return { kind: 'attestation', attestation: parseAttestation(json, file) };
+  throw new InputError(
+    'SCHEMA_INVALID',
+    'neither a provenance (attestation_bundles) nor an attestation (envelope, verification_material)',
+    { file, field: '/' },
+  );
 }

@@ -42,7 +42,12 @@ function logEntries(att: Attestation): LogEntryFacts[] {
   }));
 }
 
-export function inspectAttestation(att: Attestation, claim: PublisherClaim | null, file: string, pointer = '/'): InspectedAttestation {
+export function inspectAttestation(
+  att: Attestation,
+  claim: PublisherClaim | null,
+  file: string,
+  pointer = '/',
+): InspectedAttestation {
   let certificate: CertificateFacts;
   try {
     const parsed = parseBundle(attestationToBundle(att), file);
@@ -51,12 +56,23 @@ export function inspectAttestation(att: Attestation, claim: PublisherClaim | nul
   } catch (e) {
     throw atAttestation(e, file, pointer);
   }
-  const out: InspectedAttestation = { pointer, publisher: claim, certificate, tlogEntries: logEntries(att), statementType: null, predicateType: null, subjects: [] };
+  const out: InspectedAttestation = {
+    pointer,
+    publisher: claim,
+    certificate,
+    tlogEntries: logEntries(att),
+    statementType: null,
+    predicateType: null,
+    subjects: [],
+  };
   try {
     const st = decodeStatement(Buffer.from(att.envelope.statement, 'base64'), { file });
     out.statementType = st._type ?? null;
     out.predicateType = st.predicateType ?? null;
-    out.subjects = (Array.isArray(st.subject) ? st.subject : []).map((s: unknown) => ({ name: rec(s).name ?? null, sha256: rec(rec(s).digest).sha256 ?? null }));
+    out.subjects = (Array.isArray(st.subject) ? st.subject : []).map((s: unknown) => ({
+      name: rec(s).name ?? null,
+      sha256: rec(rec(s).digest).sha256 ?? null,
+    }));
   } catch (e) {
     out.statementError = errorMessage(e);
   }
@@ -65,6 +81,8 @@ export function inspectAttestation(att: Attestation, claim: PublisherClaim | nul
 
 export function inspectProvenance(prov: Provenance, file: string): InspectedAttestation[] {
   return prov.attestation_bundles.flatMap((b, i) =>
-    b.attestations.map((a, j) => inspectAttestation(a, b.publisher, file, `/attestation_bundles/${i}/attestations/${j}`)),
+    b.attestations.map((a, j) =>
+      inspectAttestation(a, b.publisher, file, `/attestation_bundles/${i}/attestations/${j}`),
+    ),
   );
 }

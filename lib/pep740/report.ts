@@ -37,8 +37,13 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-function logLines(entries: Array<{ logIndex: string; logId: string; kind: string; kindVersion: string; integratedTime: string | null }>): string[] {
-  return entries.map((e) => `    log entry: ${e.kind} ${e.kindVersion}, index ${e.logIndex}, ${e.integratedTime ? `integrated ${e.integratedTime}` : 'no integrated time'}, log ${e.logId}`);
+function logLines(
+  entries: Array<{ logIndex: string; logId: string; kind: string; kindVersion: string; integratedTime: string | null }>,
+): string[] {
+  return entries.map(
+    (e) =>
+      `    log entry: ${e.kind} ${e.kindVersion}, index ${e.logIndex}, ${e.integratedTime ? `integrated ${e.integratedTime}` : 'no integrated time'}, log ${e.logId}`,
+  );
 }
 
 export function formatVerifyReport(r: VerifyReport): string {
@@ -53,7 +58,8 @@ export function formatVerifyReport(r: VerifyReport): string {
     lines.push(`  attestation ${a.pointer}`);
     lines.push(`    predicate: ${a.predicateType}`);
     lines.push(`    subject: ${a.subject.name} sha256:${a.subject.sha256}`);
-    if (a.publisher.claimed) lines.push(`    provenance publisher: ${describePolicy(a.publisher.claimed)} (matches the certificate)`);
+    if (a.publisher.claimed)
+      lines.push(`    provenance publisher: ${describePolicy(a.publisher.claimed)} (matches the certificate)`);
     lines.push(`    certificate: ${a.certificate.identity} (issuer ${a.certificate.issuer ?? 'none'})`);
     lines.push(...logLines(a.tlogEntries));
   }
@@ -68,7 +74,9 @@ export function formatInspectReport(r: InspectReport): string {
   for (const a of r.attestations) {
     lines.push(`  attestation ${a.pointer}`);
     lines.push(`    publisher (claimed): ${a.publisher ? JSON.stringify(a.publisher) : 'none (bare attestation)'}`);
-    lines.push(`    certificate: ${a.certificate.identity} (${a.certificate.identityType}), issuer ${a.certificate.issuer ?? 'none'}, valid ${a.certificate.notBefore} .. ${a.certificate.notAfter}`);
+    lines.push(
+      `    certificate: ${a.certificate.identity} (${a.certificate.identityType}), issuer ${a.certificate.issuer ?? 'none'}, valid ${a.certificate.notBefore} .. ${a.certificate.notAfter}`,
+    );
     for (const [k, v] of Object.entries(a.certificate.extensions)) lines.push(`      ${k}: ${v}`);
     lines.push(...logLines(a.tlogEntries));
     if (a.statementError) lines.push(`    statement: unreadable (${a.statementError})`);

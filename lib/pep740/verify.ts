@@ -4,7 +4,14 @@ import { parseBundle, verifyBundle, type SigstoreTrust } from '../sigstore/index
 import type { SignerInfo, VerifiedBundle } from '../sigstore/types.ts';
 import { attestationToBundle } from './bundle.ts';
 import { checkStatement } from './statement.ts';
-import type { Attestation, AttestationResult, CertificateFacts, Distribution, LogEntryFacts, Provenance } from './types.ts';
+import type {
+  Attestation,
+  AttestationResult,
+  CertificateFacts,
+  Distribution,
+  LogEntryFacts,
+  Provenance,
+} from './types.ts';
 import { atAttestation } from './where.ts';
 
 // Verifying PEP 740 objects: pure functions over parsed objects, the trust
@@ -19,7 +26,14 @@ export interface VerifyOptions {
 }
 
 export function certificateFacts(s: SignerInfo): CertificateFacts {
-  return { identity: s.identity, identityType: s.identityType, issuer: s.issuer ?? null, notBefore: s.notBefore, notAfter: s.notAfter, extensions: s.extensions };
+  return {
+    identity: s.identity,
+    identityType: s.identityType,
+    issuer: s.issuer ?? null,
+    notBefore: s.notBefore,
+    notAfter: s.notAfter,
+    extensions: s.extensions,
+  };
 }
 
 /** Rekor v1 integrated times are Unix seconds; shown as ISO-8601. */
@@ -31,7 +45,13 @@ export function isoTime(t: string | number | undefined | null): string | null {
 }
 
 function logFacts(v: VerifiedBundle): LogEntryFacts[] {
-  return v.tlogEntries.map((e) => ({ logIndex: e.logIndex, logId: e.logId, kind: e.kind, kindVersion: e.kindVersion, integratedTime: isoTime(e.integratedTime) }));
+  return v.tlogEntries.map((e) => ({
+    logIndex: e.logIndex,
+    logId: e.logId,
+    kind: e.kind,
+    kindVersion: e.kindVersion,
+    integratedTime: isoTime(e.integratedTime),
+  }));
 }
 
 /**
@@ -71,14 +91,27 @@ export function verifyAttestation(
 export function verifyProvenance(prov: Provenance, trust: SigstoreTrust, opts: VerifyOptions): AttestationResult[] {
   const results: AttestationResult[] = [];
   if (prov.attestation_bundles.length === 0) {
-    throw new Pep740Error('NO_ATTESTATIONS', 'the provenance holds no attestation bundle', { file: opts.file, field: '/attestation_bundles' });
+    throw new Pep740Error('NO_ATTESTATIONS', 'the provenance holds no attestation bundle', {
+      file: opts.file,
+      field: '/attestation_bundles',
+    });
   }
   prov.attestation_bundles.forEach((b, i) => {
     if (b.attestations.length === 0) {
-      throw new Pep740Error('NO_ATTESTATIONS', `attestation bundle ${i} (${b.publisher.kind} publisher) holds no attestation`, { file: opts.file, field: `/attestation_bundles/${i}/attestations` });
+      throw new Pep740Error(
+        'NO_ATTESTATIONS',
+        `attestation bundle ${i} (${b.publisher.kind} publisher) holds no attestation`,
+        { file: opts.file, field: `/attestation_bundles/${i}/attestations` },
+      );
     }
     b.attestations.forEach((a, j) => {
-      results.push(verifyAttestation(a, trust, { ...opts, claim: b.publisher, pointer: `/attestation_bundles/${i}/attestations/${j}` }));
+      results.push(
+        verifyAttestation(a, trust, {
+          ...opts,
+          claim: b.publisher,
+          pointer: `/attestation_bundles/${i}/attestations/${j}`,
+        }),
+      );
     });
   });
   return results;

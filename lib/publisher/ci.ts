@@ -18,7 +18,12 @@ interface CiShape {
   workflowPath: string;
 }
 
-const GITHUB: CiShape = { name: 'GitHub', issuer: GITHUB_ISSUER, host: 'https://github.com/', workflowPath: '/.github/workflows/' };
+const GITHUB: CiShape = {
+  name: 'GitHub',
+  issuer: GITHUB_ISSUER,
+  host: 'https://github.com/',
+  workflowPath: '/.github/workflows/',
+};
 const GITLAB: CiShape = { name: 'GitLab', issuer: GITLAB_ISSUER, host: 'https://gitlab.com/', workflowPath: '//' };
 
 function mismatch(where: Where, message: string): Pep740Error {
@@ -33,7 +38,10 @@ function checkCi(shape: CiShape, policy: GitHubPolicy | GitLabPolicy, signer: Si
   }
   const repoUri = `${shape.host}${policy.repository}`;
   if (ext.sourceRepositoryURI !== repoUri) {
-    throw mismatch(where, `certificate source repository is '${ext.sourceRepositoryURI ?? '(none)'}', expected '${repoUri}'`);
+    throw mismatch(
+      where,
+      `certificate source repository is '${ext.sourceRepositoryURI ?? '(none)'}', expected '${repoUri}'`,
+    );
   }
   const ref = ext.sourceRepositoryRef;
   const digest = ext.sourceRepositoryDigest;
@@ -43,7 +51,10 @@ function checkCi(shape: CiShape, policy: GitHubPolicy | GitLabPolicy, signer: Si
   const base = `${repoUri}${shape.workflowPath}${policy.workflow}@`;
   const candidates = [ref, digest].filter((s): s is string => typeof s === 'string' && s !== '').map((s) => base + s);
   if (buildConfig === undefined || !candidates.includes(buildConfig)) {
-    throw mismatch(where, `certificate build config is '${buildConfig ?? '(none)'}', not workflow '${policy.workflow}' of ${policy.repository}`);
+    throw mismatch(
+      where,
+      `certificate build config is '${buildConfig ?? '(none)'}', not workflow '${policy.workflow}' of ${policy.repository}`,
+    );
   }
   if (policy.ref !== undefined && ref !== policy.ref) {
     throw mismatch(where, `certificate source ref is '${ref ?? '(none)'}', expected '${policy.ref}'`);

@@ -18,20 +18,33 @@ function text(claim: PublisherClaim, key: string, where: Where): string {
 function optional(claim: PublisherClaim, key: string, where: Where): string | undefined {
   const v = claim[key];
   if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'string') throw new Pep740Error('PUBLISHER_MISMATCH', `the provenance's ${claim.kind} publisher '${key}' is not a string`, where);
+  if (typeof v !== 'string')
+    throw new Pep740Error(
+      'PUBLISHER_MISMATCH',
+      `the provenance's ${claim.kind} publisher '${key}' is not a string`,
+      where,
+    );
   return v === '' ? undefined : v;
 }
 
 export function policyFromClaim(claim: PublisherClaim, where: Where): PublisherPolicy {
   switch (claim.kind) {
     case 'GitHub': {
-      const p: PublisherPolicy = { kind: 'github', repository: text(claim, 'repository', where), workflow: text(claim, 'workflow', where) };
+      const p: PublisherPolicy = {
+        kind: 'github',
+        repository: text(claim, 'repository', where),
+        workflow: text(claim, 'workflow', where),
+      };
       const env = optional(claim, 'environment', where);
       if (env !== undefined) p.environment = env;
       return p;
     }
     case 'GitLab': {
-      const p: PublisherPolicy = { kind: 'gitlab', repository: text(claim, 'repository', where), workflow: text(claim, 'workflow_filepath', where) };
+      const p: PublisherPolicy = {
+        kind: 'gitlab',
+        repository: text(claim, 'repository', where),
+        workflow: text(claim, 'workflow_filepath', where),
+      };
       const env = optional(claim, 'environment', where);
       if (env !== undefined) p.environment = env;
       return p;
@@ -39,6 +52,10 @@ export function policyFromClaim(claim: PublisherClaim, where: Where): PublisherP
     case 'Google':
       return { kind: 'google', email: text(claim, 'email', where) };
     default:
-      throw new Pep740Error('PUBLISHER_MISMATCH', `the provenance names a '${claim.kind}' publisher, which has no certificate identity airlock can check`, where);
+      throw new Pep740Error(
+        'PUBLISHER_MISMATCH',
+        `the provenance names a '${claim.kind}' publisher, which has no certificate identity airlock can check`,
+        where,
+      );
   }
 }

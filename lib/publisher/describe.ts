@@ -6,7 +6,10 @@ export function describePolicy(p: PublisherPolicy): string {
     case 'github':
     case 'gitlab': {
       const host = p.kind === 'github' ? 'https://github.com' : 'https://gitlab.com';
-      const extra = [p.environment !== undefined ? `environment ${p.environment}` : '', p.ref !== undefined ? `ref ${p.ref}` : ''].filter(Boolean);
+      const extra = [
+        p.environment !== undefined ? `environment ${p.environment}` : '',
+        p.ref !== undefined ? `ref ${p.ref}` : '',
+      ].filter(Boolean);
       return `${p.kind === 'github' ? 'GitHub' : 'GitLab'} ${host}/${p.repository} workflow ${p.workflow}${extra.length ? ` (${extra.join(', ')})` : ''}`;
     }
     case 'google':

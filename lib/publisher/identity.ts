@@ -9,10 +9,18 @@ import { GOOGLE_ISSUER, type ActiveStatePolicy, type GooglePolicy, type Identity
 export function checkGoogle(policy: GooglePolicy, signer: SignerInfo, where: Where): void {
   const issuer = policy.issuer ?? GOOGLE_ISSUER;
   if (signer.issuer !== issuer) {
-    throw new Pep740Error('PUBLISHER_MISMATCH', `certificate issuer is '${signer.issuer ?? '(none)'}', the Google publisher needs '${issuer}'`, where);
+    throw new Pep740Error(
+      'PUBLISHER_MISMATCH',
+      `certificate issuer is '${signer.issuer ?? '(none)'}', the Google publisher needs '${issuer}'`,
+      where,
+    );
   }
   if (policy.email === '' || signer.identityType !== 'email' || signer.identity !== policy.email) {
-    throw new Pep740Error('PUBLISHER_MISMATCH', `certificate identity is '${signer.identity}', expected service account '${policy.email}'`, where);
+    throw new Pep740Error(
+      'PUBLISHER_MISMATCH',
+      `certificate identity is '${signer.identity}', expected service account '${policy.email}'`,
+      where,
+    );
   }
 }
 

@@ -29,7 +29,11 @@ export function checkPublisher(policy: PublisherPolicy, signer: SignerInfo, wher
     case 'identity':
       return checkIdentity(policy, signer, where);
     default:
-      throw new Pep740Error('PUBLISHER_MISMATCH', `unknown publisher policy kind '${(policy as { kind: unknown }).kind}'`, where);
+      throw new Pep740Error(
+        'PUBLISHER_MISMATCH',
+        `unknown publisher policy kind '${(policy as { kind: unknown }).kind}'`,
+        where,
+      );
   }
 }
 
@@ -51,11 +55,19 @@ export function checkPublishers(
     checkPublisher(expected, signer, where);
     if ((expected.kind === 'github' || expected.kind === 'gitlab') && expected.environment !== undefined) {
       if (!claimed) {
-        throw new Pep740Error('PUBLISHER_MISMATCH', `environment '${expected.environment}' cannot be checked: certificates do not carry it and a bare attestation names no publisher`, where);
+        throw new Pep740Error(
+          'PUBLISHER_MISMATCH',
+          `environment '${expected.environment}' cannot be checked: certificates do not carry it and a bare attestation names no publisher`,
+          where,
+        );
       }
       const claimedEnv = claimed.kind === expected.kind ? claimed.environment : undefined;
       if (claimedEnv !== expected.environment) {
-        throw new Pep740Error('PUBLISHER_MISMATCH', `the provenance's publisher environment is '${claimedEnv ?? '(none)'}', expected '${expected.environment}'`, where);
+        throw new Pep740Error(
+          'PUBLISHER_MISMATCH',
+          `the provenance's publisher environment is '${claimedEnv ?? '(none)'}', expected '${expected.environment}'`,
+          where,
+        );
       }
     }
   }

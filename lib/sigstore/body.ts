@@ -9,7 +9,10 @@ import { X509Certificate, pem } from '@sigstore/core';
 
 type Json = Record<string, unknown>;
 const get = (o: unknown, ...path: (string | number)[]): unknown =>
-  path.reduce<unknown>((acc, k) => (acc !== null && typeof acc === 'object' ? (acc as Json)[k as string] : undefined), o);
+  path.reduce<unknown>(
+    (acc, k) => (acc !== null && typeof acc === 'object' ? (acc as Json)[k as string] : undefined),
+    o,
+  );
 
 /** The certificate or key the entry body names: DER bytes, or PEM text. */
 function loggedVerifier(entry: TransparencyLogEntry): Buffer | string | undefined {
@@ -23,7 +26,10 @@ function loggedVerifier(entry: TransparencyLogEntry): Buffer | string | undefine
   const b64 = (v: unknown): Buffer | undefined => (typeof v === 'string' ? Buffer.from(v, 'base64') : undefined);
   if (version === '0.0.2' && (kind === 'dsse' || kind === 'hashedrekord')) {
     // Rekor v2: a protobuf Verifier with DER bytes.
-    const v = kind === 'dsse' ? get(body, 'spec', 'dsseV002', 'signatures', 0, 'verifier') : get(body, 'spec', 'hashedRekordV002', 'signature', 'verifier');
+    const v =
+      kind === 'dsse'
+        ? get(body, 'spec', 'dsseV002', 'signatures', 0, 'verifier')
+        : get(body, 'spec', 'hashedRekordV002', 'signature', 'verifier');
     return b64(get(v, 'x509Certificate', 'rawBytes')) ?? b64(get(v, 'publicKey', 'rawBytes'));
   }
   let text: Buffer | undefined;
@@ -40,7 +46,8 @@ function loggedVerifier(entry: TransparencyLogEntry): Buffer | string | undefine
 function toKey(v: Buffer | string): KeyObject | undefined {
   try {
     if (typeof v === 'string') {
-      if (v.includes('CERTIFICATE')) return createPublicKey({ key: X509Certificate.parse(v).publicKey, format: 'der', type: 'spki' });
+      if (v.includes('CERTIFICATE'))
+        return createPublicKey({ key: X509Certificate.parse(v).publicKey, format: 'der', type: 'spki' });
       return createPublicKey(v);
     }
     return createPublicKey({ key: v, format: 'der', type: 'spki' });
@@ -73,7 +80,10 @@ function sameCertOrKey(logged: Buffer | string, cert: X509Certificate, key: KeyO
 }
 
 /** true: the body names the signer; false: another one; undefined: it names none. */
-export function boundToSigner(entry: TransparencyLogEntry, signer: { cert?: X509Certificate; key: KeyObject }): boolean | undefined {
+export function boundToSigner(
+  entry: TransparencyLogEntry,
+  signer: { cert?: X509Certificate; key: KeyObject },
+): boolean | undefined {
   const logged = loggedVerifier(entry);
   if (logged === undefined) return undefined;
   return signer.cert ? sameCertOrKey(logged, signer.cert, signer.key) : sameKey(logged, signer.key);

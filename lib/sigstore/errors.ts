@@ -44,7 +44,11 @@ export function wrapStep(e: unknown, fallback: ErrorCode, file: string, field?: 
 }
 
 export function fail(code: ErrorCode, message: string, file: string, field?: string, cause?: unknown): SigstoreError {
-  return new SigstoreError(code, message, { file, ...(field === undefined ? {} : { field }), ...(cause === undefined ? {} : { cause }) });
+  return new SigstoreError(code, message, {
+    file,
+    ...(field === undefined ? {} : { field }),
+    ...(cause === undefined ? {} : { cause }),
+  });
 }
 
 /**

@@ -15,12 +15,27 @@ export function checkIdentity(signer: SignerInfo, expected: { identity: string; 
     throw fail('IDENTITY_MISMATCH', 'the expected identity and issuer must not be empty', file, field);
   }
   if (signer.identity === '') {
-    throw fail('IDENTITY_MISMATCH', `the certificate names no identity (no SAN), expected '${expected.identity}'`, file, field);
+    throw fail(
+      'IDENTITY_MISMATCH',
+      `the certificate names no identity (no SAN), expected '${expected.identity}'`,
+      file,
+      field,
+    );
   }
   if (signer.identity !== expected.identity) {
-    throw fail('IDENTITY_MISMATCH', `certificate identity is '${signer.identity}', expected '${expected.identity}'`, file, field);
+    throw fail(
+      'IDENTITY_MISMATCH',
+      `certificate identity is '${signer.identity}', expected '${expected.identity}'`,
+      file,
+      field,
+    );
   }
   if (signer.issuer !== expected.issuer) {
-    throw fail('IDENTITY_MISMATCH', `certificate OIDC issuer is '${signer.issuer ?? '(none)'}', expected '${expected.issuer}'`, file, field);
+    throw fail(
+      'IDENTITY_MISMATCH',
+      `certificate OIDC issuer is '${signer.issuer ?? '(none)'}', expected '${expected.issuer}'`,
+      file,
+      field,
+    );
   }
 }

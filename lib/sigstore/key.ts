@@ -10,12 +10,24 @@ import type { SignerInfo } from './types.ts';
 // The signing key: a Fulcio certificate checked at every trusted time, or
 // the one public key the caller gave (--key).
 
-export function resolveKey(parsed: ParsedBundle, trust: SigstoreTrust, file: string): { key: KeyObject; signer: SignerInfo } {
+export function resolveKey(
+  parsed: ParsedBundle,
+  trust: SigstoreTrust,
+  file: string,
+): { key: KeyObject; signer: SignerInfo } {
   if (parsed.certificate) {
-    return { key: createPublicKey({ key: parsed.certificate.publicKey, format: 'der', type: 'spki' }), signer: signerFromCertificate(parsed.certificate) };
+    return {
+      key: createPublicKey({ key: parsed.certificate.publicKey, format: 'der', type: 'spki' }),
+      signer: signerFromCertificate(parsed.certificate),
+    };
   }
   if (!trust.publicKey) {
-    throw fail('SIGNATURE_INVALID', 'the bundle is signed with a public key, not a certificate, and no key was given (--key)', file, '/verificationMaterial/publicKey');
+    throw fail(
+      'SIGNATURE_INVALID',
+      'the bundle is signed with a public key, not a certificate, and no key was given (--key)',
+      file,
+      '/verificationMaterial/publicKey',
+    );
   }
   return { key: trust.publicKey.key, signer: signerFromPublicKey(trust.publicKey.fingerprint) };
 }
@@ -27,15 +39,23 @@ export function checkCertificate(parsed: ParsedBundle, trust: SigstoreTrust, tim
   const field = '/verificationMaterial/certificate';
   for (const t of times) {
     if (!leaf.validForDate(t.time)) {
-      throw fail('CERT_VALIDITY', `signed at ${t.time.toISOString()} (${t.report.kind}), outside the certificate validity ${leaf.notBefore.toISOString()}..${leaf.notAfter.toISOString()}`, file, field);
+      throw fail(
+        'CERT_VALIDITY',
+        `signed at ${t.time.toISOString()} (${t.report.kind}), outside the certificate validity ${leaf.notBefore.toISOString()}..${leaf.notAfter.toISOString()}`,
+        file,
+        field,
+      );
     }
   }
   let scts: unknown[];
   try {
-    scts = verifyCertificate(leaf, times.map((t) => t.time), trust.material).scts;
+    scts = verifyCertificate(
+      leaf,
+      times.map((t) => t.time),
+      trust.material,
+    ).scts;
   } catch (e) {
     throw wrapStep(e, 'CERT_CHAIN', file, field);
   }
   if (scts.length === 0) throw fail('SCT_INVALID', 'the certificate has no signed certificate timestamp', file, field);
 }
-

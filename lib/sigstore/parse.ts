@@ -35,7 +35,6 @@ function malformed(message: string, file: string, field?: string, cause?: unknow
   return fail('BUNDLE_MALFORMED', message, file, field, cause);
 }
 
-
 function exactlyOne(obj: Record<string, unknown>, keys: string[], file: string, field: string): void {
   const present = keys.filter((k) => obj[k] !== undefined && obj[k] !== null);
   if (present.length !== 1) {
@@ -59,7 +58,15 @@ function leafCertificate(bundle: Bundle, file: string): X509Certificate | undefi
     // a certificate that is garbage inside is malformed input here, not a
     // TypeError later.
     createPublicKey({ key: cert.publicKey, format: 'der', type: 'spki' });
-    void [cert.tbsCertificate.toDER(), cert.signatureValue, cert.signatureAlgorithm, cert.notBefore, cert.notAfter, cert.issuer, cert.subject];
+    void [
+      cert.tbsCertificate.toDER(),
+      cert.signatureValue,
+      cert.signatureAlgorithm,
+      cert.notBefore,
+      cert.notAfter,
+      cert.issuer,
+      cert.subject,
+    ];
     signerFromCertificate(cert);
     return cert;
   } catch (e) {
@@ -74,7 +81,15 @@ function timestamps(bundle: Bundle, file: string): RFC3161Timestamp[] {
       const parsed = RFC3161Timestamp.parse(Buffer.from(ts.signedTimestamp));
       // The parser is lazy: read every field verification uses now, so that a
       // malformed token is malformed input here rather than a TypeError later.
-      void [parsed.status, parsed.contentType, parsed.eContentType, parsed.signingTime, parsed.signerIssuer, parsed.signerSerialNumber, parsed.signatureValue];
+      void [
+        parsed.status,
+        parsed.contentType,
+        parsed.eContentType,
+        parsed.signingTime,
+        parsed.signerIssuer,
+        parsed.signerSerialNumber,
+        parsed.signatureValue,
+      ];
       return parsed;
     } catch (e) {
       const field = `/verificationMaterial/timestampVerificationData/rfc3161Timestamps/${i}/signedTimestamp`;
@@ -96,8 +111,14 @@ export function parseBundle(json: unknown, file: string): ParsedBundle {
   const record = obj as Record<string, unknown>;
   exactlyOne(record, ['messageSignature', 'dsseEnvelope'], file, '/');
   const vm = record.verificationMaterial;
-  if (vm === null || typeof vm !== 'object' || Array.isArray(vm)) throw malformed('missing verificationMaterial', file, '/verificationMaterial');
-  exactlyOne(vm as Record<string, unknown>, ['publicKey', 'x509CertificateChain', 'certificate'], file, '/verificationMaterial');
+  if (vm === null || typeof vm !== 'object' || Array.isArray(vm))
+    throw malformed('missing verificationMaterial', file, '/verificationMaterial');
+  exactlyOne(
+    vm as Record<string, unknown>,
+    ['publicKey', 'x509CertificateChain', 'certificate'],
+    file,
+    '/verificationMaterial',
+  );
   try {
     validateSchema('sigstore-bundle', obj, file, 'BUNDLE_MALFORMED');
   } catch (e) {
@@ -115,5 +136,12 @@ export function parseBundle(json: unknown, file: string): ParsedBundle {
     throw malformed(`invalid v${version} bundle (${errorMessage(e)}${field ? `: ${field}` : ''})`, file, field, e);
   }
   const certificate = leafCertificate(bundle, file);
-  return { file, mediaType, version, bundle, ...(certificate ? { certificate } : {}), rfc3161: timestamps(bundle, file) };
+  return {
+    file,
+    mediaType,
+    version,
+    bundle,
+    ...(certificate ? { certificate } : {}),
+    rfc3161: timestamps(bundle, file),
+  };
 }

@@ -81,7 +81,8 @@ const SAN_OID = '2.5.29.17';
 // any byte above 0x7F makes the certificate malformed, never a near-match.
 function ia5(bytes: Buffer, what: string): string {
   const bad = bytes.findIndex((b) => b > 0x7f);
-  if (bad >= 0) throw new Error(`the certificate SAN ${what} is not an IA5String (byte 0x${bytes[bad]!.toString(16)} at ${bad})`);
+  if (bad >= 0)
+    throw new Error(`the certificate SAN ${what} is not an IA5String (byte 0x${bytes[bad]!.toString(16)} at ${bad})`);
   return bytes.toString('latin1');
 }
 
@@ -106,7 +107,8 @@ function identityOf(cert: X509Certificate): Pick<SignerInfo, 'identity' | 'ident
   const other = first(0);
   if (other !== undefined && other.subs[0]?.toOID() === SAN_OTHERNAME_USERNAME) {
     const value = other.subs[1]?.subs[0];
-    if (value === undefined || value.tag.number !== UTF8_STRING_TAG) throw new Error('the certificate SAN username is not a UTF8String');
+    if (value === undefined || value.tag.number !== UTF8_STRING_TAG)
+      throw new Error('the certificate SAN username is not a UTF8String');
     return { identity: utf8(value.value, 'username'), identityType: 'other' };
   }
   return { identity: '', identityType: 'other' };

@@ -19,13 +19,25 @@ export interface TrustedTime {
 }
 
 /** Verifies every RFC 3161 timestamp: one bad timestamp fails the bundle. */
-export function tsaTimes(stamps: RFC3161Timestamp[], signature: Buffer, tsas: TrustMaterial['timestampAuthorities'], file: string): TrustedTime[] {
+export function tsaTimes(
+  stamps: RFC3161Timestamp[],
+  signature: Buffer,
+  tsas: TrustMaterial['timestampAuthorities'],
+  file: string,
+): TrustedTime[] {
   return stamps.map((ts, i) => {
     const field = `/verificationMaterial/timestampVerificationData/rfc3161Timestamps/${i}`;
     if (tsas.length === 0) throw fail('TIMESTAMP_INVALID', 'the trusted root has no timestamp authority', file, field);
     try {
       const r = getTSATimestamp(ts, signature, tsas);
-      return { time: r.timestamp, report: { kind: 'timestamp-authority', time: r.timestamp.toISOString(), source: `tsa serial ${ts.signerSerialNumber.toString('hex')}` } };
+      return {
+        time: r.timestamp,
+        report: {
+          kind: 'timestamp-authority',
+          time: r.timestamp.toISOString(),
+          source: `tsa serial ${ts.signerSerialNumber.toString('hex')}`,
+        },
+      };
     } catch (e) {
       throw wrapStep(e, 'TIMESTAMP_INVALID', file, field);
     }
@@ -38,13 +50,21 @@ export function tlogTimes(entries: TransparencyLogEntry[]): TrustedTime[] {
   for (const e of entries) {
     if (!hasSignedTime(e)) continue;
     const time = new Date(Number(e.integratedTime) * 1000);
-    out.push({ time, report: { kind: 'transparency-log', time: time.toISOString(), source: e.logId.keyId.toString('base64') } });
+    out.push({
+      time,
+      report: { kind: 'transparency-log', time: time.toISOString(), source: e.logId.keyId.toString('base64') },
+    });
   }
   return out;
 }
 
 export function requireTrustedTime(times: TrustedTime[], file: string): void {
   if (times.length === 0) {
-    throw fail('NO_TRUSTED_TIME', 'no signed entry timestamp and no RFC 3161 timestamp: the signing time is not vouched for', file, '/verificationMaterial');
+    throw fail(
+      'NO_TRUSTED_TIME',
+      'no signed entry timestamp and no RFC 3161 timestamp: the signing time is not vouched for',
+      file,
+      '/verificationMaterial',
+    );
   }
 }

@@ -23,7 +23,12 @@ export function entryField(i: number, sub?: string): string {
 export function checkTrustedLog(entry: TransparencyLogEntry, i: number, tlogs: TLogs, file: string): void {
   const id = entry.logId.keyId;
   if (!tlogs.some((t) => t.logID.equals(id))) {
-    throw fail('TLOG_MISSING', `log ${id.toString('base64')} is not a log of the trusted root`, file, entryField(i, 'logId'));
+    throw fail(
+      'TLOG_MISSING',
+      `log ${id.toString('base64')} is not a log of the trusted root`,
+      file,
+      entryField(i, 'logId'),
+    );
   }
   // With a SET, the integrated time is signed (the SET is checked next, and
   // the library only tries log keys valid at that time): check the window
@@ -40,7 +45,9 @@ export function hasSignedTime(entry: TransparencyLogEntry): boolean {
 /** No entry is listed twice (same log, same body): a copy must not count as a second witness. */
 export function checkNoDuplicates(entries: TransparencyLogEntry[], file: string): void {
   entries.forEach((e, i) => {
-    const j = entries.findIndex((o) => o.logId.keyId.equals(e.logId.keyId) && o.canonicalizedBody.equals(e.canonicalizedBody));
+    const j = entries.findIndex(
+      (o) => o.logId.keyId.equals(e.logId.keyId) && o.canonicalizedBody.equals(e.canonicalizedBody),
+    );
     if (j !== i) throw fail('TLOG_DUPLICATE', `entry ${i} repeats entry ${j}`, file, entryField(i));
   });
 }
@@ -50,7 +57,12 @@ export function checkLogValidAt(entry: TransparencyLogEntry, i: number, tlogs: T
   const logs = tlogs.filter((t) => t.logID.equals(entry.logId.keyId));
   if (!logs.some((l) => l.validFor.start <= time && time <= l.validFor.end)) {
     const windows = logs.map((l) => `${l.validFor.start.toISOString()}..${l.validFor.end.toISOString()}`).join(', ');
-    throw fail('TLOG_MISSING', `log ${entry.logId.keyId.toString('base64')} was not trusted at ${time.toISOString()} (trusted ${windows})`, file, entryField(i, 'logId'));
+    throw fail(
+      'TLOG_MISSING',
+      `log ${entry.logId.keyId.toString('base64')} was not trusted at ${time.toISOString()} (trusted ${windows})`,
+      file,
+      entryField(i, 'logId'),
+    );
   }
 }
 
@@ -62,7 +74,8 @@ export function checkInclusion(entry: TransparencyLogEntry, i: number, tlogs: TL
   try {
     verifyTLogInclusion(entry, tlogs);
   } catch (e) {
-    const sub = (e as { code?: string }).code === 'TLOG_INCLUSION_PROMISE_ERROR' ? 'inclusionPromise' : 'inclusionProof';
+    const sub =
+      (e as { code?: string }).code === 'TLOG_INCLUSION_PROMISE_ERROR' ? 'inclusionPromise' : 'inclusionProof';
     throw wrapStep(e, 'TLOG_PROOF', file, entryField(i, sub));
   }
   if (entry.inclusionProof) checkProofMatchesCheckpoint(entry.inclusionProof, i, file);
@@ -74,17 +87,32 @@ export function checkInclusion(entry: TransparencyLogEntry, i: number, tlogs: TL
  * with the signed checkpoint is inconsistent, so it is refused rather than
  * reported with numbers nobody signed.
  */
-function checkProofMatchesCheckpoint(proof: NonNullable<TransparencyLogEntry['inclusionProof']>, i: number, file: string): void {
+function checkProofMatchesCheckpoint(
+  proof: NonNullable<TransparencyLogEntry['inclusionProof']>,
+  i: number,
+  file: string,
+): void {
   const note = proof.checkpoint?.envelope.split('\n\n')[0]?.split('\n') ?? [];
   const size = note[1];
   const root = note[2] === undefined ? undefined : Buffer.from(note[2], 'base64');
   if (size !== proof.treeSize || !root?.equals(proof.rootHash)) {
-    throw fail('TLOG_PROOF', `the inclusion proof (size ${proof.treeSize}) does not match its signed checkpoint (size ${size ?? '?'})`, file, entryField(i, 'inclusionProof'));
+    throw fail(
+      'TLOG_PROOF',
+      `the inclusion proof (size ${proof.treeSize}) does not match its signed checkpoint (size ${size ?? '?'})`,
+      file,
+      entryField(i, 'inclusionProof'),
+    );
   }
 }
 
 /** The entry body records this signature, this payload or digest, and this certificate or key. */
-export function checkBody(entry: TransparencyLogEntry, i: number, content: SignatureContent, signer: { cert?: X509Certificate; key: KeyObject }, file: string): void {
+export function checkBody(
+  entry: TransparencyLogEntry,
+  i: number,
+  content: SignatureContent,
+  signer: { cert?: X509Certificate; key: KeyObject },
+  file: string,
+): void {
   const field = entryField(i, 'canonicalizedBody');
   try {
     verifyTLogBody(entry, content);
@@ -93,6 +121,6 @@ export function checkBody(entry: TransparencyLogEntry, i: number, content: Signa
   }
   const bound = boundToSigner(entry, signer);
   if (bound === undefined) throw fail('TLOG_BODY_MISMATCH', 'the entry body names no certificate or key', file, field);
-  if (!bound) throw fail('TLOG_BODY_MISMATCH', 'the entry body names another certificate or key than the bundle', file, field);
+  if (!bound)
+    throw fail('TLOG_BODY_MISMATCH', 'the entry body names another certificate or key than the bundle', file, field);
 }
-

@@ -28,7 +28,6 @@ function invalid(message: string, file: string, field?: string, cause?: unknown)
   return fail('TRUSTED_ROOT_INVALID', message, file, field, cause);
 }
 
-
 /** The schema checks the date syntax; this rejects syntactically fine but impossible dates. */
 type Range = { start?: Date; end?: Date } | undefined;
 
@@ -36,7 +35,10 @@ function checkDates(root: TrustedRoot, file: string): void {
   const ranges: [string, Range][] = [
     ...root.tlogs.map((l, i): [string, Range] => [`/tlogs/${i}/publicKey/validFor`, l.publicKey?.validFor]),
     ...root.ctlogs.map((l, i): [string, Range] => [`/ctlogs/${i}/publicKey/validFor`, l.publicKey?.validFor]),
-    ...root.certificateAuthorities.map((c, i): [string, Range] => [`/certificateAuthorities/${i}/validFor`, c.validFor]),
+    ...root.certificateAuthorities.map((c, i): [string, Range] => [
+      `/certificateAuthorities/${i}/validFor`,
+      c.validFor,
+    ]),
     ...root.timestampAuthorities.map((c, i): [string, Range] => [`/timestampAuthorities/${i}/validFor`, c.validFor]),
   ];
   for (const [field, range] of ranges) {
@@ -68,13 +70,24 @@ export function loadTrustMaterial(trustedRoot: unknown, file: string): SigstoreT
     material = toTrustMaterial(root);
     // X509Certificate parsing is lazy: read what chain building uses now.
     for (const ca of [...material.certificateAuthorities, ...material.timestampAuthorities]) {
-      for (const c of ca.certChain) void [c.subject, c.issuer, c.publicKey, c.notBefore, c.notAfter, c.tbsCertificate.toDER(), c.signatureValue, c.isCA];
+      for (const c of ca.certChain)
+        void [
+          c.subject,
+          c.issuer,
+          c.publicKey,
+          c.notBefore,
+          c.notAfter,
+          c.tbsCertificate.toDER(),
+          c.signatureValue,
+          c.isCA,
+        ];
     }
   } catch (e) {
     if (isAirlockError(e)) throw e;
     throw invalid(`cannot parse keys or certificates (${errorMessage(e)})`, file, undefined, e);
   }
-  if (material.tlogs.length === 0) throw invalid('no transparency logs (tlogs): nothing can be verified', file, '/tlogs');
+  if (material.tlogs.length === 0)
+    throw invalid('no transparency logs (tlogs): nothing can be verified', file, '/tlogs');
   return { file, material };
 }
 
@@ -84,7 +97,10 @@ export function parsePublicKeyPem(pem: string | Uint8Array, keyFile: string): Ke
   try {
     return createPublicKey({ key: Buffer.from(pem), format: 'pem' });
   } catch (e) {
-    throw new SigstoreError('TRUSTED_ROOT_INVALID', `not a PEM public key (${errorMessage(e)})`, { file: keyFile, cause: e });
+    throw new SigstoreError('TRUSTED_ROOT_INVALID', `not a PEM public key (${errorMessage(e)})`, {
+      file: keyFile,
+      cause: e,
+    });
   }
 }
 

@@ -6,7 +6,14 @@ import { checkDsseSubject, checkMessageArtifact, type ArtifactInput } from './ar
 import { fail, wrapStep } from './errors.ts';
 import type { ParsedBundle } from './parse.ts';
 import { checkCertificate, resolveKey } from './key.ts';
-import { checkBody, checkInclusion, checkLogValidAt, checkNoDuplicates, checkTrustedLog, hasSignedTime } from './tlog.ts';
+import {
+  checkBody,
+  checkInclusion,
+  checkLogValidAt,
+  checkNoDuplicates,
+  checkTrustedLog,
+  hasSignedTime,
+} from './tlog.ts';
 import { requireTrustedTime, tlogTimes, tsaTimes } from './time.ts';
 import type { SigstoreTrust } from './trust.ts';
 import type { VerifiedBundle, VerifiedTlogEntry } from './types.ts';
@@ -44,14 +51,25 @@ function entryReport(e: SignedEntity['tlogEntries'][number]): VerifiedTlogEntry 
   };
 }
 
-function checkSignature(entity: SignedEntity, key: KeyObject, kind: 'dsseEnvelope' | 'messageSignature', file: string): void {
+function checkSignature(
+  entity: SignedEntity,
+  key: KeyObject,
+  kind: 'dsseEnvelope' | 'messageSignature',
+  file: string,
+): void {
   const field = kind === 'dsseEnvelope' ? '/dsseEnvelope/signatures/0/sig' : '/messageSignature/signature';
   let ok: boolean;
   try {
     ok = entity.signature.verifySignature(key);
   } catch (e) {
     // node:crypto throws rather than returning false for some key and digest pairs.
-    throw fail('SIGNATURE_INVALID', `the signature cannot be verified with the signing key (${errorMessage(e)})`, file, field, e);
+    throw fail(
+      'SIGNATURE_INVALID',
+      `the signature cannot be verified with the signing key (${errorMessage(e)})`,
+      file,
+      field,
+      e,
+    );
   }
   if (!ok) throw fail('SIGNATURE_INVALID', 'the signature does not verify with the signing key', file, field);
 }
@@ -69,7 +87,8 @@ export function verifyBundle(parsed: ParsedBundle, trust: SigstoreTrust, opts: V
   const entries = entity.tlogEntries;
 
   // 1-2. Transparency-log entries: all of them, not only the first.
-  if (entries.length === 0) throw fail('TLOG_MISSING', 'the bundle has no transparency-log entry', file, '/verificationMaterial/tlogEntries');
+  if (entries.length === 0)
+    throw fail('TLOG_MISSING', 'the bundle has no transparency-log entry', file, '/verificationMaterial/tlogEntries');
   entries.forEach((e, i) => checkTrustedLog(e, i, tlogs, file));
   checkNoDuplicates(entries, file);
   entries.forEach((e, i) => checkInclusion(e, i, tlogs, file));
@@ -101,20 +120,30 @@ export function verifyBundle(parsed: ParsedBundle, trust: SigstoreTrust, opts: V
   if (libraryCanVerify) checkSignature(entity, key, bundle.content.$case, file);
 
   // 6. Entry bodies.
-  entries.forEach((e, i) => checkBody(e, i, entity.signature, { ...(parsed.certificate ? { cert: parsed.certificate } : {}), key }, file));
+  entries.forEach((e, i) =>
+    checkBody(e, i, entity.signature, { ...(parsed.certificate ? { cert: parsed.certificate } : {}), key }, file),
+  );
 
   // 7. Second opinion from the library's own Verifier, every entry required.
   if (libraryCanVerify) {
     try {
-      new Verifier(trust.material, { tlogThreshold: entries.length, ctlogThreshold: parsed.certificate ? 1 : 0, timestampThreshold: 1 }).verify(entity);
+      new Verifier(trust.material, {
+        tlogThreshold: entries.length,
+        ctlogThreshold: parsed.certificate ? 1 : 0,
+        timestampThreshold: 1,
+      }).verify(entity);
     } catch (e) {
       throw wrapStep(e, 'SIGNATURE_INVALID', file);
     }
   }
 
-  const dsse = bundle.content.$case === 'dsseEnvelope'
-    ? { payloadType: bundle.content.dsseEnvelope.payloadType, payload: new Uint8Array(bundle.content.dsseEnvelope.payload) }
-    : undefined;
+  const dsse =
+    bundle.content.$case === 'dsseEnvelope'
+      ? {
+          payloadType: bundle.content.dsseEnvelope.payloadType,
+          payload: new Uint8Array(bundle.content.dsseEnvelope.payload),
+        }
+      : undefined;
   return {
     mediaType: parsed.mediaType,
     signer,

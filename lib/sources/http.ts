@@ -57,7 +57,9 @@ export function declaredLength(res: Response): number | undefined {
 }
 
 export function httpError(url: URL, res: Response, extra = ''): SourceError {
-  return new SourceError('HTTP_ERROR', `HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}${extra}`, { file: url.href });
+  return new SourceError('HTTP_ERROR', `HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}${extra}`, {
+    file: url.href,
+  });
 }
 
 function connectionReason(e: unknown): string {
@@ -66,7 +68,12 @@ function connectionReason(e: unknown): string {
 }
 
 /** One request with redirects and retries; resolves with a 2xx or 4xx response. */
-export async function openUrl(start: URL, accept: string, opts: HttpOptions, o: { identity?: boolean } = {}): Promise<Opened> {
+export async function openUrl(
+  start: URL,
+  accept: string,
+  opts: HttpOptions,
+  o: { identity?: boolean } = {},
+): Promise<Opened> {
   // fetch decodes Content-Encoding by itself; a distribution must arrive as the
   // exact bytes the index hashed, so downloads ask for no encoding at all.
   const headers: Record<string, string> = { accept, 'user-agent': USER_AGENT };
@@ -94,7 +101,8 @@ export async function openUrl(start: URL, accept: string, opts: HttpOptions, o: 
         const loc = res.headers.get('location');
         if (res.status >= 300 && res.status < 400 && loc !== null) {
           await res.body?.cancel();
-          if (hop >= MAX_REDIRECTS) throw new SourceError('HTTP_ERROR', `more than ${MAX_REDIRECTS} redirects`, { file: start.href });
+          if (hop >= MAX_REDIRECTS)
+            throw new SourceError('HTTP_ERROR', `more than ${MAX_REDIRECTS} redirects`, { file: start.href });
           url = resolveLink(loc, url, 'redirect');
           continue;
         }
@@ -122,9 +130,17 @@ export async function openUrl(start: URL, accept: string, opts: HttpOptions, o: 
                 yield c as Uint8Array;
               }
             } catch (e) {
-              if (ctl.signal.reason instanceof Timeout) throw new SourceError('HTTP_TIMEOUT', `no data for ${opts.timeoutMs / 1000}s while downloading`, { file: final.href, cause: e });
+              if (ctl.signal.reason instanceof Timeout)
+                throw new SourceError('HTTP_TIMEOUT', `no data for ${opts.timeoutMs / 1000}s while downloading`, {
+                  file: final.href,
+                  cause: e,
+                });
               if (opts.signal?.aborted) throw opts.signal.reason;
-              throw new SourceError('DOWNLOAD_TRUNCATED', `connection broken during the download (${connectionReason(e)})`, { file: final.href, cause: e });
+              throw new SourceError(
+                'DOWNLOAD_TRUNCATED',
+                `connection broken during the download (${connectionReason(e)})`,
+                { file: final.href, cause: e },
+              );
             } finally {
               done();
             }
@@ -137,10 +153,18 @@ export async function openUrl(start: URL, accept: string, opts: HttpOptions, o: 
       }
     } catch (e) {
       done();
-      if (ctl.signal.reason instanceof Timeout) throw new SourceError('HTTP_TIMEOUT', `no answer within ${opts.timeoutMs / 1000}s`, { file: url.href, cause: e });
+      if (ctl.signal.reason instanceof Timeout)
+        throw new SourceError('HTTP_TIMEOUT', `no answer within ${opts.timeoutMs / 1000}s`, {
+          file: url.href,
+          cause: e,
+        });
       if (opts.signal?.aborted) throw opts.signal.reason;
       if (e instanceof AirlockError) throw e;
-      retryable = new SourceError('HTTP_ERROR', `cannot connect (${connectionReason(e)})${attempt > 1 ? ` after ${attempt} attempts` : ''}`, { file: url.href, cause: e });
+      retryable = new SourceError(
+        'HTTP_ERROR',
+        `cannot connect (${connectionReason(e)})${attempt > 1 ? ` after ${attempt} attempts` : ''}`,
+        { file: url.href, cause: e },
+      );
     }
     done();
     if (attempt >= opts.attempts) throw retryable;

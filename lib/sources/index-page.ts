@@ -50,13 +50,15 @@ export function parseJsonPage(json: unknown, url: URL): ProjectPage {
   const page = json as Record<string, unknown>;
   const api = (page.meta as Record<string, unknown> | undefined)?.['api-version'];
   // PEP 691: a client must refuse a major version it does not know.
-  if (typeof api !== 'string' || !/^1\.\d+$/.test(api)) throw bad(url, '/meta/api-version', `unsupported api-version ${JSON.stringify(api)}`);
+  if (typeof api !== 'string' || !/^1\.\d+$/.test(api))
+    throw bad(url, '/meta/api-version', `unsupported api-version ${JSON.stringify(api)}`);
   if (!Array.isArray(page.files)) throw bad(url, '/files', 'no files array');
   return {
     format: 'json',
     files: page.files.map((f: Record<string, unknown>, i) => {
       const field = `/files/${i}`;
-      if (typeof f?.filename !== 'string' || typeof f.url !== 'string') throw bad(url, field, 'file without filename or url');
+      if (typeof f?.filename !== 'string' || typeof f.url !== 'string')
+        throw bad(url, field, 'file without filename or url');
       const out: IndexFile = {
         filename: f.filename,
         url: resolveLink(f.url, url, `URL of ${f.filename}`),
@@ -69,7 +71,8 @@ export function parseJsonPage(json: unknown, url: URL): ProjectPage {
       // PEP 714 renamed dist-info-metadata to core-metadata; old indexes send only the former.
       const cm = metadataOffer(f['core-metadata'] ?? f['dist-info-metadata']);
       if (cm) out.coreMetadata = cm;
-      if (typeof f.provenance === 'string') out.provenance = resolveLink(f.provenance, url, `provenance URL of ${f.filename}`);
+      if (typeof f.provenance === 'string')
+        out.provenance = resolveLink(f.provenance, url, `provenance URL of ${f.filename}`);
       else if (f.provenance === null) out.provenance = null;
       return out;
     }),
@@ -123,5 +126,7 @@ export function parseProjectPage(bytes: Uint8Array, contentType: string, url: UR
     return parseJsonPage(json, url);
   }
   if (type === 'text/html' || type === 'application/vnd.pypi.simple.v1+html') return parseHtmlPage(text, url);
-  throw new SourceError('INDEX_MALFORMED', `index answered with unsupported content type '${type}'`, { file: url.href });
+  throw new SourceError('INDEX_MALFORMED', `index answered with unsupported content type '${type}'`, {
+    file: url.href,
+  });
 }

@@ -24,7 +24,9 @@ export { bundleReport, reportText, type BundleReport } from './report.ts';
 export type { FileFilters } from './select.ts';
 export type { ProgressSink } from './types.ts';
 
-export type PackageInput = { kind: 'index'; entries: LockEntry[]; indexUrl: URL; filters?: FileFilters } | { kind: 'dir'; dir: string };
+export type PackageInput =
+  | { kind: 'index'; entries: LockEntry[]; indexUrl: URL; filters?: FileFilters }
+  | { kind: 'dir'; dir: string };
 export type TufInput = { kind: 'url'; url: URL } | { kind: 'dir'; dir: string };
 
 export interface BundleRequest {
@@ -55,7 +57,8 @@ export async function createBundle(req: BundleRequest): Promise<BundleOutcome> {
   const staging = await makeTempDirFor(req.output);
   try {
     // TUF first: it is small, and a repository that does not verify makes the rest moot.
-    const tufDir = req.tuf.kind === 'url' ? await fetchTufRepository(req.tuf.url, req.pinned, staging, req.http) : req.tuf.dir;
+    const tufDir =
+      req.tuf.kind === 'url' ? await fetchTufRepository(req.tuf.url, req.pinned, staging, req.http) : req.tuf.dir;
     const tuf = await verifyTufCopy(tufDir, req.pinned, req.now);
     const p = req.packages;
     const pkgs =

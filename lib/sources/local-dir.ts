@@ -23,12 +23,19 @@ async function optional(path: string): Promise<LocalFile | undefined> {
 
 async function checkProvenance(path: string): Promise<void> {
   // The same cap as a provenance object fetched from an index.
-  const bytes = await readFileCapped(path, PROVENANCE_CAP, () => new InputError('INPUT_UNREADABLE', `provenance larger than ${PROVENANCE_CAP} bytes`, { file: path }));
+  const bytes = await readFileCapped(
+    path,
+    PROVENANCE_CAP,
+    () => new InputError('INPUT_UNREADABLE', `provenance larger than ${PROVENANCE_CAP} bytes`, { file: path }),
+  );
   try {
     const doc = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)) as unknown;
     if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new Error('not a JSON object');
   } catch (e) {
-    throw new InputError('MALFORMED_JSON', `provenance is not a JSON object (${errorMessage(e)})`, { file: path, cause: e });
+    throw new InputError('MALFORMED_JSON', `provenance is not a JSON object (${errorMessage(e)})`, {
+      file: path,
+      cause: e,
+    });
   }
 }
 
@@ -37,7 +44,10 @@ export async function collectFromDir(dir: string): Promise<CollectedPackage[]> {
   try {
     names = (await readdir(dir)).sort();
   } catch (e) {
-    throw new InputError('INPUT_UNREADABLE', `cannot list (${(e as NodeJS.ErrnoException).code ?? errorMessage(e)})`, { file: dir, cause: e });
+    throw new InputError('INPUT_UNREADABLE', `cannot list (${(e as NodeJS.ErrnoException).code ?? errorMessage(e)})`, {
+      file: dir,
+      cause: e,
+    });
   }
   const byRelease = new Map<string, CollectedPackage>();
   for (const filename of names.filter((n) => DIST.test(n))) {
@@ -58,6 +68,7 @@ export async function collectFromDir(dir: string): Promise<CollectedPackage[]> {
     pkg.files.push(file);
     byRelease.set(key, pkg);
   }
-  if (byRelease.size === 0) throw new InputError('INPUT_UNREADABLE', 'no wheels or sdists (.whl, .tar.gz, .zip) in the folder', { file: dir });
+  if (byRelease.size === 0)
+    throw new InputError('INPUT_UNREADABLE', 'no wheels or sdists (.whl, .tar.gz, .zip) in the folder', { file: dir });
   return [...byRelease.values()];
 }

@@ -17,7 +17,13 @@ export function packageMembers(pkgs: CollectedPackage[]): { members: MemberInput
     const mp: ManifestPackage = { name: p.name, version: p.version, files: [] };
     if (p.indexPage) {
       mp.indexPage = indexPagePath(p.name);
-      members.push({ path: mp.indexPage, role: 'index-page', localPath: p.indexPage.localPath, sha256: p.indexPage.sha256, size: p.indexPage.size });
+      members.push({
+        path: mp.indexPage,
+        role: 'index-page',
+        localPath: p.indexPage.localPath,
+        sha256: p.indexPage.sha256,
+        size: p.indexPage.size,
+      });
     }
     for (const f of [...p.files].sort((a, b) => byText(a.filename, b.filename))) {
       const path = distPath(p.name, f.filename);

@@ -32,7 +32,10 @@ async function fetchProvenance(pkg: LockEntry, f: IndexFile, o: IndexSourceOptio
     const doc = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(got.bytes)) as unknown;
     if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new Error('not a JSON object');
   } catch (e) {
-    throw new InputError('MALFORMED_JSON', `provenance is not a JSON object (${(e as Error).message})`, { file: got.url.href, cause: e });
+    throw new InputError('MALFORMED_JSON', `provenance is not a JSON object (${(e as Error).message})`, {
+      file: got.url.href,
+      cause: e,
+    });
   }
   return writeStaged(o.staging, provenancePath(pkg.name, f.filename), got.bytes);
 }
@@ -47,29 +50,55 @@ async function fetchCoreMetadata(pkg: LockEntry, f: IndexFile, o: IndexSourceOpt
   const got = await fetchBytes(url, { accept: '*/*', maxBytes: SMALL_CAP }, o.http);
   const sha = sha256Hex(got!.bytes);
   if (sha !== f.coreMetadata.sha256) {
-    throw new SourceError('DIGEST_MISMATCH', `core metadata sha256 ${sha} differs from the index's ${f.coreMetadata.sha256}`, { file: got!.url.href });
+    throw new SourceError(
+      'DIGEST_MISMATCH',
+      `core metadata sha256 ${sha} differs from the index's ${f.coreMetadata.sha256}`,
+      { file: got!.url.href },
+    );
   }
   return writeStaged(o.staging, coreMetadataPath(pkg.name, f.filename), got!.bytes);
 }
 
-export async function fetchFile(pkg: LockEntry, sel: SelectedFile, o: IndexSourceOptions, signal: AbortSignal): Promise<CollectedFile> {
+export async function fetchFile(
+  pkg: LockEntry,
+  sel: SelectedFile,
+  o: IndexSourceOptions,
+  signal: AbortSignal,
+): Promise<CollectedFile> {
   const f = sel.file;
   const http = { ...o.http, signal };
   const expected = f.sha256 ?? sel.pin;
   if (expected === undefined) {
     // Fail closed: a file nothing can be compared with is not bundled.
-    throw new SourceError('DIGEST_MISMATCH', `the index gives no sha256 for ${f.filename} and nothing pins one`, { file: f.url.href });
+    throw new SourceError('DIGEST_MISMATCH', `the index gives no sha256 for ${f.filename} and nothing pins one`, {
+      file: f.url.href,
+    });
   }
   const dest = await ensureParent(o.staging, distPath(pkg.name, f.filename));
   const size = f.size ?? sel.pinSize;
-  const dl = await downloadToFile(f.url, dest, { ...(size !== undefined ? { expectedSize: size } : {}), onBytes: (n) => o.progress?.addDone(n) }, http);
+  const dl = await downloadToFile(
+    f.url,
+    dest,
+    { ...(size !== undefined ? { expectedSize: size } : {}), onBytes: (n) => o.progress?.addDone(n) },
+    http,
+  );
   if (f.sha256 !== undefined && dl.sha256 !== f.sha256) {
-    throw new SourceError('DIGEST_MISMATCH', `downloaded sha256 ${dl.sha256} differs from the index's ${f.sha256}`, { file: dl.url.href });
+    throw new SourceError('DIGEST_MISMATCH', `downloaded sha256 ${dl.sha256} differs from the index's ${f.sha256}`, {
+      file: dl.url.href,
+    });
   }
   if (sel.pin !== undefined && dl.sha256 !== sel.pin) {
-    throw new SourceError('HASH_PIN_MISMATCH', `downloaded sha256 ${dl.sha256} differs from the pinned ${sel.pin}`, { file: dl.url.href });
+    throw new SourceError('HASH_PIN_MISMATCH', `downloaded sha256 ${dl.sha256} differs from the pinned ${sel.pin}`, {
+      file: dl.url.href,
+    });
   }
-  const out: CollectedFile = { filename: f.filename, url: f.url.href, localPath: dest, sha256: dl.sha256, size: dl.size };
+  const out: CollectedFile = {
+    filename: f.filename,
+    url: f.url.href,
+    localPath: dest,
+    sha256: dl.sha256,
+    size: dl.size,
+  };
   if (f.requiresPython !== undefined) out.requiresPython = f.requiresPython;
   if (f.yanked !== false) out.yanked = f.yanked;
   const prov = await fetchProvenance(pkg, f, { ...o, http });

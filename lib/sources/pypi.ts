@@ -39,18 +39,31 @@ function checkBelongs(entry: LockEntry, sel: SelectedFile, pageUrl: string): voi
   try {
     name = parseDistFilename(sel.file.filename).name;
   } catch (e) {
-    throw new SourceError('NOT_FOUND', `${sel.file.filename} is not a wheel or sdist file name`, { file: entry.file, field: entry.field, cause: e });
+    throw new SourceError('NOT_FOUND', `${sel.file.filename} is not a wheel or sdist file name`, {
+      file: entry.file,
+      field: entry.field,
+      cause: e,
+    });
   }
-  if (name !== entry.name) throw new SourceError('NOT_FOUND', `${sel.file.filename} is not a file of ${entry.name}`, { file: entry.file, field: entry.field });
+  if (name !== entry.name)
+    throw new SourceError('NOT_FOUND', `${sel.file.filename} is not a file of ${entry.name}`, {
+      file: entry.file,
+      field: entry.field,
+    });
 }
 
 /** Collects every entry from the index into the staging folder. */
 export async function collectFromIndex(entries: LockEntry[], o: IndexSourceOptions): Promise<CollectedPackage[]> {
   const names = [...new Set(entries.map((e) => e.name))].sort();
   const pages = new Map<string, { page: ProjectPage; bytes: Uint8Array }>();
-  await runPool(names, o.jobs, async (name, signal) => {
-    pages.set(name, await fetchPage(name, { ...o, http: { ...o.http, signal } }));
-  }, o.http.signal);
+  await runPool(
+    names,
+    o.jobs,
+    async (name, signal) => {
+      pages.set(name, await fetchPage(name, { ...o, http: { ...o.http, signal } }));
+    },
+    o.http.signal,
+  );
 
   const work: Array<{ entry: LockEntry; sel: SelectedFile }> = [];
   for (const entry of entries) {
@@ -58,7 +71,10 @@ export async function collectFromIndex(entries: LockEntry[], o: IndexSourceOptio
     for (const sel of selectFiles(entry, page.page.files, o.filters)) {
       checkBelongs(entry, sel, new URL(`${entry.name}/`, o.indexUrl).href);
       if (work.some((w) => w.sel.file.filename === sel.file.filename)) {
-        throw new SourceError('LOCK_INVALID', `${sel.file.filename} is selected twice`, { file: entry.file, field: entry.field });
+        throw new SourceError('LOCK_INVALID', `${sel.file.filename} is selected twice`, {
+          file: entry.file,
+          field: entry.field,
+        });
       }
       work.push({ entry, sel });
       o.progress?.addTotal(sel.file.size ?? sel.pinSize ?? 0);
@@ -69,11 +85,15 @@ export async function collectFromIndex(entries: LockEntry[], o: IndexSourceOptio
   const out: CollectedPackage[] = [];
   for (const entry of entries) {
     const { page, bytes } = pages.get(entry.name)!;
-    const pkg: CollectedPackage = { name: entry.name, version: entry.version, files: files.filter((_, i) => work[i]!.entry === entry) };
+    const pkg: CollectedPackage = {
+      name: entry.name,
+      version: entry.version,
+      files: files.filter((_, i) => work[i]!.entry === entry),
+    };
     // One copy of the page per project, even when a lock names two releases of it.
-    if (page.format === 'json' && !out.some((p) => p.name === entry.name)) pkg.indexPage = await writeStaged(o.staging, indexPagePath(entry.name), bytes);
+    if (page.format === 'json' && !out.some((p) => p.name === entry.name))
+      pkg.indexPage = await writeStaged(o.staging, indexPagePath(entry.name), bytes);
     out.push(pkg);
   }
   return out;
 }
-

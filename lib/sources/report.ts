@@ -16,7 +16,13 @@ export function bundleReport(output: string, m: Manifest, sha256: string, size: 
     packages: m.packages.map((p) => ({
       name: p.name,
       version: p.version,
-      files: p.files.map((f) => ({ filename: f.filename, sha256: f.sha256, size: f.size, provenance: f.provenance !== undefined, coreMetadata: f.coreMetadata !== undefined })),
+      files: p.files.map((f) => ({
+        filename: f.filename,
+        sha256: f.sha256,
+        size: f.size,
+        provenance: f.provenance !== undefined,
+        coreMetadata: f.coreMetadata !== undefined,
+      })),
     })),
     ...(tuf
       ? {
@@ -38,8 +44,14 @@ export function bundleReport(output: string, m: Manifest, sha256: string, size: 
 export function reportText(r: BundleReport): string {
   const lines = [`wrote ${r.output} (${r.size} bytes, sha256 ${r.sha256})`];
   for (const p of r.packages) {
-    for (const f of p.files) lines.push(`  ${p.name} ${p.version}: ${f.filename}${f.provenance ? ' + provenance' : ' (no provenance)'}${f.coreMetadata ? ' + metadata' : ''}`);
+    for (const f of p.files)
+      lines.push(
+        `  ${p.name} ${p.version}: ${f.filename}${f.provenance ? ' + provenance' : ' (no provenance)'}${f.coreMetadata ? ' + metadata' : ''}`,
+      );
   }
-  if (r.tuf) lines.push(`  TUF: root v${r.tuf.rootVersion}, timestamp v${r.tuf.timestamp.version}, snapshot v${r.tuf.snapshot.version}, targets v${r.tuf.targets.version} (${r.tuf.files} files, verified at ${r.createdAt})`);
+  if (r.tuf)
+    lines.push(
+      `  TUF: root v${r.tuf.rootVersion}, timestamp v${r.tuf.timestamp.version}, snapshot v${r.tuf.snapshot.version}, targets v${r.tuf.targets.version} (${r.tuf.files} files, verified at ${r.createdAt})`,
+    );
   return lines.join('\n');
 }

@@ -66,7 +66,11 @@ function notYanked(sel: SelectedFile[], entry: LockEntry): SelectedFile[] {
   const y = sel.find((s) => s.file.yanked !== false);
   if (y) {
     const reason = typeof y.file.yanked === 'string' && y.file.yanked ? ` (${y.file.yanked})` : '';
-    throw new SourceError('YANKED', `${y.file.filename} of ${entry.name}==${entry.version} is yanked${reason}; pin it by hash in a lock to bundle it anyway`, { file: entry.file, field: entry.field });
+    throw new SourceError(
+      'YANKED',
+      `${y.file.filename} of ${entry.name}==${entry.version} is yanked${reason}; pin it by hash in a lock to bundle it anyway`,
+      { file: entry.file, field: entry.field },
+    );
   }
   return sel;
 }
@@ -76,9 +80,18 @@ export function selectFiles(entry: LockEntry, files: IndexFile[], filters: FileF
   if (entry.files) {
     return entry.files.map((pin) => {
       const f = files.find((x) => x.filename === pin.filename);
-      if (!f) throw new SourceError('NOT_FOUND', `${pin.filename} (${entry.name}==${entry.version}) is not on the index`, where);
+      if (!f)
+        throw new SourceError(
+          'NOT_FOUND',
+          `${pin.filename} (${entry.name}==${entry.version}) is not on the index`,
+          where,
+        );
       if (f.sha256 !== undefined && f.sha256 !== pin.sha256) {
-        throw new SourceError('HASH_PIN_MISMATCH', `${pin.filename}: the index says sha256 ${f.sha256}, the lock pins ${pin.sha256}`, where);
+        throw new SourceError(
+          'HASH_PIN_MISMATCH',
+          `${pin.filename}: the index says sha256 ${f.sha256}, the lock pins ${pin.sha256}`,
+          where,
+        );
       }
       const s: SelectedFile = { file: f, pin: pin.sha256 };
       if (pin.size !== undefined) s.pinSize = pin.size;
@@ -89,16 +102,28 @@ export function selectFiles(entry: LockEntry, files: IndexFile[], filters: FileF
     const d = parsed(f);
     return d !== undefined && d.name === entry.name && sameVersion(d.version, entry.version);
   });
-  if (release.length === 0) throw new SourceError('NOT_FOUND', `${entry.name}==${entry.version} has no files on the index`, where);
+  if (release.length === 0)
+    throw new SourceError('NOT_FOUND', `${entry.name}==${entry.version} has no files on the index`, where);
   if (entry.hashes) {
     const pins = new Set(entry.hashes);
-    const sel = release.filter((f) => f.sha256 !== undefined && pins.has(f.sha256)).map((f) => ({ file: f, pin: f.sha256! }));
+    const sel = release
+      .filter((f) => f.sha256 !== undefined && pins.has(f.sha256))
+      .map((f) => ({ file: f, pin: f.sha256! }));
     if (sel.length === 0) {
-      throw new SourceError('HASH_PIN_MISMATCH', `none of the ${release.length} files of ${entry.name}==${entry.version} on the index has a pinned sha256`, where);
+      throw new SourceError(
+        'HASH_PIN_MISMATCH',
+        `none of the ${release.length} files of ${entry.name}==${entry.version} on the index has a pinned sha256`,
+        where,
+      );
     }
     return sel;
   }
   const sel = release.filter((f) => wheelFits(parsed(f)!, f, filters)).map((f) => ({ file: f }));
-  if (sel.length === 0) throw new SourceError('NOT_FOUND', `no file of ${entry.name}==${entry.version} fits the --platform/--python-version/--only-binary filters`, where);
+  if (sel.length === 0)
+    throw new SourceError(
+      'NOT_FOUND',
+      `no file of ${entry.name}==${entry.version} fits the --platform/--python-version/--only-binary filters`,
+      where,
+    );
   return notYanked(sel, entry);
 }

@@ -9,7 +9,11 @@ import type { LocalFile } from './types.ts';
 // has streamed them into the archive.
 
 function outputFailed(path: string, e: unknown): InputError {
-  return new InputError('OUTPUT_FAILED', `cannot write the staging copy (${(e as NodeJS.ErrnoException).code ?? errorMessage(e)})`, { file: path, cause: e });
+  return new InputError(
+    'OUTPUT_FAILED',
+    `cannot write the staging copy (${(e as NodeJS.ErrnoException).code ?? errorMessage(e)})`,
+    { file: path, cause: e },
+  );
 }
 
 export async function ensureParent(staging: string, archivePath: string): Promise<string> {

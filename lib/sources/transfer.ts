@@ -32,7 +32,9 @@ export async function fetchBytes(
     r.cancel();
     throw httpError(r.url, r.res);
   }
-  const tooLarge = () => o.tooLarge?.(r.url) ?? new SourceError('HTTP_ERROR', `response larger than ${o.maxBytes} bytes`, { file: r.url.href });
+  const tooLarge = () =>
+    o.tooLarge?.(r.url) ??
+    new SourceError('HTTP_ERROR', `response larger than ${o.maxBytes} bytes`, { file: r.url.href });
   const declared = declaredLength(r.res);
   if (declared !== undefined && declared > o.maxBytes) {
     r.cancel();
@@ -90,7 +92,11 @@ export async function downloadToFile(
     await pipeline(counted, createWriteStream(dest, { flags: 'wx' }));
   } catch (e) {
     if (e instanceof AirlockError || opts.signal?.aborted) throw e;
-    throw new InputError('OUTPUT_FAILED', `cannot write the download (${(e as NodeJS.ErrnoException).code ?? errorMessage(e)})`, { file: dest, cause: e });
+    throw new InputError(
+      'OUTPUT_FAILED',
+      `cannot write the download (${(e as NodeJS.ErrnoException).code ?? errorMessage(e)})`,
+      { file: dest, cause: e },
+    );
   }
   if (expected !== undefined && size < expected) {
     throw new SourceError('DOWNLOAD_TRUNCATED', `got ${size} of ${expected} bytes`, { file: r.url.href });

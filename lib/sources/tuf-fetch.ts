@@ -46,18 +46,38 @@ interface Limit {
  */
 function limit(cap: number, recorded?: number): Limit {
   if (recorded !== undefined && recorded < cap) {
-    return { maxBytes: recorded, tooLarge: (url) => new TufError('TUF_LENGTH_MISMATCH', `longer than the ${recorded} bytes the referring metadata records`, { file: url.href }) };
+    return {
+      maxBytes: recorded,
+      tooLarge: (url) =>
+        new TufError('TUF_LENGTH_MISMATCH', `longer than the ${recorded} bytes the referring metadata records`, {
+          file: url.href,
+        }),
+    };
   }
-  return { maxBytes: cap, tooLarge: (url) => new TufError('TUF_TOO_LARGE', `more than the cap of ${cap} bytes`, { file: url.href }) };
+  return {
+    maxBytes: cap,
+    tooLarge: (url) => new TufError('TUF_TOO_LARGE', `more than the cap of ${cap} bytes`, { file: url.href }),
+  };
 }
 
-async function getMetadata(base: URL, name: string, lim: Limit, http: HttpOptions, allow404 = false): Promise<Uint8Array | undefined> {
+async function getMetadata(
+  base: URL,
+  name: string,
+  lim: Limit,
+  http: HttpOptions,
+  allow404 = false,
+): Promise<Uint8Array | undefined> {
   const got = await fetchBytes(new URL(name, base), { accept: 'application/json', allow404, ...lim }, http);
   return got?.bytes;
 }
 
 /** Fetches what the update from `pinned` reads into STAGING/tuf (canonical layout). Returns that folder. */
-export async function fetchTufRepository(tufUrl: URL, pinned: PinnedRoot, staging: string, http: HttpOptions): Promise<string> {
+export async function fetchTufRepository(
+  tufUrl: URL,
+  pinned: PinnedRoot,
+  staging: string,
+  http: HttpOptions,
+): Promise<string> {
   const dir = join(staging, 'tuf');
   const stage = (name: string, bytes: Uint8Array) => writeStaged(staging, tufMetadataPath(name), bytes);
   // 5.3.3-5.3.4: root N+1, N+2, ... until the CDN has no next version.
@@ -82,7 +102,11 @@ export async function fetchTufRepository(tufUrl: URL, pinned: PinnedRoot, stagin
   const snap = parseMetadata(snapBytes, 'snapshot', new URL(snapName, tufUrl).href);
   // 5.6.1: the top-level targets the snapshot names.
   const tMeta = snap.signed.meta['targets.json'];
-  if (!tMeta) throw new TufError('TUF_MISSING_FILE', 'snapshot does not list targets.json', { file: new URL(snapName, tufUrl).href, field: 'signed.meta' });
+  if (!tMeta)
+    throw new TufError('TUF_MISSING_FILE', 'snapshot does not list targets.json', {
+      file: new URL(snapName, tufUrl).href,
+      field: 'signed.meta',
+    });
   const targetsName = consistent ? `${tMeta.version}.targets.json` : 'targets.json';
   const tBytes = (await getMetadata(tufUrl, targetsName, limit(CAPS.targets, tMeta.length), http))!;
   await stage(targetsName, tBytes);
@@ -95,15 +119,27 @@ export async function fetchTufRepository(tufUrl: URL, pinned: PinnedRoot, stagin
     // Nothing here is verified yet: a target name or hash from a hostile CDN
     // must not steer the staging write (`../../x`), nor the URL, out of place.
     if (!name.split('/').every((seg) => TARGET_SEGMENT.test(seg))) {
-      throw new TufError('TUF_METADATA_MALFORMED', `unsafe target path '${name}'`, { file: targetsUrl, field: 'signed.targets' });
+      throw new TufError('TUF_METADATA_MALFORMED', `unsafe target path '${name}'`, {
+        file: targetsUrl,
+        field: 'signed.targets',
+      });
     }
     const sha = info.hashes.sha256;
     if (consistent && (sha === undefined || !/^[0-9a-f]{64}$/i.test(sha))) {
-      throw new TufError('TUF_METADATA_MALFORMED', `target ${name} has no sha256 hash`, { file: targetsUrl, field: `signed.targets.${name}.hashes` });
+      throw new TufError('TUF_METADATA_MALFORMED', `target ${name} has no sha256 hash`, {
+        file: targetsUrl,
+        field: `signed.targets.${name}.hashes`,
+      });
     }
     // 5.7.3: consistent targets are served as DIR/HASH.BASENAME.
-    const hashed = consistent ? posix.join(posix.dirname(name), `${sha}.${posix.basename(name)}`).replace(/^\.\//, '') : name;
-    const got = await fetchBytes(new URL(`targets/${hashed}`, tufUrl), { accept: '*/*', ...limit(TARGET_CAP, info.length) }, http);
+    const hashed = consistent
+      ? posix.join(posix.dirname(name), `${sha}.${posix.basename(name)}`).replace(/^\.\//, '')
+      : name;
+    const got = await fetchBytes(
+      new URL(`targets/${hashed}`, tufUrl),
+      { accept: '*/*', ...limit(TARGET_CAP, info.length) },
+      http,
+    );
     await writeStaged(staging, tufTargetPath(hashed), got!.bytes);
   }
   return dir;

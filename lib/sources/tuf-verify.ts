@@ -22,7 +22,8 @@ export async function verifyTufCopy(dir: string, pinned: PinnedRoot, now: Date):
   const result = await verifyRepository(source, { pinned, now });
   const members = result.files.map((f) => {
     const isMeta = f.path.startsWith('metadata/');
-    if (!isMeta && !f.path.startsWith('targets/')) throw new InputError('INTERNAL_ERROR', `unexpected TUF file path ${f.path}`);
+    if (!isMeta && !f.path.startsWith('targets/'))
+      throw new InputError('INTERNAL_ERROR', `unexpected TUF file path ${f.path}`);
     const rel = f.path.slice(isMeta ? 'metadata/'.length : 'targets/'.length);
     // The CDN layout keeps metadata at the top of the folder.
     const local = isMeta && source.layout === 'cdn' ? join(dir, ...rel.split('/')) : join(dir, ...f.path.split('/'));

@@ -23,7 +23,8 @@ export function parseBaseUrl(text: string, option: string): URL {
   } catch {
     throw new UsageError('USAGE', `${option} is not a URL: '${text}'`);
   }
-  if (!isAllowedUrl(u)) throw new UsageError('USAGE', `${option} must be https (plain http only to loopback), got '${text}'`);
+  if (!isAllowedUrl(u))
+    throw new UsageError('USAGE', `${option} must be https (plain http only to loopback), got '${text}'`);
   if (!u.pathname.endsWith('/')) u.pathname += '/';
   u.search = '';
   u.hash = '';
@@ -36,16 +37,25 @@ export function resolveLink(href: string, base: URL | string, what: string): URL
   try {
     u = new URL(href, base);
   } catch (e) {
-    throw new SourceError('HTTP_INSECURE_REDIRECT', `${what} is not a valid URL: '${href}'`, { file: String(base), cause: e });
+    throw new SourceError('HTTP_INSECURE_REDIRECT', `${what} is not a valid URL: '${href}'`, {
+      file: String(base),
+      cause: e,
+    });
   }
   if (!isAllowedUrl(u)) {
-    throw new SourceError('HTTP_INSECURE_REDIRECT', `${what} points to ${u.protocol}//${u.host}, which is neither https nor loopback: ${u.href}`, { file: String(base) });
+    throw new SourceError(
+      'HTTP_INSECURE_REDIRECT',
+      `${what} points to ${u.protocol}//${u.host}, which is neither https nor loopback: ${u.href}`,
+      { file: String(base) },
+    );
   }
   // Never a downgrade: from https (a real index or CDN) only to https. The
   // loopback exception is for local test servers and mirrors reached over
   // http, not for a remote server steering the client to a local port.
   if (new URL(String(base)).protocol === 'https:' && u.protocol !== 'https:') {
-    throw new SourceError('HTTP_INSECURE_REDIRECT', `${what} leaves https for ${u.protocol}//${u.host}: ${u.href}`, { file: String(base) });
+    throw new SourceError('HTTP_INSECURE_REDIRECT', `${what} leaves https for ${u.protocol}//${u.host}: ${u.href}`, {
+      file: String(base),
+    });
   }
   return u;
 }

@@ -24,10 +24,15 @@ export function checkLengthAndHashes(bytes: Uint8Array, expected: Expected, file
   }
   for (const [alg, want] of Object.entries(expected.hashes ?? {})) {
     // An algorithm we cannot compute cannot vouch for the file: fail closed.
-    if (!getHashes().includes(alg)) throw new TufError('TUF_HASH_MISMATCH', `${what} records a ${alg} hash, which cannot be computed`, { file });
+    if (!getHashes().includes(alg))
+      throw new TufError('TUF_HASH_MISMATCH', `${what} records a ${alg} hash, which cannot be computed`, { file });
     const got = createHash(alg).update(bytes).digest('hex');
     if (got !== want.toLowerCase()) {
-      throw new TufError('TUF_HASH_MISMATCH', `${alg} ${got.slice(0, 16)}… differs from ${want.slice(0, 16)}… that ${what} records`, { file });
+      throw new TufError(
+        'TUF_HASH_MISMATCH',
+        `${alg} ${got.slice(0, 16)}… differs from ${want.slice(0, 16)}… that ${what} records`,
+        { file },
+      );
     }
   }
 }
@@ -49,12 +54,18 @@ export function checkExpiry(expires: string, now: Date, graceMs: number, what: s
   if (by < 0) return {};
   if (graceMs > 0 && by <= graceMs) return { expiredBy: by };
   const graceNote = graceMs > 0 ? `, beyond the grace of ${formatDuration(graceMs)}` : '';
-  throw new TufError('TUF_EXPIRED', `${what} expired at ${expires}, ${formatDuration(by)} before --now ${now.toISOString()}${graceNote}`, { file });
+  throw new TufError(
+    'TUF_EXPIRED',
+    `${what} expired at ${expires}, ${formatDuration(by)} before --now ${now.toISOString()}${graceNote}`,
+    { file },
+  );
 }
 
 /** A role's version and expiry for the report. */
 export function info(signed: { version: number; expires: string }, expiredBy?: number): RoleInfo {
-  return expiredBy === undefined ? { version: signed.version, expires: signed.expires } : { version: signed.version, expires: signed.expires, expiredBy };
+  return expiredBy === undefined
+    ? { version: signed.version, expires: signed.expires }
+    : { version: signed.version, expires: signed.expires, expiredBy };
 }
 
 /** True when `role` has the same key ids, keys and threshold in both roots (5.3.11). */
@@ -65,13 +76,21 @@ export function sameKeys(a: Root, b: Root, role: string): boolean {
   if ([...ra.keyIDs].sort().join() !== [...rb.keyIDs].sort().join()) return false;
   // Key ids are only labels (nothing checks they hash the key): the same id
   // with other key material is a rotation too.
-  return ra.keyIDs.every((id) => a.keys[id] !== undefined && b.keys[id] !== undefined && a.keys[id].keyVal.public === b.keys[id].keyVal.public && a.keys[id].scheme === b.keys[id].scheme);
+  return ra.keyIDs.every(
+    (id) =>
+      a.keys[id] !== undefined &&
+      b.keys[id] !== undefined &&
+      a.keys[id].keyVal.public === b.keys[id].keyVal.public &&
+      a.keys[id].scheme === b.keys[id].scheme,
+  );
 }
 
 /** A consistent-snapshot file name (`161.snapshot.json`) must name the version it holds. */
 export function checkNameVersion(file: string, name: string, version: number): void {
   const fromName = versionFromName(name);
   if (fromName !== undefined && fromName !== version) {
-    throw new TufError('TUF_VERSION_MISMATCH', `file name says version ${fromName}, content is version ${version}`, { file });
+    throw new TufError('TUF_VERSION_MISMATCH', `file name says version ${fromName}, content is version ${version}`, {
+      file,
+    });
   }
 }

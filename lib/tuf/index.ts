@@ -22,12 +22,27 @@ export { TrustedMetadataSet } from './trusted-set.ts';
  */
 export async function trustedRootFromRepository(
   dir: string,
-  opts: { instance?: Instance; rootFile?: string; now: Date; graceMs?: number; stateDir?: string; deferStateWrite?: boolean },
+  opts: {
+    instance?: Instance;
+    rootFile?: string;
+    now: Date;
+    graceMs?: number;
+    stateDir?: string;
+    deferStateWrite?: boolean;
+  },
 ): Promise<{ trustedRoot: Uint8Array; result: TrustResult; commitState?: () => Promise<void> }> {
-  const pinned = await loadPinnedRoot({ ...(opts.instance ? { instance: opts.instance } : {}), ...(opts.rootFile !== undefined ? { rootFile: opts.rootFile } : {}) });
+  const pinned = await loadPinnedRoot({
+    ...(opts.instance ? { instance: opts.instance } : {}),
+    ...(opts.rootFile !== undefined ? { rootFile: opts.rootFile } : {}),
+  });
   const source = await openLocalRepository(dir);
   const state = opts.stateDir !== undefined ? await loadTrustState(opts.stateDir, pinned) : undefined;
-  const result = await verifyRepository(source, { pinned, now: opts.now, ...(opts.graceMs !== undefined ? { graceMs: opts.graceMs } : {}), ...(state ? { state } : {}) });
+  const result = await verifyRepository(source, {
+    pinned,
+    now: opts.now,
+    ...(opts.graceMs !== undefined ? { graceMs: opts.graceMs } : {}),
+    ...(state ? { state } : {}),
+  });
   const tr = result.targetFiles.find((t) => t.name === REQUIRED_TARGET);
   // verifyRepository throws TUF_UNKNOWN_TARGET before this could happen.
   if (!tr) throw new Error('trusted_root.json missing from a successful result');

@@ -6,10 +6,20 @@ import { TufError, errorMessage } from '../errors.ts';
 // that is wrong instead of a bare TypeError.
 
 export type RoleType = 'root' | 'timestamp' | 'snapshot' | 'targets';
-type ModelOf<R extends RoleType> = R extends 'root' ? Root : R extends 'timestamp' ? Timestamp : R extends 'snapshot' ? Snapshot : Targets;
+type ModelOf<R extends RoleType> = R extends 'root'
+  ? Root
+  : R extends 'timestamp'
+    ? Timestamp
+    : R extends 'snapshot'
+      ? Snapshot
+      : Targets;
 
 function malformed(file: string, field: string | undefined, message: string, cause?: unknown): TufError {
-  return new TufError('TUF_METADATA_MALFORMED', message, { file, ...(field ? { field } : {}), ...(cause ? { cause } : {}) });
+  return new TufError('TUF_METADATA_MALFORMED', message, {
+    file,
+    ...(field ? { field } : {}),
+    ...(cause ? { cause } : {}),
+  });
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -39,20 +49,32 @@ export function parseMetadata<R extends RoleType>(bytes: Uint8Array, role: R, fi
   if (!isObject(json)) throw malformed(file, undefined, 'not a JSON object');
   const { signed, signatures } = json;
   if (!isObject(signed)) throw malformed(file, 'signed', signed === undefined ? 'missing' : 'must be an object');
-  if (typeof signed._type !== 'string') throw malformed(file, 'signed._type', signed._type === undefined ? 'missing' : 'must be a string');
+  if (typeof signed._type !== 'string')
+    throw malformed(file, 'signed._type', signed._type === undefined ? 'missing' : 'must be a string');
   // 5.3.x/5.4.x/5.5.x/5.6.x: metadata of one role must never be accepted as another's.
-  if (signed._type !== role) throw new TufError('TUF_WRONG_TYPE', `_type is '${signed._type}', expected '${role}'`, { file, field: 'signed._type' });
-  if (!Number.isSafeInteger(signed.version) || (signed.version as number) < 1) throw malformed(file, 'signed.version', 'must be an integer >= 1');
-  if (typeof signed.expires !== 'string' || Number.isNaN(Date.parse(signed.expires))) throw malformed(file, 'signed.expires', 'must be a date-time string');
+  if (signed._type !== role)
+    throw new TufError('TUF_WRONG_TYPE', `_type is '${signed._type}', expected '${role}'`, {
+      file,
+      field: 'signed._type',
+    });
+  if (!Number.isSafeInteger(signed.version) || (signed.version as number) < 1)
+    throw malformed(file, 'signed.version', 'must be an integer >= 1');
+  if (typeof signed.expires !== 'string' || Number.isNaN(Date.parse(signed.expires)))
+    throw malformed(file, 'signed.expires', 'must be a date-time string');
   if (typeof signed.spec_version !== 'string') throw malformed(file, 'signed.spec_version', 'must be a string');
-  if (!Array.isArray(signatures)) throw malformed(file, 'signatures', signatures === undefined ? 'missing' : 'must be an array');
+  if (!Array.isArray(signatures))
+    throw malformed(file, 'signatures', signatures === undefined ? 'missing' : 'must be an array');
   const seen = new Set<string>();
   for (const [i, s] of signatures.entries()) {
     if (!isObject(s) || typeof s.keyid !== 'string' || typeof s.sig !== 'string') {
       throw malformed(file, `signatures[${i}]`, 'must be an object with string keyid and sig');
     }
     // A repeated key id must not count twice toward a threshold; refuse the file outright.
-    if (seen.has(s.keyid)) throw new TufError('TUF_SIGNATURE', `key id ${s.keyid.slice(0, 16)}… signs twice`, { file, field: `signatures[${i}]` });
+    if (seen.has(s.keyid))
+      throw new TufError('TUF_SIGNATURE', `key id ${s.keyid.slice(0, 16)}… signs twice`, {
+        file,
+        field: `signatures[${i}]`,
+      });
     seen.add(s.keyid);
   }
   try {

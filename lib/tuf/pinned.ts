@@ -27,10 +27,18 @@ export async function loadPinnedRoot(opts: { instance?: Instance; rootFile?: str
     if (opts.instance !== undefined) throw new UsageError('USAGE', 'give either a root file or an instance, not both');
     // The same cap as any root the updater reads (python-tuf's default).
     const file = opts.rootFile;
-    return pinnedFrom(await readFileCapped(file, ROOT_CAP, () => new TufError('TUF_TOO_LARGE', `more than the cap of ${ROOT_CAP} bytes for a root`, { file })), file);
+    return pinnedFrom(
+      await readFileCapped(
+        file,
+        ROOT_CAP,
+        () => new TufError('TUF_TOO_LARGE', `more than the cap of ${ROOT_CAP} bytes for a root`, { file }),
+      ),
+      file,
+    );
   }
   const instance = opts.instance ?? 'public-good';
-  if (!INSTANCES.includes(instance)) throw new UsageError('USAGE', `unknown instance '${String(instance)}' (${INSTANCES.join(', ')})`);
+  if (!INSTANCES.includes(instance))
+    throw new UsageError('USAGE', `unknown instance '${String(instance)}' (${INSTANCES.join(', ')})`);
   const dir = join(TRUST_ROOTS_DIR, instance);
   const versions = (await readdir(dir))
     .filter((n) => /^\d+\.root\.json$/.test(n))

@@ -10,7 +10,9 @@ export interface StateInfo {
 }
 
 function roleJson(r: RoleInfo): Record<string, unknown> {
-  return r.expiredBy === undefined ? { version: r.version, expires: r.expires } : { version: r.version, expires: r.expires, expiredByMs: r.expiredBy };
+  return r.expiredBy === undefined
+    ? { version: r.version, expires: r.expires }
+    : { version: r.version, expires: r.expires, expiredByMs: r.expiredBy };
 }
 
 export function trustReportJson(dir: string, r: TrustResult, state: StateInfo): Record<string, unknown> {
@@ -21,15 +23,25 @@ export function trustReportJson(dir: string, r: TrustResult, state: StateInfo): 
     now: r.now,
     graceMs: r.graceMs,
     graceUsed: r.graceUsed,
-    roles: { root: roleJson(r.root), timestamp: roleJson(r.timestamp), snapshot: roleJson(r.snapshot), targets: roleJson(r.targets) },
+    roles: {
+      root: roleJson(r.root),
+      timestamp: roleJson(r.timestamp),
+      snapshot: roleJson(r.snapshot),
+      targets: roleJson(r.targets),
+    },
     targets: r.targetFiles.map((t) => ({ name: t.name, length: t.length, sha256: t.sha256, path: t.path })),
     files: r.files,
-    state: { file: state.file, rootVersion: r.newState.rootVersion, ...(state.previousRootVersion !== undefined ? { previousRootVersion: state.previousRootVersion } : {}) },
+    state: {
+      file: state.file,
+      rootVersion: r.newState.rootVersion,
+      ...(state.previousRootVersion !== undefined ? { previousRootVersion: state.previousRootVersion } : {}),
+    },
   };
 }
 
 function roleLine(name: string, r: RoleInfo): string {
-  const grace = r.expiredBy === undefined ? '' : `  EXPIRED ${formatDuration(r.expiredBy)} ago, accepted within --grace`;
+  const grace =
+    r.expiredBy === undefined ? '' : `  EXPIRED ${formatDuration(r.expiredBy)} ago, accepted within --grace`;
   return `  ${name.padEnd(10)} v${String(r.version).padEnd(6)} expires ${r.expires}${grace}`;
 }
 

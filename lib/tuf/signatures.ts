@@ -20,7 +20,9 @@ interface RoleKeys {
 function keyIdentity(key: Key): string | undefined {
   try {
     const pub = getPublicKey({ keyType: key.keyType, scheme: key.scheme, keyVal: key.keyVal.public ?? '' });
-    return createHash('sha256').update(pub.key.export({ type: 'spki', format: 'der' })).digest('hex');
+    return createHash('sha256')
+      .update(pub.key.export({ type: 'spki', format: 'der' }))
+      .digest('hex');
   } catch {
     return undefined; // unsupported or unparsable key: it cannot count
   }
@@ -54,6 +56,10 @@ export function verifyThreshold(
   if (!role) throw new TufError('TUF_SIGNATURE', `no keys are trusted for ${what}`, { file });
   const n = countValidKeys(keys, role, md);
   if (role.threshold < 1 || n < role.threshold) {
-    throw new TufError('TUF_SIGNATURE', `${what} signed by ${n} of the ${role.threshold} distinct trusted keys required`, { file });
+    throw new TufError(
+      'TUF_SIGNATURE',
+      `${what} signed by ${n} of the ${role.threshold} distinct trusted keys required`,
+      { file },
+    );
   }
 }

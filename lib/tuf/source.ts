@@ -17,7 +17,10 @@ export interface LocalRepositorySource extends RepositorySource {
 }
 
 async function isDir(p: string): Promise<boolean> {
-  return stat(p).then((s) => s.isDirectory(), () => false);
+  return stat(p).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
 }
 
 function looksLikeMetadata(names: string[]): boolean {
@@ -36,7 +39,8 @@ async function readCapped(path: string, maxBytes: number, label: string): Promis
   try {
     const st = await fh.stat();
     if (!st.isFile()) throw new InputError('INPUT_UNREADABLE', 'not a regular file', { file: label });
-    if (st.size > maxBytes) throw new TufError('TUF_TOO_LARGE', `${st.size} bytes > cap of ${maxBytes}`, { file: label });
+    if (st.size > maxBytes)
+      throw new TufError('TUF_TOO_LARGE', `${st.size} bytes > cap of ${maxBytes}`, { file: label });
     // Read one byte past the cap so a file that grows after stat() is still caught.
     const buf = Buffer.alloc(Math.min(st.size, maxBytes) + 1);
     let off = 0;
@@ -50,14 +54,22 @@ async function readCapped(path: string, maxBytes: number, label: string): Promis
     return new Uint8Array(buf.buffer, buf.byteOffset, off);
   } catch (e) {
     if (e instanceof InputError || e instanceof TufError) throw e;
-    throw new InputError('INPUT_UNREADABLE', `cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`, { file: label, cause: e });
+    throw new InputError('INPUT_UNREADABLE', `cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`, {
+      file: label,
+      cause: e,
+    });
   } finally {
     await fh.close();
   }
 }
 
 function safeRelative(name: string): boolean {
-  return name !== '' && !name.startsWith('/') && !name.includes('\\') && name.split('/').every((s) => s !== '' && s !== '.' && s !== '..');
+  return (
+    name !== '' &&
+    !name.startsWith('/') &&
+    !name.includes('\\') &&
+    name.split('/').every((s) => s !== '' && s !== '.' && s !== '..')
+  );
 }
 
 /**
@@ -67,7 +79,10 @@ function safeRelative(name: string): boolean {
  */
 export async function openLocalRepository(dir: string): Promise<LocalRepositorySource> {
   if (!(await isDir(dir))) {
-    const exists = await stat(dir).then(() => true, () => false);
+    const exists = await stat(dir).then(
+      () => true,
+      () => false,
+    );
     if (!exists) throw new InputError('INPUT_UNREADABLE', 'no such folder', { file: dir });
     throw new TufError('TUF_NOT_A_REPOSITORY', 'not a folder', { file: dir });
   }
@@ -75,7 +90,10 @@ export async function openLocalRepository(dir: string): Promise<LocalRepositoryS
     try {
       return await readdir(p);
     } catch (e) {
-      throw new InputError('INPUT_UNREADABLE', `cannot list (${(e as NodeJS.ErrnoException).code ?? String(e)})`, { file: p, cause: e });
+      throw new InputError('INPUT_UNREADABLE', `cannot list (${(e as NodeJS.ErrnoException).code ?? String(e)})`, {
+        file: p,
+        cause: e,
+      });
     }
   };
   let layout: 'canonical' | 'cdn';
@@ -87,7 +105,11 @@ export async function openLocalRepository(dir: string): Promise<LocalRepositoryS
     layout = 'cdn';
     metaDir = dir;
   } else {
-    throw new TufError('TUF_NOT_A_REPOSITORY', 'no TUF metadata (N.root.json or timestamp.json) in metadata/ or at the top of the folder', { file: dir });
+    throw new TufError(
+      'TUF_NOT_A_REPOSITORY',
+      'no TUF metadata (N.root.json or timestamp.json) in metadata/ or at the top of the folder',
+      { file: dir },
+    );
   }
   const targetsDir = join(dir, 'targets');
   // Messages name files relative to the folder the user gave, whatever the layout.
@@ -101,12 +123,14 @@ export async function openLocalRepository(dir: string): Promise<LocalRepositoryS
     describeMetadata: (name) => `${metaPrefix}${name}`,
     describeTarget: (hashedName) => posix.join('targets', hashedName),
     async readMetadata(name, maxBytes) {
-      if (!METADATA_NAME.test(name)) throw new TufError('TUF_METADATA_MALFORMED', 'unsafe metadata file name', { file: `${metaPrefix}${name}` });
+      if (!METADATA_NAME.test(name))
+        throw new TufError('TUF_METADATA_MALFORMED', 'unsafe metadata file name', { file: `${metaPrefix}${name}` });
       return readCapped(join(metaDir, name), maxBytes, `${metaPrefix}${name}`);
     },
     async readTarget(hashedName, maxBytes) {
       const label = posix.join('targets', hashedName);
-      if (!safeRelative(hashedName)) throw new TufError('TUF_METADATA_MALFORMED', 'unsafe target path', { file: label });
+      if (!safeRelative(hashedName))
+        throw new TufError('TUF_METADATA_MALFORMED', 'unsafe target path', { file: label });
       return readCapped(join(targetsDir, ...hashedName.split('/')), maxBytes, label);
     },
   };

@@ -53,12 +53,19 @@ export async function loadTrustState(stateDir: string, pinned: PinnedRoot): Prom
   const path = statePath(stateDir, pinned);
   let bytes: Uint8Array;
   try {
-    bytes = await readFileCapped(path, STATE_CAP, () => new TufError('TUF_STATE_UNREADABLE', `larger than ${STATE_CAP} bytes`, { file: path }));
+    bytes = await readFileCapped(
+      path,
+      STATE_CAP,
+      () => new TufError('TUF_STATE_UNREADABLE', `larger than ${STATE_CAP} bytes`, { file: path }),
+    );
   } catch (e) {
     const cause = (e as { cause?: NodeJS.ErrnoException }).cause;
     if (cause?.code === 'ENOENT') return undefined;
     if (e instanceof TufError) throw e;
-    throw new TufError('TUF_STATE_UNREADABLE', `cannot read (${cause?.code ?? errorMessage(e)})`, { file: path, cause: e });
+    throw new TufError('TUF_STATE_UNREADABLE', `cannot read (${cause?.code ?? errorMessage(e)})`, {
+      file: path,
+      cause: e,
+    });
   }
   let json: unknown;
   try {
@@ -67,16 +74,29 @@ export async function loadTrustState(stateDir: string, pinned: PinnedRoot): Prom
     throw new TufError('TUF_STATE_UNREADABLE', `not valid JSON (${errorMessage(e)})`, { file: path, cause: e });
   }
   const s = validateSchema<StateFile>('trust-state', json, path, 'TUF_STATE_UNREADABLE');
-  if (s.pinned.sha256 !== pinned.sha256) throw new TufError('TUF_STATE_UNREADABLE', 'belongs to another pinned root', { file: path, field: '/pinned/sha256' });
+  if (s.pinned.sha256 !== pinned.sha256)
+    throw new TufError('TUF_STATE_UNREADABLE', 'belongs to another pinned root', {
+      file: path,
+      field: '/pinned/sha256',
+    });
   const root = new Uint8Array(Buffer.from(s.root.base64, 'base64'));
-  if (sha256Hex(root) !== s.root.sha256) throw new TufError('TUF_STATE_UNREADABLE', 'stored root does not match its sha256', { file: path, field: '/root' });
+  if (sha256Hex(root) !== s.root.sha256)
+    throw new TufError('TUF_STATE_UNREADABLE', 'stored root does not match its sha256', { file: path, field: '/root' });
   let version: number;
   try {
     version = parseMetadata(root, 'root', path).signed.version;
   } catch (e) {
-    throw new TufError('TUF_STATE_UNREADABLE', `stored root is not a TUF root (${errorMessage(e)})`, { file: path, field: '/root', cause: e });
+    throw new TufError('TUF_STATE_UNREADABLE', `stored root is not a TUF root (${errorMessage(e)})`, {
+      file: path,
+      field: '/root',
+      cause: e,
+    });
   }
-  if (version !== s.root.version) throw new TufError('TUF_STATE_UNREADABLE', `stored root is version ${version}, the state says ${s.root.version}`, { file: path, field: '/root/version' });
+  if (version !== s.root.version)
+    throw new TufError('TUF_STATE_UNREADABLE', `stored root is version ${version}, the state says ${s.root.version}`, {
+      file: path,
+      field: '/root/version',
+    });
   const state: TrustState = { root, rootVersion: version };
   if (s.timestamp !== undefined) state.timestamp = s.timestamp;
   if (s.snapshot !== undefined) state.snapshot = s.snapshot;
@@ -92,7 +112,11 @@ export async function saveState(stateDir: string, pinned: PinnedRoot, state: Tru
   const file: StateFile = {
     format: 'airlock-trust-state/1',
     pinned: { label: pinned.label, version: pinned.version, sha256: pinned.sha256 },
-    root: { version: state.rootVersion, sha256: sha256Hex(state.root), base64: Buffer.from(state.root).toString('base64') },
+    root: {
+      version: state.rootVersion,
+      sha256: sha256Hex(state.root),
+      base64: Buffer.from(state.root).toString('base64'),
+    },
   };
   if (state.timestamp !== undefined) file.timestamp = state.timestamp;
   if (state.snapshot !== undefined) file.snapshot = state.snapshot;

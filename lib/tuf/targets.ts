@@ -19,7 +19,11 @@ export interface FoundTarget {
 }
 
 /** 5.6.7: preorder depth-first search, as python-tuf's `_preorder_depth_first_walk`. */
-export async function findTarget(path: string, getLoaded: (role: string) => Loaded<Targets> | undefined, load: LoadRole): Promise<FoundTarget | undefined> {
+export async function findTarget(
+  path: string,
+  getLoaded: (role: string) => Loaded<Targets> | undefined,
+  load: LoadRole,
+): Promise<FoundTarget | undefined> {
   const stack: Array<{ role: string; delegator: string }> = [{ role: 'targets', delegator: 'root' }];
   const visited = new Set<string>();
   while (stack.length && visited.size < MAX_DELEGATIONS) {
@@ -53,7 +57,10 @@ export function targetPath(found: FoundTarget, consistent: boolean): { hashedNam
   const sha256 = target.hashes.sha256;
   // We name, check and report targets by sha256; a target without one cannot be used.
   if (!sha256 || !/^[0-9a-f]{64}$/i.test(sha256)) {
-    throw new TufError('TUF_METADATA_MALFORMED', `target ${target.path} has no sha256 hash`, { file: listedIn, field: `signed.targets.${target.path}.hashes` });
+    throw new TufError('TUF_METADATA_MALFORMED', `target ${target.path} has no sha256 hash`, {
+      file: listedIn,
+      field: `signed.targets.${target.path}.hashes`,
+    });
   }
   const dir = posix.dirname(target.path);
   const base = posix.basename(target.path);

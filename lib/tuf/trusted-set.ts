@@ -83,7 +83,13 @@ export class TrustedMetadataSet {
     checkNameVersion(file, name, md.signed.version);
     const trusted = this.rootMd.signed;
     // 5.3.4: signed by a threshold of the keys of the trusted root ...
-    verifyThreshold(trusted.keys, trusted.roles.root, md, `root v${md.signed.version} (by the keys of trusted root v${trusted.version})`, file);
+    verifyThreshold(
+      trusted.keys,
+      trusted.roles.root,
+      md,
+      `root v${md.signed.version} (by the keys of trusted root v${trusted.version})`,
+      file,
+    );
     // ... and by a threshold of its own keys.
     verifyThreshold(md.signed.keys, md.signed.roles.root, md, `root v${md.signed.version} (by its own keys)`, file);
     // 5.3.5: exactly N+1, never a skip or a rollback.
@@ -105,7 +111,14 @@ export class TrustedMetadataSet {
     this.expect('root', 'finish roots');
     checkExpiry(this.root.expires, this.now, 0, `root v${this.root.version}`, file);
     if (!sameKeys(this.startRoot, this.root, 'timestamp') || !sameKeys(this.startRoot, this.root, 'snapshot')) {
-      this.stored = { ...this.stored, timestamp: undefined, snapshot: undefined, timestampSha256: undefined, snapshotSha256: undefined, snapshotMeta: undefined };
+      this.stored = {
+        ...this.stored,
+        timestamp: undefined,
+        snapshot: undefined,
+        timestampSha256: undefined,
+        snapshotSha256: undefined,
+        snapshotMeta: undefined,
+      };
     }
     this.phase = 'timestamp';
     this.rootInfo = info(this.root);
@@ -129,7 +142,11 @@ export class TrustedMetadataSet {
     // 5.4.3.2: no rollback of the snapshot version it names.
     const storedSnap = this.stored.snapshot;
     if (storedSnap !== undefined && md.signed.snapshotMeta.version < storedSnap) {
-      throw new TufError('TUF_ROLLBACK', `names snapshot version ${md.signed.snapshotMeta.version} < trusted ${storedSnap}`, { file });
+      throw new TufError(
+        'TUF_ROLLBACK',
+        `names snapshot version ${md.signed.snapshotMeta.version} < trusted ${storedSnap}`,
+        { file },
+      );
     }
     // 5.4.4: freeze attack.
     const { expiredBy } = checkExpiry(md.signed.expires, this.now, this.graceMs, 'timestamp', file);
@@ -157,7 +174,9 @@ export class TrustedMetadataSet {
     verifyThreshold(this.root.keys, this.root.roles.snapshot, md, 'snapshot', file);
     // 5.5.4: the version the timestamp names.
     if (md.signed.version !== meta.version) {
-      throw new TufError('TUF_VERSION_MISMATCH', `version ${md.signed.version}, the timestamp names ${meta.version}`, { file });
+      throw new TufError('TUF_VERSION_MISMATCH', `version ${md.signed.version}, the timestamp names ${meta.version}`, {
+        file,
+      });
     }
     // The trusted snapshot version again must be the trusted snapshot file.
     const storedSnap = this.stored.snapshot;
@@ -173,7 +192,8 @@ export class TrustedMetadataSet {
       const now = md.signed.meta[metaName];
       if (old === undefined) continue;
       // A role trusted before must stay listed: dropping it would hide its rollback.
-      if (now === undefined) throw new TufError('TUF_ROLLBACK', `no longer lists ${metaName}, trusted at version ${old}`, { file });
+      if (now === undefined)
+        throw new TufError('TUF_ROLLBACK', `no longer lists ${metaName}, trusted at version ${old}`, { file });
       if (now.version < old) {
         throw new TufError('TUF_ROLLBACK', `names ${metaName} version ${now.version} < trusted ${old}`, { file });
       }
@@ -196,12 +216,23 @@ export class TrustedMetadataSet {
   metaFor(role: string, snapshotFile: string): MetaFile {
     if (!this.snapshotMd) throw new Error('TrustedMetadataSet: no snapshot yet');
     const meta = this.snapshotMd.signed.meta[`${role}.json`];
-    if (!meta) throw new TufError('TUF_MISSING_FILE', `the snapshot does not list ${role}.json`, { file: snapshotFile, field: 'signed.meta' });
+    if (!meta)
+      throw new TufError('TUF_MISSING_FILE', `the snapshot does not list ${role}.json`, {
+        file: snapshotFile,
+        field: 'signed.meta',
+      });
     return meta;
   }
 
   /** 5.6.1-5.6.5 for top-level targets (delegator 'root') and delegated roles (delegator: a loaded targets role). */
-  updateTargets(bytes: Uint8Array, role: string, delegator: string, name: string, file: string, snapshotFile: string): Loaded<Targets> {
+  updateTargets(
+    bytes: Uint8Array,
+    role: string,
+    delegator: string,
+    name: string,
+    file: string,
+    snapshotFile: string,
+  ): Loaded<Targets> {
     if (role === 'targets') this.expect('targets', 'update targets');
     else this.expect('delegated', `update ${role}`);
     const meta = this.metaFor(role, snapshotFile);
@@ -215,12 +246,15 @@ export class TrustedMetadataSet {
     } else {
       const parent = this.targetsRoles.get(delegator)?.md.signed.delegations;
       if (!parent) throw new Error(`TrustedMetadataSet: ${delegator} is not loaded or delegates nothing`);
-      const r = parent.roles?.[role] ?? (parent.succinctRoles?.isDelegatedRole(role) ? parent.succinctRoles : undefined);
+      const r =
+        parent.roles?.[role] ?? (parent.succinctRoles?.isDelegatedRole(role) ? parent.succinctRoles : undefined);
       verifyThreshold(parent.keys, r, md, role, file);
     }
     // 5.6.4: the version the snapshot names.
     if (md.signed.version !== meta.version) {
-      throw new TufError('TUF_VERSION_MISMATCH', `version ${md.signed.version}, the snapshot names ${meta.version}`, { file });
+      throw new TufError('TUF_VERSION_MISMATCH', `version ${md.signed.version}, the snapshot names ${meta.version}`, {
+        file,
+      });
     }
     const old = role === 'targets' ? this.stored.targets : this.stored.delegated?.[role];
     if (old !== undefined && md.signed.version < old) {
@@ -254,10 +288,20 @@ export class TrustedMetadataSet {
 }
 
 /** Refuses a file of the trusted version whose bytes differ from the trusted file's. */
-function sameContent(bytes: Uint8Array, version: number, storedVersion: number | undefined, storedSha256: string | undefined, file: string): void {
+function sameContent(
+  bytes: Uint8Array,
+  version: number,
+  storedVersion: number | undefined,
+  storedSha256: string | undefined,
+  file: string,
+): void {
   if (storedVersion === undefined || storedSha256 === undefined || version !== storedVersion) return;
   const got = sha256Hex(bytes);
   if (got !== storedSha256) {
-    throw new TufError('TUF_ROLLBACK', `version ${version} equals the trusted version but the file differs (sha256 ${got.slice(0, 16)}…, trusted ${storedSha256.slice(0, 16)}…)`, { file });
+    throw new TufError(
+      'TUF_ROLLBACK',
+      `version ${version} equals the trusted version but the file differs (sha256 ${got.slice(0, 16)}…, trusted ${storedSha256.slice(0, 16)}…)`,
+      { file },
+    );
   }
 }

@@ -37,10 +37,12 @@ export async function verifyRepository(source: RepositorySource, opts: VerifyOpt
   const graceMs = opts.graceMs ?? 0;
   const cap = (role: keyof typeof DEFAULT_CAPS) => opts.maxMetadataBytes ?? DEFAULT_CAPS[role];
   const files: TrustResult['files'] = [];
-  const record = (path: string, bytes: Uint8Array) => files.push({ path, sha256: sha256Hex(bytes), size: bytes.length });
+  const record = (path: string, bytes: Uint8Array) =>
+    files.push({ path, sha256: sha256Hex(bytes), size: bytes.length });
   const readMeta = async (name: string, role: keyof typeof DEFAULT_CAPS, required: string): Promise<Uint8Array> => {
     const bytes = await source.readMetadata(name, cap(role));
-    if (!bytes) throw new TufError('TUF_MISSING_FILE', `not in the copy (${required})`, { file: source.describeMetadata(name) });
+    if (!bytes)
+      throw new TufError('TUF_MISSING_FILE', `not in the copy (${required})`, { file: source.describeMetadata(name) });
     return bytes;
   };
 
@@ -48,19 +50,23 @@ export async function verifyRepository(source: RepositorySource, opts: VerifyOpt
   const state = opts.state;
   const fromState = state !== undefined && state.rootVersion > opts.pinned.version;
   const stateLabel = opts.stateFile ?? 'trust state';
-  const set = new TrustedMetadataSet(fromState ? state.root : opts.pinned.bytes, fromState ? stateLabel : opts.pinned.label, {
-    now: opts.now,
-    graceMs,
-    stored: {
-      timestamp: state?.timestamp,
-      snapshot: state?.snapshot,
-      targets: state?.targets,
-      delegated: state?.delegated,
-      timestampSha256: state?.timestampSha256,
-      snapshotSha256: state?.snapshotSha256,
-      snapshotMeta: state?.snapshotMeta,
+  const set = new TrustedMetadataSet(
+    fromState ? state.root : opts.pinned.bytes,
+    fromState ? stateLabel : opts.pinned.label,
+    {
+      now: opts.now,
+      graceMs,
+      stored: {
+        timestamp: state?.timestamp,
+        snapshot: state?.snapshot,
+        targets: state?.targets,
+        delegated: state?.delegated,
+        timestampSha256: state?.timestampSha256,
+        snapshotSha256: state?.snapshotSha256,
+        snapshotMeta: state?.snapshotMeta,
+      },
     },
-  });
+  );
   let rootBytes = fromState ? state.root : opts.pinned.bytes;
   let rootFile = fromState ? stateLabel : opts.pinned.label;
 
@@ -77,10 +83,17 @@ export async function verifyRepository(source: RepositorySource, opts: VerifyOpt
   // A copy holding a root beyond a gap would silently stop the walk at the
   // gap, trusting an older root than the copy carries: refuse it.
   const listed = (await source.listMetadata?.()) ?? [];
-  const beyond = listed.filter((n) => /^\d+\.root\.json$/.test(n)).map((n) => versionFromName(n)!).filter((v) => v > set.root.version);
+  const beyond = listed
+    .filter((n) => /^\d+\.root\.json$/.test(n))
+    .map((n) => versionFromName(n)!)
+    .filter((v) => v > set.root.version);
   if (beyond.length) {
     const next = `${set.root.version + 1}.root.json`;
-    throw new TufError('TUF_ROOT_VERSION', `the copy holds ${Math.max(...beyond)}.root.json but the verified root chain ends at v${set.root.version} (no usable ${next})`, { file: source.describeMetadata(next) });
+    throw new TufError(
+      'TUF_ROOT_VERSION',
+      `the copy holds ${Math.max(...beyond)}.root.json but the verified root chain ends at v${set.root.version} (no usable ${next})`,
+      { file: source.describeMetadata(next) },
+    );
   }
   const rootInfo = set.finishRoots(rootFile);
   const consistent = set.root.consistentSnapshot;
@@ -113,19 +126,35 @@ export async function verifyRepository(source: RepositorySource, opts: VerifyOpt
   // read it by its consistent name, and check its length and hashes (5.7.2);
   // a required target nobody lists is 5.7.1's "no such target".
   const targetFiles: VerifiedTarget[] = [];
-  const wanted: Array<[string, boolean]> = [[REQUIRED_TARGET, true], ...[...OPTIONAL_TARGETS, ...(opts.extraTargets ?? [])].map((n): [string, boolean] => [n, false])];
+  const wanted: Array<[string, boolean]> = [
+    [REQUIRED_TARGET, true],
+    ...[...OPTIONAL_TARGETS, ...(opts.extraTargets ?? [])].map((n): [string, boolean] => [n, false]),
+  ];
   for (const [name, required] of wanted) {
     const found = await findTarget(name, (r) => set.getTargets(r), loadRole);
     if (!found) {
-      if (required) throw new TufError('TUF_UNKNOWN_TARGET', `${name} is not listed in the verified targets metadata`, { file: top.file });
+      if (required)
+        throw new TufError('TUF_UNKNOWN_TARGET', `${name} is not listed in the verified targets metadata`, {
+          file: top.file,
+        });
       continue;
     }
     const { hashedName, sha256 } = targetPath(found, consistent);
     const file = source.describeTarget(hashedName);
-    if (found.target.length > TARGET_CAP) throw new TufError('TUF_TOO_LARGE', `${found.listedIn} records ${found.target.length} bytes > cap of ${TARGET_CAP}`, { file });
+    if (found.target.length > TARGET_CAP)
+      throw new TufError(
+        'TUF_TOO_LARGE',
+        `${found.listedIn} records ${found.target.length} bytes > cap of ${TARGET_CAP}`,
+        { file },
+      );
     const bytes = await source.readTarget(hashedName, TARGET_CAP);
     if (!bytes) throw new TufError('TUF_MISSING_FILE', `not in the copy (${found.listedIn} lists ${name})`, { file });
-    checkLengthAndHashes(bytes, { length: found.target.length, hashes: found.target.hashes }, file, 'the targets metadata');
+    checkLengthAndHashes(
+      bytes,
+      { length: found.target.length, hashes: found.target.hashes },
+      file,
+      'the targets metadata',
+    );
     const path = `targets/${hashedName}`;
     record(path, bytes);
     targetFiles.push({ name, length: found.target.length, sha256, bytes, path });
@@ -154,7 +183,9 @@ export async function verifyRepository(source: RepositorySource, opts: VerifyOpt
     timestamp: set.timestampInfo!,
     snapshot: set.snapshotInfo!,
     targets: top.info,
-    graceUsed: roles.some((r) => r.expiredBy !== undefined) || [...set.loadedRoles.values()].some((l) => l.info.expiredBy !== undefined),
+    graceUsed:
+      roles.some((r) => r.expiredBy !== undefined) ||
+      [...set.loadedRoles.values()].some((l) => l.info.expiredBy !== undefined),
     targetFiles,
     files,
     newState,

@@ -12,7 +12,10 @@ import { InputError, errorMessage } from '../errors.ts';
 const pending = new Set<string>();
 
 export function tempPathFor(finalPath: string): string {
-  return join(dirname(finalPath), `.airlock-tmp-${basename(finalPath)}-${process.pid}-${randomBytes(4).toString('hex')}`);
+  return join(
+    dirname(finalPath),
+    `.airlock-tmp-${basename(finalPath)}-${process.pid}-${randomBytes(4).toString('hex')}`,
+  );
 }
 
 function outputError(path: string, e: unknown): InputError {
@@ -47,8 +50,15 @@ export async function discardTemp(tmp: string): Promise<void> {
   await rm(tmp, { force: true, recursive: true }).catch(() => undefined);
 }
 
-export async function writeFileAtomic(finalPath: string, data: Uint8Array | string, opts: { mkdirs?: boolean } = {}): Promise<void> {
-  if (opts.mkdirs) await mkdir(dirname(finalPath), { recursive: true }).catch((e) => { throw outputError(finalPath, e); });
+export async function writeFileAtomic(
+  finalPath: string,
+  data: Uint8Array | string,
+  opts: { mkdirs?: boolean } = {},
+): Promise<void> {
+  if (opts.mkdirs)
+    await mkdir(dirname(finalPath), { recursive: true }).catch((e) => {
+      throw outputError(finalPath, e);
+    });
   const tmp = tempPathFor(finalPath);
   pending.add(tmp);
   try {

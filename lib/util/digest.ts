@@ -16,7 +16,10 @@ export async function sha256File(path: string, label = path): Promise<{ sha256: 
       size += (chunk as Buffer).length;
     }
   } catch (e) {
-    throw new InputError('INPUT_UNREADABLE', `cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`, { file: label, cause: e });
+    throw new InputError('INPUT_UNREADABLE', `cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`, {
+      file: label,
+      cause: e,
+    });
   }
   return { sha256: hash.digest('hex'), size };
 }

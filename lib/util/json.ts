@@ -17,9 +17,17 @@ export function parseJson(bytes: Uint8Array | string, file: string): unknown {
  * device that never ends (`/dev/zero`), fails with `tooLarge()` instead of
  * exhausting memory. Other read failures are INPUT_UNREADABLE.
  */
-export async function readFileCapped(path: string, maxBytes: number, tooLarge: () => AirlockError, label = path): Promise<Uint8Array> {
+export async function readFileCapped(
+  path: string,
+  maxBytes: number,
+  tooLarge: () => AirlockError,
+  label = path,
+): Promise<Uint8Array> {
   const unreadable = (e: unknown) =>
-    new InputError('INPUT_UNREADABLE', `cannot read (${(e as NodeJS.ErrnoException).code ?? errorMessage(e)})`, { file: label, cause: e });
+    new InputError('INPUT_UNREADABLE', `cannot read (${(e as NodeJS.ErrnoException).code ?? errorMessage(e)})`, {
+      file: label,
+      cause: e,
+    });
   let fh;
   try {
     fh = await open(path, 'r');
@@ -50,7 +58,10 @@ export async function readFileBytes(path: string, label = path): Promise<Uint8Ar
   try {
     return new Uint8Array(await readFile(path));
   } catch (e) {
-    throw new InputError('INPUT_UNREADABLE', `cannot read (${(e as NodeJS.ErrnoException).code ?? errorMessage(e)})`, { file: label, cause: e });
+    throw new InputError('INPUT_UNREADABLE', `cannot read (${(e as NodeJS.ErrnoException).code ?? errorMessage(e)})`, {
+      file: label,
+      cause: e,
+    });
   }
 }
 

@@ -12,7 +12,10 @@ export function parseNow(text: string | undefined, option = '--now'): Date {
   const m = ISO_DATETIME.exec(text.trim());
   const hasTime = m?.[4] !== undefined;
   if (!m || (hasTime && m[8] === undefined)) {
-    throw new UsageError('USAGE', `${option} must be an ISO-8601 date-time with a zone (e.g. 2026-08-22T00:00:00Z) or a date, got '${text}'`);
+    throw new UsageError(
+      'USAGE',
+      `${option} must be an ISO-8601 date-time with a zone (e.g. 2026-08-22T00:00:00Z) or a date, got '${text}'`,
+    );
   }
   const d = new Date(hasTime ? text.trim().replace(' ', 'T') : `${text.trim()}T00:00:00Z`);
   if (Number.isNaN(d.getTime()) || Number(m[2]) > 12 || Number(m[3]) > 31) {
@@ -39,7 +42,12 @@ export function parseDuration(text: string, option = '--grace'): number {
 export function formatDuration(ms: number): string {
   const parts: string[] = [];
   let rest = Math.round(ms / 1000);
-  for (const [unit, size] of [['d', 86_400], ['h', 3_600], ['m', 60], ['s', 1]] as const) {
+  for (const [unit, size] of [
+    ['d', 86_400],
+    ['h', 3_600],
+    ['m', 60],
+    ['s', 1],
+  ] as const) {
     if (rest >= size) {
       parts.push(`${Math.floor(rest / size)}${unit}`);
       rest %= size;

@@ -29,7 +29,10 @@ async function bundleWithFault(path: string, fault: Fault, extra: string[] = [])
   s.clearFaults();
   s.setFault(path, fault);
   const { out } = await freshDirs();
-  const r = await runCli(['bundle', 'pypi-attestations==0.0.19', '-o', join(out, 'b.tar'), ...serverArgs(s), ...extra], { env: FAST_ENV });
+  const r = await runCli(
+    ['bundle', 'pypi-attestations==0.0.19', '-o', join(out, 'b.tar'), ...serverArgs(s), ...extra],
+    { env: FAST_ENV },
+  );
   s.clearFaults();
   assert.deepEqual(await leftovers(out), [], 'nothing left in the output folder');
   assert.equal(r.stdout, '');
@@ -46,7 +49,10 @@ test('500 on a distribution, after the retries: HTTP_ERROR', async () => {
   const before = s.hits(DIST_PATH);
   const r = await bundleWithFault(DIST_PATH, { kind: 'status', status: 500 });
   assert.equal(r.code, 2);
-  assert.equal(r.stderr, `airlock: HTTP_ERROR: ${s.base}${DIST_PATH}: HTTP 500 Internal Server Error after 2 attempts\n`);
+  assert.equal(
+    r.stderr,
+    `airlock: HTTP_ERROR: ${s.base}${DIST_PATH}: HTTP 500 Internal Server Error after 2 attempts\n`,
+  );
   assert.equal(s.hits(DIST_PATH) - before, 2);
 });
 
@@ -54,7 +60,9 @@ test('a 500 that recovers within the retries still bundles', async () => {
   s.clearFaults();
   s.setFault(DIST_PATH, { kind: 'status', status: 502, times: 1 });
   const { out } = await freshDirs();
-  const r = await runCli(['bundle', 'pypi-attestations==0.0.19', '-o', join(out, 'b.tar'), ...serverArgs(s)], { env: FAST_ENV });
+  const r = await runCli(['bundle', 'pypi-attestations==0.0.19', '-o', join(out, 'b.tar'), ...serverArgs(s)], {
+    env: FAST_ENV,
+  });
   s.clearFaults();
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(await leftovers(out), ['b.tar']);
@@ -69,7 +77,12 @@ test('a truncated body: DOWNLOAD_TRUNCATED', async () => {
 test('a body with the wrong bytes: DIGEST_MISMATCH against the index', async () => {
   const r = await bundleWithFault(DIST_PATH, { kind: 'wrong-bytes' });
   assert.equal(r.code, 1);
-  assert.match(r.stderr, new RegExp(`^airlock: DIGEST_MISMATCH: ${s.base}${DIST_PATH}: downloaded sha256 [0-9a-f]{64} differs from the index's ${s.dists[0]!.sha256}\\n$`));
+  assert.match(
+    r.stderr,
+    new RegExp(
+      `^airlock: DIGEST_MISMATCH: ${s.base}${DIST_PATH}: downloaded sha256 [0-9a-f]{64} differs from the index's ${s.dists[0]!.sha256}\\n$`,
+    ),
+  );
 });
 
 test('core metadata with the wrong bytes: DIGEST_MISMATCH', async () => {
@@ -79,7 +92,10 @@ test('core metadata with the wrong bytes: DIGEST_MISMATCH', async () => {
 });
 
 test('provenance: a 500 is an error (only a 404 means "none")', async () => {
-  const r = await bundleWithFault(`/integrity/pypi-attestations/0.0.19/${SDIST}/provenance`, { kind: 'status', status: 500 });
+  const r = await bundleWithFault(`/integrity/pypi-attestations/0.0.19/${SDIST}/provenance`, {
+    kind: 'status',
+    status: 500,
+  });
   assert.equal(r.code, 2);
   assert.match(r.stderr, /^airlock: HTTP_ERROR: .*\/provenance: HTTP 500/);
 });
@@ -100,10 +116,16 @@ test('a server slower than --timeout: HTTP_TIMEOUT', async () => {
 test('a redirect to plain http off loopback: HTTP_INSECURE_REDIRECT; to loopback: followed', async () => {
   const r = await bundleWithFault(DIST_PATH, { kind: 'redirect', location: `http://files.example.org${DIST_PATH}` });
   assert.equal(r.code, 1);
-  assert.equal(r.stderr, `airlock: HTTP_INSECURE_REDIRECT: ${s.base}${DIST_PATH}: redirect points to http://files.example.org, which is neither https nor loopback: http://files.example.org${DIST_PATH}\n`);
+  assert.equal(
+    r.stderr,
+    `airlock: HTTP_INSECURE_REDIRECT: ${s.base}${DIST_PATH}: redirect points to http://files.example.org, which is neither https nor loopback: http://files.example.org${DIST_PATH}\n`,
+  );
   s.setFault(DIST_PATH, { kind: 'redirect', location: `http://localhost:${new URL(s.base).port}/mirror${DIST_PATH}` });
   const { out } = await freshDirs();
-  const ok = await runCli(['bundle', 'pypi-attestations==0.0.19', '-o', join(out, 'b.tar'), ...serverArgs(s), '--json'], { env: FAST_ENV });
+  const ok = await runCli(
+    ['bundle', 'pypi-attestations==0.0.19', '-o', join(out, 'b.tar'), ...serverArgs(s), '--json'],
+    { env: FAST_ENV },
+  );
   s.clearFaults();
   assert.equal(ok.code, 0, ok.stderr);
   assert.equal(s.hits(`/mirror${DIST_PATH}`), 1);
@@ -112,9 +134,14 @@ test('a redirect to plain http off loopback: HTTP_INSECURE_REDIRECT; to loopback
 
 test('a project the index does not have: NOT_FOUND', async () => {
   const { out } = await freshDirs();
-  const r = await runCli(['bundle', 'no-such-project==1.0', '-o', join(out, 'b.tar'), ...serverArgs(s)], { env: FAST_ENV });
+  const r = await runCli(['bundle', 'no-such-project==1.0', '-o', join(out, 'b.tar'), ...serverArgs(s)], {
+    env: FAST_ENV,
+  });
   assert.equal(r.code, 2);
-  assert.equal(r.stderr, `airlock: NOT_FOUND: ${s.indexUrl}no-such-project/: project no-such-project is not on the index\n`);
+  assert.equal(
+    r.stderr,
+    `airlock: NOT_FOUND: ${s.indexUrl}no-such-project/: project no-such-project is not on the index\n`,
+  );
   assert.deepEqual(await leftovers(out), []);
 });
 
@@ -124,11 +151,17 @@ test('hash pins that do not match: HASH_PIN_MISMATCH naming the lock entry', asy
   const req = await writeRequirements(s, join(inputs, 'requirements.txt'), wrong);
   const r = await runCli(['bundle', '-r', req, '-o', join(out, 'b.tar'), ...serverArgs(s)], { env: FAST_ENV });
   assert.equal(r.code, 1);
-  assert.equal(r.stderr, `airlock: HASH_PIN_MISMATCH: ${req}: line 2: none of the 1 files of pypi-attestations==0.0.19 on the index has a pinned sha256\n`);
+  assert.equal(
+    r.stderr,
+    `airlock: HASH_PIN_MISMATCH: ${req}: line 2: none of the 1 files of pypi-attestations==0.0.19 on the index has a pinned sha256\n`,
+  );
   const lock = await writePylock(s, join(inputs, 'pylock.toml'), wrong);
   const l = await runCli(['bundle', '--lock', lock, '-o', join(out, 'b.tar'), ...serverArgs(s)], { env: FAST_ENV });
   assert.equal(l.code, 1);
-  assert.equal(l.stderr, `airlock: HASH_PIN_MISMATCH: ${lock}: packages[0]: ${SDIST}: the index says sha256 ${s.dists[0]!.sha256}, the lock pins ${'0'.repeat(64)}\n`);
+  assert.equal(
+    l.stderr,
+    `airlock: HASH_PIN_MISMATCH: ${lock}: packages[0]: ${SDIST}: the index says sha256 ${s.dists[0]!.sha256}, the lock pins ${'0'.repeat(64)}\n`,
+  );
   assert.deepEqual(await leftovers(out), []);
 });
 
@@ -138,7 +171,10 @@ test('a malformed lock: LOCK_INVALID naming file and line', async () => {
   await writeFile(req, 'rfc8785>=0.1\n');
   const r = await runCli(['bundle', '-r', req, '-o', join(out, 'b.tar'), ...serverArgs(s)]);
   assert.equal(r.code, 2);
-  assert.equal(r.stderr, `airlock: LOCK_INVALID: ${req}: line 1: 'rfc8785>=0.1' is not an exact pin 'name==version --hash=sha256:...' (ranges, URLs and unpinned names are refused)\n`);
+  assert.equal(
+    r.stderr,
+    `airlock: LOCK_INVALID: ${req}: line 1: 'rfc8785>=0.1' is not an exact pin 'name==version --hash=sha256:...' (ranges, URLs and unpinned names are refused)\n`,
+  );
 });
 
 test('TUF metadata that fails verification on the connected side keeps its code: TUF_EXPIRED', async () => {
@@ -154,7 +190,9 @@ test('an output path whose folder is a regular file: OUTPUT_FAILED', async () =>
   const { inputs } = await freshDirs();
   const file = join(inputs, 'not-a-folder');
   await writeFile(file, 'x');
-  const r = await runCli(['bundle', 'pypi-attestations==0.0.19', '-o', join(file, 'b.tar'), ...serverArgs(s)], { env: FAST_ENV });
+  const r = await runCli(['bundle', 'pypi-attestations==0.0.19', '-o', join(file, 'b.tar'), ...serverArgs(s)], {
+    env: FAST_ENV,
+  });
   assert.equal(r.code, 2);
   assert.match(r.stderr, new RegExp(`^airlock: OUTPUT_FAILED: ${join(file, 'b.tar')}: cannot write \\(ENOTDIR\\)\\n$`));
   assert.deepEqual(await leftovers(inputs), ['not-a-folder']);
@@ -166,10 +204,21 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     s.setFault(DIST_PATH, { kind: 'stall' });
     const { out } = await freshDirs();
     const before = s.hits(DIST_PATH);
-    const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'airlock.js'), 'bundle', 'pypi-attestations==0.0.19', '-o', join(out, 'b.tar'), ...serverArgs(s)], {
-      env: { ...process.env, ...FAST_ENV },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        join(REPO_ROOT, 'bin', 'airlock.js'),
+        'bundle',
+        'pypi-attestations==0.0.19',
+        '-o',
+        join(out, 'b.tar'),
+        ...serverArgs(s),
+      ],
+      {
+        env: { ...process.env, ...FAST_ENV },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));

@@ -30,7 +30,11 @@ export function serverArgs(s: IndexServer): string[] {
   return ['--index-url', s.indexUrl, '--tuf-url', s.tufUrl, '--now', NOW, '--instance', 'public-good'];
 }
 
-export async function writePylock(s: IndexServer, path: string, override: Record<string, string> = {}): Promise<string> {
+export async function writePylock(
+  s: IndexServer,
+  path: string,
+  override: Record<string, string> = {},
+): Promise<string> {
   const blocks = s.dists.map((d) => {
     const key = d.filename.endsWith('.whl') ? 'wheels' : 'sdist';
     const entry = `{ name = "${d.filename}", url = "${s.base}/files/${d.filename}", size = ${d.bytes.length}, hashes = { sha256 = "${override[d.filename] ?? d.sha256}" } }`;
@@ -40,8 +44,14 @@ export async function writePylock(s: IndexServer, path: string, override: Record
   return path;
 }
 
-export async function writeRequirements(s: IndexServer, path: string, override: Record<string, string> = {}): Promise<string> {
-  const lines = s.dists.map((d) => `${d.project}==${d.version} \\\n    --hash=sha256:${override[d.filename] ?? d.sha256}`);
+export async function writeRequirements(
+  s: IndexServer,
+  path: string,
+  override: Record<string, string> = {},
+): Promise<string> {
+  const lines = s.dists.map(
+    (d) => `${d.project}==${d.version} \\\n    --hash=sha256:${override[d.filename] ?? d.sha256}`,
+  );
   await writeFile(path, `# hash-checking mode\n${lines.join('\n')}\n`);
   return path;
 }

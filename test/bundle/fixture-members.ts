@@ -12,11 +12,31 @@ import { PYPI, TUF_2026 } from '../helpers/fixtures.ts';
 export async function fixtureMembers(): Promise<{ members: MemberInput[]; input: ManifestInput }> {
   const tuf = TUF_2026();
   const members: MemberInput[] = [
-    { path: 'packages/pypi-attestations/pypi_attestations-0.0.19.tar.gz', role: 'distribution', localPath: PYPI('pypi_attestations-0.0.19.tar.gz') },
-    { path: 'packages/pypi-attestations/pypi_attestations-0.0.19.tar.gz.provenance', role: 'provenance', localPath: PYPI('pypi_attestations-0.0.19.tar.gz.provenance') },
-    { path: 'packages/pypi-attestations/pypi_attestations-0.0.19.tar.gz.metadata', role: 'core-metadata', localPath: PYPI('pypi_attestations-0.0.19.tar.gz.slsa.attestation') },
-    { path: 'packages/rfc8785/rfc8785-0.1.2-py3-none-any.whl', role: 'distribution', localPath: PYPI('rfc8785-0.1.2-py3-none-any.whl') },
-    { path: 'index/rfc8785.json', role: 'index-page', localPath: PYPI('rfc8785-0.1.2-py3-none-any.whl.publish.attestation') },
+    {
+      path: 'packages/pypi-attestations/pypi_attestations-0.0.19.tar.gz',
+      role: 'distribution',
+      localPath: PYPI('pypi_attestations-0.0.19.tar.gz'),
+    },
+    {
+      path: 'packages/pypi-attestations/pypi_attestations-0.0.19.tar.gz.provenance',
+      role: 'provenance',
+      localPath: PYPI('pypi_attestations-0.0.19.tar.gz.provenance'),
+    },
+    {
+      path: 'packages/pypi-attestations/pypi_attestations-0.0.19.tar.gz.metadata',
+      role: 'core-metadata',
+      localPath: PYPI('pypi_attestations-0.0.19.tar.gz.slsa.attestation'),
+    },
+    {
+      path: 'packages/rfc8785/rfc8785-0.1.2-py3-none-any.whl',
+      role: 'distribution',
+      localPath: PYPI('rfc8785-0.1.2-py3-none-any.whl'),
+    },
+    {
+      path: 'index/rfc8785.json',
+      role: 'index-page',
+      localPath: PYPI('rfc8785-0.1.2-py3-none-any.whl.publish.attestation'),
+    },
   ];
   for (const f of ['timestamp.json', '165.snapshot.json', '14.targets.json', '15.root.json']) {
     members.push({ path: `tuf/metadata/${f}`, role: 'tuf-metadata', localPath: join(tuf, 'metadata', f) });
@@ -25,7 +45,11 @@ export async function fixtureMembers(): Promise<{ members: MemberInput[]; input:
     members.push({ path: `tuf/targets/${f}`, role: 'tuf-target', localPath: join(tuf, 'targets', f) });
   }
   const keys = '160677eb6e1c7083c89b166b20f8fe4e837fb71181506aff1991b80b89184f7d.keys.json';
-  members.push({ path: `tuf/targets/registry.npmjs.org/${keys}`, role: 'tuf-target', localPath: join(tuf, 'targets', 'registry.npmjs.org', keys) });
+  members.push({
+    path: `tuf/targets/registry.npmjs.org/${keys}`,
+    role: 'tuf-target',
+    localPath: join(tuf, 'targets', 'registry.npmjs.org', keys),
+  });
 
   const sdist = await sha256File(members[0]!.localPath);
   const wheel = await sha256File(members[3]!.localPath);
@@ -36,16 +60,23 @@ export async function fixtureMembers(): Promise<{ members: MemberInput[]; input:
       {
         name: 'pypi-attestations',
         version: '0.0.19',
-        files: [{
-          filename: 'pypi_attestations-0.0.19.tar.gz', path: members[0]!.path, ...sdist,
-          provenance: members[1]!.path, coreMetadata: members[2]!.path,
-        }],
+        files: [
+          {
+            filename: 'pypi_attestations-0.0.19.tar.gz',
+            path: members[0]!.path,
+            ...sdist,
+            provenance: members[1]!.path,
+            coreMetadata: members[2]!.path,
+          },
+        ],
       },
       {
         name: 'rfc8785',
         version: '0.1.2',
         indexPage: 'index/rfc8785.json',
-        files: [{ filename: 'rfc8785-0.1.2-py3-none-any.whl', path: members[3]!.path, ...wheel, requiresPython: '>=3.8' }],
+        files: [
+          { filename: 'rfc8785-0.1.2-py3-none-any.whl', path: members[3]!.path, ...wheel, requiresPython: '>=3.8' },
+        ],
       },
     ],
     tuf: {

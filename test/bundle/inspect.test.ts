@@ -29,10 +29,22 @@ describe('airlock inspect', () => {
     assert.match(out, /^Bundle .*good\.tar\.gz \(tar, gzip, \d+ bytes\)\nNOT VERIFIED: /);
     assert.match(out, /no signature, provenance or TUF metadata was verified/);
     assert.match(out, /Packages \(2, 2 files, 1 with provenance\):/);
-    assert.match(out, /  pypi-attestations 0\.0\.19\n    pypi_attestations-0\.0\.19\.tar\.gz  29882 bytes  sha256 9bb1add04b1b4e182be6b0b80931593f7a291eb49d69b4fd728a5d4cbcdc4bd3\n      provenance: publisher GitHub trailofbits\/pypi-attestations workflow release\.yml \(claimed, not verified\)\n/);
-    assert.match(out, /  rfc8785 0\.1\.2  \(index page index\/rfc8785\.json\)\n    rfc8785-0\.1\.2-py3-none-any\.whl  \d+ bytes  sha256 [0-9a-f]{64}\n      provenance: none\n/);
-    assert.match(out, /TUF \(public-good\): root v15, from pinned root public-good v15\n  timestamp v762, expires 2026-08-28T19:25:56Z\n  snapshot v165/);
-    assert.match(out, /6494e21ea73fa7ee769f85f57d5a3e6a08725eae1e38c755fc3517c9e6bc0b66 +\d+  tuf-target      tuf\/targets\/6494e21ea73fa7ee769f85f57d5a3e6a08725eae1e38c755fc3517c9e6bc0b66\.trusted_root\.json/);
+    assert.match(
+      out,
+      /  pypi-attestations 0\.0\.19\n    pypi_attestations-0\.0\.19\.tar\.gz  29882 bytes  sha256 9bb1add04b1b4e182be6b0b80931593f7a291eb49d69b4fd728a5d4cbcdc4bd3\n      provenance: publisher GitHub trailofbits\/pypi-attestations workflow release\.yml \(claimed, not verified\)\n/,
+    );
+    assert.match(
+      out,
+      /  rfc8785 0\.1\.2  \(index page index\/rfc8785\.json\)\n    rfc8785-0\.1\.2-py3-none-any\.whl  \d+ bytes  sha256 [0-9a-f]{64}\n      provenance: none\n/,
+    );
+    assert.match(
+      out,
+      /TUF \(public-good\): root v15, from pinned root public-good v15\n  timestamp v762, expires 2026-08-28T19:25:56Z\n  snapshot v165/,
+    );
+    assert.match(
+      out,
+      /6494e21ea73fa7ee769f85f57d5a3e6a08725eae1e38c755fc3517c9e6bc0b66 +\d+  tuf-target      tuf\/targets\/6494e21ea73fa7ee769f85f57d5a3e6a08725eae1e38c755fc3517c9e6bc0b66\.trusted_root\.json/,
+    );
   });
 
   test('--json matches schemas/inspect-report.schema.json', async () => {
@@ -44,7 +56,9 @@ describe('airlock inspect', () => {
     const sdist = report.packages[0].files[0];
     assert.deepEqual(sdist.provenance, {
       path: 'packages/pypi-attestations/pypi_attestations-0.0.19.tar.gz.provenance',
-      publishers: [{ kind: 'GitHub', repository: 'trailofbits/pypi-attestations', workflow: 'release.yml', environment: null }],
+      publishers: [
+        { kind: 'GitHub', repository: 'trailofbits/pypi-attestations', workflow: 'release.yml', environment: null },
+      ],
     });
     assert.equal(report.packages[1].files[0].provenance, null);
     assert.equal(report.tuf.timestamp.version, 762);
@@ -56,14 +70,32 @@ describe('airlock inspect', () => {
     const dist = member('packages/demo/demo-1.0.tar.gz', 'sdist bytes');
     const prov = member('packages/demo/demo-1.0.tar.gz.provenance', 'not json');
     const m = manifestFor([dist, prov], {
-      packages: [{ name: 'demo', version: '1.0', files: [{ filename: 'demo-1.0.tar.gz', path: dist.path, size: dist.body.length, sha256: sha256(dist.body), provenance: prov.path }] }],
+      packages: [
+        {
+          name: 'demo',
+          version: '1.0',
+          files: [
+            {
+              filename: 'demo-1.0.tar.gz',
+              path: dist.path,
+              size: dist.body.length,
+              sha256: sha256(dist.body),
+              provenance: prov.path,
+            },
+          ],
+        },
+      ],
     });
     const path = join(root, 'badprov.tar');
     await writeFile(path, await packTar(withManifest([dist, prov], asEntries([dist, prov]), m)));
     const r = await runCli(['inspect', path, '--json']);
     assert.equal(r.code, 0, r.stderr);
     const report = validateSchema<Record<string, any>>('inspect-report', JSON.parse(r.stdout), 'stdout');
-    assert.deepEqual(report.packages[0].files[0].provenance, { path: prov.path, publishers: [], error: 'not valid JSON' });
+    assert.deepEqual(report.packages[0].files[0].provenance, {
+      path: prov.path,
+      publishers: [],
+      error: 'not valid JSON',
+    });
   });
 
   test('a tampered member: exit 1, one line naming the member, nothing on stdout', async () => {
@@ -74,7 +106,10 @@ describe('airlock inspect', () => {
     const r = await runCli(['inspect', path]);
     assert.equal(r.code, 1);
     assert.equal(r.stdout, '');
-    assert.match(r.stderr, /^airlock: MEMBER_DIGEST_MISMATCH: tuf\/metadata\/timestamp\.json: tuf\/metadata\/timestamp\.json has sha256 [0-9a-f]{64}, the manifest lists [0-9a-f]{64}\n$/);
+    assert.match(
+      r.stderr,
+      /^airlock: MEMBER_DIGEST_MISMATCH: tuf\/metadata\/timestamp\.json: tuf\/metadata\/timestamp\.json has sha256 [0-9a-f]{64}, the manifest lists [0-9a-f]{64}\n$/,
+    );
   });
 
   test('a path escaping the folder: exit 1', async () => {
@@ -92,7 +127,10 @@ describe('airlock inspect', () => {
     const r = await runCli(['inspect', path, '--json']);
     assert.equal(r.code, 1);
     assert.equal(JSON.parse(r.stdout).error.code, 'ARCHIVE_TRAILING_DATA');
-    assert.match(r.stderr, /^airlock: ARCHIVE_TRAILING_DATA: .*appended\.tar\.gz: data after the end of the compressed archive/);
+    assert.match(
+      r.stderr,
+      /^airlock: ARCHIVE_TRAILING_DATA: .*appended\.tar\.gz: data after the end of the compressed archive/,
+    );
   });
 
   test('not a tar archive: exit 2', async () => {

@@ -23,7 +23,9 @@ try {
   const dest = join(dir, 'out');
   const manifest = await readBundle(out, { dest });
   const extracted = (await stat(join(dest, 'packages/big/big-1.0-py3-none-any.whl'))).size;
-  process.stdout.write(`${JSON.stringify({ baselineKiB, maxRSSKiB: process.resourceUsage().maxRSS, archiveBytes: written.size, extracted, sha256: manifest.members[0]?.sha256 })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ baselineKiB, maxRSSKiB: process.resourceUsage().maxRSS, archiveBytes: written.size, extracted, sha256: manifest.members[0]?.sha256 })}\n`,
+  );
 } finally {
   await rm(dir, { recursive: true, force: true });
 }

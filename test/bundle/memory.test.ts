@@ -21,8 +21,18 @@ const ZEROS_SHA256 = '6ed5e85372e488807486f4446e2a3a501d319be812e969e3de426db798
 
 test('a 400 MiB member is streamed, never held in memory', { timeout: 240_000 }, async () => {
   const child = fileURLToPath(new URL('memory-child.ts', import.meta.url));
-  const { stdout } = await promisify(execFile)(process.execPath, ['--max-semi-space-size=4', child, String(SIZE), 'tar.zst'], { maxBuffer: 1 << 20 });
-  const r = JSON.parse(stdout) as { baselineKiB: number; maxRSSKiB: number; archiveBytes: number; extracted: number; sha256: string };
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['--max-semi-space-size=4', child, String(SIZE), 'tar.zst'],
+    { maxBuffer: 1 << 20 },
+  );
+  const r = JSON.parse(stdout) as {
+    baselineKiB: number;
+    maxRSSKiB: number;
+    archiveBytes: number;
+    extracted: number;
+    sha256: string;
+  };
   assert.equal(r.extracted, SIZE);
   assert.equal(r.sha256, ZEROS_SHA256);
   const peak = Math.round(r.maxRSSKiB / 1024);

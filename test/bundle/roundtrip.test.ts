@@ -5,7 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import tar from 'tar-stream';
-import { MANIFEST_PATH, readBundle, readManifest, writeBundle, type ManifestInput, type MemberInput } from '../../lib/bundle/index.ts';
+import {
+  MANIFEST_PATH,
+  readBundle,
+  readManifest,
+  writeBundle,
+  type ManifestInput,
+  type MemberInput,
+} from '../../lib/bundle/index.ts';
 import { sha256File } from '../../lib/util/digest.ts';
 import { fixtureMembers } from './fixture-members.ts';
 
@@ -27,7 +34,10 @@ describe('write then read', () => {
       const written = await writeBundle(out, input, members, { onProgress: (b) => progress.push(b) });
       assert.deepEqual(await sha256File(out), { sha256: written.sha256, size: written.size });
       assert.equal(written.manifest.members.length, members.length);
-      assert.equal(progress.at(-1), written.manifest.members.reduce((n, m) => n + m.size, 0));
+      assert.equal(
+        progress.at(-1),
+        written.manifest.members.reduce((n, m) => n + m.size, 0),
+      );
 
       const dest = join(root, `rt-${ext.replace('.', '-')}`);
       const seen: string[] = [];
@@ -41,7 +51,10 @@ describe('write then read', () => {
         },
       });
       assert.deepEqual(manifest, written.manifest);
-      assert.deepEqual(seen, manifest.members.map((m) => m.path));
+      assert.deepEqual(
+        seen,
+        manifest.members.map((m) => m.path),
+      );
       for (const m of members) {
         assert.deepEqual(await readFile(join(dest, m.path)), await readFile(m.localPath), m.path);
         assert.equal((await stat(join(dest, m.path))).mode & 0o777, 0o644);
@@ -49,7 +62,10 @@ describe('write then read', () => {
       assert.deepEqual(JSON.parse(await readFile(join(dest, MANIFEST_PATH), 'utf8')), manifest);
       assert.deepEqual(await readManifest(out), manifest);
       // Nothing else beside the archive and the extracted folder.
-      assert.deepEqual((await readdir(root)).filter((f) => f.startsWith('.airlock-tmp')), []);
+      assert.deepEqual(
+        (await readdir(root)).filter((f) => f.startsWith('.airlock-tmp')),
+        [],
+      );
     });
   }
 
@@ -57,9 +73,15 @@ describe('write then read', () => {
     const { manifest } = await writeBundle(join(root, 'm.tar'), input, members);
     assert.equal(manifest.format, 'airlock-bundle');
     assert.equal(manifest.formatVersion, 1);
-    assert.deepEqual(manifest.tool, { name: 'airlock', version: JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')).version });
+    assert.deepEqual(manifest.tool, {
+      name: 'airlock',
+      version: JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')).version,
+    });
     const paths = manifest.members.map((m) => m.path);
-    assert.deepEqual(paths, [...paths].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))));
+    assert.deepEqual(
+      paths,
+      [...paths].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))),
+    );
     const trusted = manifest.members.find((m) => m.path.endsWith('trusted_root.json'))!;
     assert.equal(trusted.sha256, '6494e21ea73fa7ee769f85f57d5a3e6a08725eae1e38c755fc3517c9e6bc0b66');
     assert.equal(trusted.role, 'tuf-target');
@@ -103,14 +125,25 @@ describe('write then read', () => {
     await assert.rejects(readBundle(out), { code: 'MEMBER_DIGEST_MISMATCH' });
   });
 
-  test("an onMember failure is passed on as it is, and nothing is extracted", async () => {
+  test('an onMember failure is passed on as it is, and nothing is extracted', async () => {
     const out = join(root, 'caller.tar');
     await writeBundle(out, input, members);
     const boom = new Error('caller gave up');
     for (const dest of [undefined, join(root, 'caller-out')]) {
-      await assert.rejects(readBundle(out, { ...(dest ? { dest } : {}), onMember: async () => { throw boom; } }), (e) => e === boom);
+      await assert.rejects(
+        readBundle(out, {
+          ...(dest ? { dest } : {}),
+          onMember: async () => {
+            throw boom;
+          },
+        }),
+        (e) => e === boom,
+      );
     }
-    assert.deepEqual((await readdir(root)).filter((f) => f.startsWith('caller-out') || f.startsWith('.airlock-tmp')), []);
+    assert.deepEqual(
+      (await readdir(root)).filter((f) => f.startsWith('caller-out') || f.startsWith('.airlock-tmp')),
+      [],
+    );
   });
 
   test('an existing dest is refused and left alone', async () => {
@@ -127,7 +160,12 @@ describe('determinism', () => {
       const b = join(root, `det-b.${ext}`);
       const ra = await writeBundle(a, input, members);
       // Reversed input order and shuffled object keys must not change the bytes.
-      const shuffled: ManifestInput = { tuf: input.tuf, packages: input.packages, sources: { tufDir: input.sources.tufDir, fromDir: input.sources.fromDir }, createdAt: input.createdAt };
+      const shuffled: ManifestInput = {
+        tuf: input.tuf,
+        packages: input.packages,
+        sources: { tufDir: input.sources.tufDir, fromDir: input.sources.fromDir },
+        createdAt: input.createdAt,
+      };
       const rb = await writeBundle(b, shuffled, [...members].reverse());
       assert.equal(ra.sha256, rb.sha256);
       assert.deepEqual(await readFile(a), await readFile(b));

@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { describe, test } from 'node:test';
-import { collisionKey, layoutRole, parseManifest, unsafePathReason, verifyManifest, type Manifest } from '../../lib/bundle/index.ts';
+import {
+  collisionKey,
+  layoutRole,
+  parseManifest,
+  unsafePathReason,
+  verifyManifest,
+  type Manifest,
+} from '../../lib/bundle/index.ts';
 import { LAYOUT_PATTERN } from '../../lib/bundle/paths.ts';
 import { publishersOf } from '../../lib/bundle/publishers.ts';
 import type { AirlockError } from '../../lib/errors.ts';
@@ -10,7 +17,9 @@ import { manifestFor, member, sha256 } from '../helpers/tar.ts';
 
 describe('member path rules', () => {
   test('the schema path pattern is the layout the writer uses', async () => {
-    const schema = JSON.parse(await readFile(new URL('../../schemas/bundle-manifest.schema.json', import.meta.url), 'utf8'));
+    const schema = JSON.parse(
+      await readFile(new URL('../../schemas/bundle-manifest.schema.json', import.meta.url), 'utf8'),
+    );
     assert.equal(schema.properties.members.items.properties.path.pattern, LAYOUT_PATTERN);
   });
   test('layout roles', () => {
@@ -20,7 +29,16 @@ describe('member path rules', () => {
     assert.equal(layoutRole('index/rfc8785.json'), 'index-page');
     assert.equal(layoutRole('tuf/metadata/165.snapshot.json'), 'tuf-metadata');
     assert.equal(layoutRole('tuf/targets/registry.npmjs.org/abc.keys.json'), 'tuf-target');
-    for (const bad of ['airlock-manifest.json', 'packages/RFC8785/x.whl', 'packages/rfc8785/.hidden', 'index/a/b.json', 'tuf/metadata/x.txt', 'other/x', 'tuf/targets/../x', 'packages/a_b/x.whl']) {
+    for (const bad of [
+      'airlock-manifest.json',
+      'packages/RFC8785/x.whl',
+      'packages/rfc8785/.hidden',
+      'index/a/b.json',
+      'tuf/metadata/x.txt',
+      'other/x',
+      'tuf/targets/../x',
+      'packages/a_b/x.whl',
+    ]) {
       assert.equal(layoutRole(bad), undefined, bad);
     }
   });
@@ -28,8 +46,18 @@ describe('member path rules', () => {
     assert.equal(unsafePathReason('tuf/targets/a.pub'), undefined);
     assert.equal(unsafePathReason('tuf/targets/caf\u00e9.pub'), undefined);
     for (const [p, why] of [
-      ['', /empty path/], ['/x', /absolute/], ['a/../b', /'\.\.'/], ['./a', /'\.'/], ['a//b', /empty path segment/], ['a/', /empty path segment/],
-      ['a\\b', /backslash/], ['a\0b', /control/], ['a\nb', /control/], ['a\ufffdb', /invalid UTF-8/], ['c:x', /':'/], ['a'.repeat(1025), /longer than 1024/],
+      ['', /empty path/],
+      ['/x', /absolute/],
+      ['a/../b', /'\.\.'/],
+      ['./a', /'\.'/],
+      ['a//b', /empty path segment/],
+      ['a/', /empty path segment/],
+      ['a\\b', /backslash/],
+      ['a\0b', /control/],
+      ['a\nb', /control/],
+      ['a\ufffdb', /invalid UTF-8/],
+      ['c:x', /':'/],
+      ['a'.repeat(1025), /longer than 1024/],
     ] as const) {
       assert.match(unsafePathReason(p) ?? 'accepted', why, JSON.stringify(p));
     }
@@ -45,16 +73,28 @@ describe('member path rules', () => {
 describe('manifest cross-references', () => {
   const dist = member('packages/demo/demo-1.0.tar.gz', 'sdist');
   const prov = member('packages/demo/demo-1.0.tar.gz.provenance', '{}');
-  const base = (): Manifest => manifestFor([dist, prov], {
-    packages: [{ name: 'demo', version: '1.0', files: [{ filename: 'demo-1.0.tar.gz', path: dist.path, size: 5, sha256: sha256('sdist'), provenance: prov.path }] }],
-  }) as unknown as Manifest;
+  const base = (): Manifest =>
+    manifestFor([dist, prov], {
+      packages: [
+        {
+          name: 'demo',
+          version: '1.0',
+          files: [
+            { filename: 'demo-1.0.tar.gz', path: dist.path, size: 5, sha256: sha256('sdist'), provenance: prov.path },
+          ],
+        },
+      ],
+    }) as unknown as Manifest;
   const fails = (m: Manifest, field: string, msg: RegExp): void => {
-    assert.throws(() => verifyManifest(m), (e: AirlockError) => {
-      assert.equal(e.code, 'MANIFEST_INVALID');
-      assert.equal(e.field, field);
-      assert.match(e.message, msg);
-      return true;
-    });
+    assert.throws(
+      () => verifyManifest(m),
+      (e: AirlockError) => {
+        assert.equal(e.code, 'MANIFEST_INVALID');
+        assert.equal(e.field, field);
+        assert.match(e.message, msg);
+        return true;
+      },
+    );
   };
   test('a consistent manifest passes, also through parseManifest', () => {
     verifyManifest(base());
@@ -89,7 +129,10 @@ describe('manifest cross-references', () => {
     fails(d, '/members/1/path', /listed twice/);
   });
   test('members that collide after case folding', () => {
-    const m = manifestFor([member('tuf/metadata/A.json', 'x'), member('tuf/metadata/a.json', 'y')]) as unknown as Manifest;
+    const m = manifestFor([
+      member('tuf/metadata/A.json', 'x'),
+      member('tuf/metadata/a.json', 'y'),
+    ]) as unknown as Manifest;
     fails(m, '/members/1/path', /collides with 'tuf\/metadata\/A\.json'/);
   });
   test('a member that is the folder of another', () => {
@@ -106,13 +149,18 @@ describe('manifest cross-references', () => {
 describe('provenance publishers (inspect)', () => {
   test('from a real provenance object', async () => {
     assert.deepEqual(publishersOf(await readFile(PYPI('pypi_attestations-0.0.19.tar.gz.provenance'))), {
-      publishers: [{ kind: 'GitHub', repository: 'trailofbits/pypi-attestations', workflow: 'release.yml', environment: null }],
+      publishers: [
+        { kind: 'GitHub', repository: 'trailofbits/pypi-attestations', workflow: 'release.yml', environment: null },
+      ],
     });
   });
   test('malformed objects give a reason, not a failure', () => {
     assert.deepEqual(publishersOf(Buffer.from('[')), { publishers: [], error: 'not valid JSON' });
     assert.deepEqual(publishersOf(Buffer.from('{}')), { publishers: [], error: 'no attestation_bundles list' });
-    assert.deepEqual(publishersOf(Buffer.from('{"attestation_bundles":[{"publisher":{"kind":1}}]}')), { publishers: [], error: 'no publisher named' });
+    assert.deepEqual(publishersOf(Buffer.from('{"attestation_bundles":[{"publisher":{"kind":1}}]}')), {
+      publishers: [],
+      error: 'no publisher named',
+    });
     assert.deepEqual(publishersOf(undefined).error, 'larger than 4194304 bytes, not read');
   });
 });
@@ -124,12 +172,15 @@ describe('manifest: each distribution belongs to exactly one release', () => {
   const dist = member('packages/demo/demo-1.0.tar.gz', 'sdist');
   const fileEntry = { filename: 'demo-1.0.tar.gz', path: dist.path, size: 5, sha256: sha256('sdist') };
   const fails = (m: Manifest, field: string, msg: RegExp): void => {
-    assert.throws(() => verifyManifest(m), (e: AirlockError) => {
-      assert.equal(e.code, 'MANIFEST_INVALID');
-      assert.equal(e.field, field);
-      assert.match(e.message, msg);
-      return true;
-    });
+    assert.throws(
+      () => verifyManifest(m),
+      (e: AirlockError) => {
+        assert.equal(e.code, 'MANIFEST_INVALID');
+        assert.equal(e.field, field);
+        assert.match(e.message, msg);
+        return true;
+      },
+    );
     assert.throws(() => parseManifest(Buffer.from(JSON.stringify(m))), { code: 'MANIFEST_INVALID', field });
   };
   test('the same file under two releases, or twice in one', () => {
@@ -139,19 +190,41 @@ describe('manifest: each distribution belongs to exactly one release', () => {
         { name: 'demo', version: '2.0', files: [fileEntry] },
       ],
     }) as unknown as Manifest;
-    fails(two, '/packages/1/files/0/path', /^'packages\/demo\/demo-1\.0\.tar\.gz' is listed twice \(also as a file of demo==1\.0\)$/);
-    const twice = manifestFor([dist], { packages: [{ name: 'demo', version: '1.0', files: [fileEntry, fileEntry] }] }) as unknown as Manifest;
+    fails(
+      two,
+      '/packages/1/files/0/path',
+      /^'packages\/demo\/demo-1\.0\.tar\.gz' is listed twice \(also as a file of demo==1\.0\)$/,
+    );
+    const twice = manifestFor([dist], {
+      packages: [{ name: 'demo', version: '1.0', files: [fileEntry, fileEntry] }],
+    }) as unknown as Manifest;
     fails(twice, '/packages/0/files/1/path', /is listed twice/);
   });
   test('a file whose name is of another version or project', () => {
-    const other = manifestFor([dist], { packages: [{ name: 'demo', version: '2.0', files: [fileEntry] }] }) as unknown as Manifest;
+    const other = manifestFor([dist], {
+      packages: [{ name: 'demo', version: '2.0', files: [fileEntry] }],
+    }) as unknown as Manifest;
     fails(other, '/packages/0/files/0/filename', /^'demo-1\.0\.tar\.gz' is not a file of demo==2\.0$/);
     const d2 = member('packages/demo/other-1.0.tar.gz', 'sdist');
-    const proj = manifestFor([d2], { packages: [{ name: 'demo', version: '1.0', files: [{ ...fileEntry, filename: 'other-1.0.tar.gz', path: d2.path }] }] }) as unknown as Manifest;
+    const proj = manifestFor([d2], {
+      packages: [
+        { name: 'demo', version: '1.0', files: [{ ...fileEntry, filename: 'other-1.0.tar.gz', path: d2.path }] },
+      ],
+    }) as unknown as Manifest;
     fails(proj, '/packages/0/files/0/filename', /is not a file of demo==1\.0/);
   });
   test('equal PEP 440 versions in other spellings still match', () => {
     const d3 = member('packages/demo/Demo-1.0.0-py3-none-any.whl', 'wheel');
-    verifyManifest(manifestFor([d3], { packages: [{ name: 'demo', version: '1.0', files: [{ filename: 'Demo-1.0.0-py3-none-any.whl', path: d3.path, size: 5, sha256: sha256('wheel') }] }] }) as unknown as Manifest);
+    verifyManifest(
+      manifestFor([d3], {
+        packages: [
+          {
+            name: 'demo',
+            version: '1.0',
+            files: [{ filename: 'Demo-1.0.0-py3-none-any.whl', path: d3.path, size: 5, sha256: sha256('wheel') }],
+          },
+        ],
+      }) as unknown as Manifest,
+    );
   });
 });

@@ -24,9 +24,16 @@ test('a FIFO, a device or a folder is ARCHIVE_UNREADABLE before anything is open
   const inputs = [dir, ...(haveFifo ? [fifo] : []), ...(existsSync('/dev/zero') ? ['/dev/zero'] : [])];
   for (const p of inputs) {
     const dest = join(dir, `out-${inputs.indexOf(p)}`);
-    await assert.rejects(readBundle(p, { dest }), { code: 'ARCHIVE_UNREADABLE', file: p, message: 'not a regular file, not a tar archive' });
+    await assert.rejects(readBundle(p, { dest }), {
+      code: 'ARCHIVE_UNREADABLE',
+      file: p,
+      message: 'not a regular file, not a tar archive',
+    });
     await assert.rejects(readManifest(p), { code: 'ARCHIVE_UNREADABLE', file: p });
     assert.equal(existsSync(dest), false);
   }
-  await assert.rejects(readBundle(join(dir, 'absent.tar')), { code: 'INPUT_UNREADABLE', message: 'cannot read (ENOENT)' });
+  await assert.rejects(readBundle(join(dir, 'absent.tar')), {
+    code: 'INPUT_UNREADABLE',
+    message: 'cannot read (ENOENT)',
+  });
 });

@@ -19,7 +19,13 @@ after(() => rm(root, { recursive: true, force: true }));
 
 let n = 0;
 /** Expects writeBundle to refuse with `code`, leaving the output folder empty. */
-async function refuses(code: ErrorCode, line: RegExp, ms: MemberInput[], inp: ManifestInput = input, name = 'out.tar'): Promise<void> {
+async function refuses(
+  code: ErrorCode,
+  line: RegExp,
+  ms: MemberInput[],
+  inp: ManifestInput = input,
+  name = 'out.tar',
+): Promise<void> {
   const dir = join(root, `case-${++n}`);
   await mkdir(dir);
   await assert.rejects(writeBundle(join(dir, name), inp, ms), (e: AirlockError) => {
@@ -34,50 +40,123 @@ describe('writer refuses', () => {
   test('a member whose bytes differ from the sha256 it was given', async () => {
     // As a download that hashed to one value and then was changed on disk would be.
     const ms = members.map((m, i) => (i === 0 ? { ...m, sha256: 'f'.repeat(64), size: 29882 } : m));
-    const inp = { ...input, packages: input.packages.map((p, i) => (i === 0 ? { ...p, files: [{ ...p.files[0]!, sha256: 'f'.repeat(64) }] } : p)) };
-    await refuses('MEMBER_DIGEST_MISMATCH', /^MEMBER_DIGEST_MISMATCH: packages\/pypi-attestations\/pypi_attestations-0\.0\.19\.tar\.gz: .* has sha256 9bb1add04b1b4e182be6b0b80931593f7a291eb49d69b4fd728a5d4cbcdc4bd3, the manifest lists f{64}$/, ms, inp);
+    const inp = {
+      ...input,
+      packages: input.packages.map((p, i) =>
+        i === 0 ? { ...p, files: [{ ...p.files[0]!, sha256: 'f'.repeat(64) }] } : p,
+      ),
+    };
+    await refuses(
+      'MEMBER_DIGEST_MISMATCH',
+      /^MEMBER_DIGEST_MISMATCH: packages\/pypi-attestations\/pypi_attestations-0\.0\.19\.tar\.gz: .* has sha256 9bb1add04b1b4e182be6b0b80931593f7a291eb49d69b4fd728a5d4cbcdc4bd3, the manifest lists f{64}$/,
+      ms,
+      inp,
+    );
   });
   test('a member shorter than the size it was given', async () => {
-    const ms = members.map((m, i) => (i === 0 ? { ...m, sha256: '9bb1add04b1b4e182be6b0b80931593f7a291eb49d69b4fd728a5d4cbcdc4bd3', size: 30000 } : m));
-    const inp = { ...input, packages: input.packages.map((p, i) => (i === 0 ? { ...p, files: [{ ...p.files[0]!, size: 30000 }] } : p)) };
-    await refuses('MEMBER_SIZE_MISMATCH', /pypi_attestations-0\.0\.19\.tar\.gz: .* has 29882 bytes, the manifest lists 30000$/, ms, inp);
+    const ms = members.map((m, i) =>
+      i === 0 ? { ...m, sha256: '9bb1add04b1b4e182be6b0b80931593f7a291eb49d69b4fd728a5d4cbcdc4bd3', size: 30000 } : m,
+    );
+    const inp = {
+      ...input,
+      packages: input.packages.map((p, i) => (i === 0 ? { ...p, files: [{ ...p.files[0]!, size: 30000 }] } : p)),
+    };
+    await refuses(
+      'MEMBER_SIZE_MISMATCH',
+      /pypi_attestations-0\.0\.19\.tar\.gz: .* has 29882 bytes, the manifest lists 30000$/,
+      ms,
+      inp,
+    );
   });
   test('a member longer than the size it was given', async () => {
-    const ms = members.map((m, i) => (i === 0 ? { ...m, sha256: '9bb1add04b1b4e182be6b0b80931593f7a291eb49d69b4fd728a5d4cbcdc4bd3', size: 100 } : m));
-    const inp = { ...input, packages: input.packages.map((p, i) => (i === 0 ? { ...p, files: [{ ...p.files[0]!, size: 100 }] } : p)) };
+    const ms = members.map((m, i) =>
+      i === 0 ? { ...m, sha256: '9bb1add04b1b4e182be6b0b80931593f7a291eb49d69b4fd728a5d4cbcdc4bd3', size: 100 } : m,
+    );
+    const inp = {
+      ...input,
+      packages: input.packages.map((p, i) => (i === 0 ? { ...p, files: [{ ...p.files[0]!, size: 100 }] } : p)),
+    };
     await refuses('MEMBER_SIZE_MISMATCH', /has more than the 100 bytes the manifest lists/, ms, inp);
   });
   test('a given sha256 without a size is checked before writing', async () => {
     const ms = members.map((m, i) => (i === 1 ? { ...m, sha256: '0'.repeat(64) } : m));
-    await refuses('MEMBER_DIGEST_MISMATCH', /\.provenance: .*\.provenance has sha256 [0-9a-f]{64}, expected 0{64}$/, ms);
+    await refuses(
+      'MEMBER_DIGEST_MISMATCH',
+      /\.provenance: .*\.provenance has sha256 [0-9a-f]{64}, expected 0{64}$/,
+      ms,
+    );
   });
   test('a member file that cannot be read', async () => {
-    await refuses('INPUT_UNREADABLE', /^INPUT_UNREADABLE: .*no-such-file: cannot read \(ENOENT\)$/, [...members, { path: 'tuf/targets/x.pub', role: 'tuf-target', localPath: join(root, 'no-such-file') }]);
+    await refuses('INPUT_UNREADABLE', /^INPUT_UNREADABLE: .*no-such-file: cannot read \(ENOENT\)$/, [
+      ...members,
+      { path: 'tuf/targets/x.pub', role: 'tuf-target', localPath: join(root, 'no-such-file') },
+    ]);
   });
   test('a member file that cannot be read, with its digest given (no first pass)', async () => {
-    await refuses('INPUT_UNREADABLE', /^INPUT_UNREADABLE: .*gone\.pub: cannot read \(ENOENT\)$/, [...members, { path: 'tuf/targets/x.pub', role: 'tuf-target', localPath: join(root, 'gone.pub'), sha256: 'a'.repeat(64), size: 3 }]);
+    await refuses('INPUT_UNREADABLE', /^INPUT_UNREADABLE: .*gone\.pub: cannot read \(ENOENT\)$/, [
+      ...members,
+      {
+        path: 'tuf/targets/x.pub',
+        role: 'tuf-target',
+        localPath: join(root, 'gone.pub'),
+        sha256: 'a'.repeat(64),
+        size: 3,
+      },
+    ]);
   });
   test('a path outside the layout', async () => {
-    await refuses('ARCHIVE_UNSAFE_PATH', /^ARCHIVE_UNSAFE_PATH: \.\.\/evil: member path is outside the bundle layout/, [...members, { path: '../evil', role: 'tuf-target', localPath: members[0]!.localPath }]);
-    await refuses('ARCHIVE_UNSAFE_PATH', /^ARCHIVE_UNSAFE_PATH: tuf\/targets\/\.\.\/x: /, [...members, { path: 'tuf/targets/../x', role: 'tuf-target', localPath: members[0]!.localPath }]);
+    await refuses('ARCHIVE_UNSAFE_PATH', /^ARCHIVE_UNSAFE_PATH: \.\.\/evil: member path is outside the bundle layout/, [
+      ...members,
+      { path: '../evil', role: 'tuf-target', localPath: members[0]!.localPath },
+    ]);
+    await refuses('ARCHIVE_UNSAFE_PATH', /^ARCHIVE_UNSAFE_PATH: tuf\/targets\/\.\.\/x: /, [
+      ...members,
+      { path: 'tuf/targets/../x', role: 'tuf-target', localPath: members[0]!.localPath },
+    ]);
   });
   test('a role that does not match the path', async () => {
-    await refuses('MANIFEST_INVALID', /tuf\/targets\/x\.pub: role 'tuf-metadata' does not match the path \(expected 'tuf-target'\)/, [...members, { path: 'tuf/targets/x.pub', role: 'tuf-metadata', localPath: members[0]!.localPath }]);
+    await refuses(
+      'MANIFEST_INVALID',
+      /tuf\/targets\/x\.pub: role 'tuf-metadata' does not match the path \(expected 'tuf-target'\)/,
+      [...members, { path: 'tuf/targets/x.pub', role: 'tuf-metadata', localPath: members[0]!.localPath }],
+    );
   });
   test('the same path twice', async () => {
-    await refuses('ARCHIVE_DUPLICATE', /^ARCHIVE_DUPLICATE: tuf\/metadata\/timestamp\.json: member given twice$/, [...members, members.find((m) => m.path.endsWith('timestamp.json'))!]);
+    await refuses('ARCHIVE_DUPLICATE', /^ARCHIVE_DUPLICATE: tuf\/metadata\/timestamp\.json: member given twice$/, [
+      ...members,
+      members.find((m) => m.path.endsWith('timestamp.json'))!,
+    ]);
   });
   test('paths that differ only in case', async () => {
-    await refuses('ARCHIVE_PATH_COLLISION', /tuf\/metadata\/TIMESTAMP\.json: collides with 'tuf\/metadata\/timestamp\.json'/, [...members, { path: 'tuf/metadata/TIMESTAMP.json', role: 'tuf-metadata', localPath: members[0]!.localPath }]);
+    await refuses(
+      'ARCHIVE_PATH_COLLISION',
+      /tuf\/metadata\/TIMESTAMP\.json: collides with 'tuf\/metadata\/timestamp\.json'/,
+      [...members, { path: 'tuf/metadata/TIMESTAMP.json', role: 'tuf-metadata', localPath: members[0]!.localPath }],
+    );
   });
   test('a package file that is not among the members', async () => {
-    await refuses('MANIFEST_INVALID', /^MANIFEST_INVALID: airlock-manifest\.json: \/packages\/1\/files\/0\/path: 'packages\/rfc8785\/rfc8785-0\.1\.2-py3-none-any\.whl' is not listed in members as distribution$/, members.filter((m) => !m.path.endsWith('.whl')));
+    await refuses(
+      'MANIFEST_INVALID',
+      /^MANIFEST_INVALID: airlock-manifest\.json: \/packages\/1\/files\/0\/path: 'packages\/rfc8785\/rfc8785-0\.1\.2-py3-none-any\.whl' is not listed in members as distribution$/,
+      members.filter((m) => !m.path.endsWith('.whl')),
+    );
   });
   test('a manifest field the schema refuses', async () => {
-    await refuses('MANIFEST_INVALID', /^MANIFEST_INVALID: airlock-manifest\.json: \/createdAt: must match pattern/, members, { ...input, createdAt: 'yesterday' });
+    await refuses(
+      'MANIFEST_INVALID',
+      /^MANIFEST_INVALID: airlock-manifest\.json: \/createdAt: must match pattern/,
+      members,
+      { ...input, createdAt: 'yesterday' },
+    );
   });
   test('an output name with no known compression', async () => {
-    await refuses('USAGE', /^USAGE: .*out\.zip: cannot tell the compression from the output name/, members, input, 'out.zip');
+    await refuses(
+      'USAGE',
+      /^USAGE: .*out\.zip: cannot tell the compression from the output name/,
+      members,
+      input,
+      'out.zip',
+    );
   });
 });
 

@@ -1,6 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { canonicalDistFilename, normalizeProjectName, normalizeVersion, parseDistFilename } from '../../lib/dist/index.ts';
+import {
+  canonicalDistFilename,
+  normalizeProjectName,
+  normalizeVersion,
+  parseDistFilename,
+} from '../../lib/dist/index.ts';
 import { AirlockError } from '../../lib/errors.ts';
 
 function rejects(fn: () => unknown, code = 'DIST_FILENAME_INVALID'): void {
@@ -31,7 +36,12 @@ test('PEP 440 version normalisation', () => {
 
 test('wheel file names parse as packaging does', () => {
   const w = parseDistFilename('rfc8785-0.1.2-py3-none-any.whl');
-  assert.deepEqual(w, { kind: 'wheel', name: 'rfc8785', version: '0.1.2', tags: [{ interpreter: 'py3', abi: 'none', platform: 'any' }] });
+  assert.deepEqual(w, {
+    kind: 'wheel',
+    name: 'rfc8785',
+    version: '0.1.2',
+    tags: [{ interpreter: 'py3', abi: 'none', platform: 'any' }],
+  });
   const b = parseDistFilename('Foo.Bar-1.0-01abc-py2.py3-none-any.whl');
   assert.equal(b.name, 'foo-bar');
   assert.deepEqual(b.buildTag, [1, 'abc']);
@@ -44,8 +54,18 @@ test('wheel file names parse as packaging does', () => {
 });
 
 test('sdist file names parse as packaging does', () => {
-  assert.deepEqual(parseDistFilename('pypi_attestations-0.0.19.tar.gz'), { kind: 'sdist', name: 'pypi-attestations', version: '0.0.19', extension: '.tar.gz' });
-  assert.deepEqual(parseDistFilename('Foo.Bar-1.0.zip'), { kind: 'sdist', name: 'foo-bar', version: '1.0', extension: '.zip' });
+  assert.deepEqual(parseDistFilename('pypi_attestations-0.0.19.tar.gz'), {
+    kind: 'sdist',
+    name: 'pypi-attestations',
+    version: '0.0.19',
+    extension: '.tar.gz',
+  });
+  assert.deepEqual(parseDistFilename('Foo.Bar-1.0.zip'), {
+    kind: 'sdist',
+    name: 'foo-bar',
+    version: '1.0',
+    extension: '.zip',
+  });
   rejects(() => parseDistFilename('foo.tar.gz'));
   rejects(() => parseDistFilename('foo-1.0.tar.bz2'));
   rejects(() => parseDistFilename('foo-notaversion.tar.gz'));
@@ -64,7 +84,13 @@ test('canonical (ultranormalised) names: same file matches, other versions or ta
     canonicalDistFilename('spt3g-1.0-cp310-cp310-manylinux_2_17_x86_64.manylinux2014_x86_64.whl'),
     'spt3g-1.0-cp310-cp310-manylinux2014_x86_64.manylinux_2_17_x86_64.whl',
   );
-  assert.notEqual(canonicalDistFilename('foo-1.0-py3-none-any.whl'), canonicalDistFilename('foo-1.0-py2.py3-none-any.whl'));
-  assert.notEqual(canonicalDistFilename('foo-1.0-py3-none-any.whl'), canonicalDistFilename('foo-1.0-1-py3-none-any.whl'));
+  assert.notEqual(
+    canonicalDistFilename('foo-1.0-py3-none-any.whl'),
+    canonicalDistFilename('foo-1.0-py2.py3-none-any.whl'),
+  );
+  assert.notEqual(
+    canonicalDistFilename('foo-1.0-py3-none-any.whl'),
+    canonicalDistFilename('foo-1.0-1-py3-none-any.whl'),
+  );
   assert.equal(canonicalDistFilename('foo-1.0-007x-py3-none-any.whl'), 'foo-1.0-7x-py3-none-any.whl');
 });

@@ -17,7 +17,10 @@ export interface CliResult {
  * each run, so no test reads or moves the real trust state, nor another
  * test's.
  */
-export function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {},
+): Promise<CliResult> {
   const home = mkdtempSync(join(tmpdir(), 'airlock-cli-home-'));
   return new Promise<CliResult>((resolve, reject) => {
     const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'airlock.js'), ...args], {

@@ -11,7 +11,9 @@ export const FIXTURES = resolve(process.env.AIRLOCK_FIXTURES ?? join(REPO_ROOT, 
 export function fixture(...parts: string[]): string {
   const p = join(FIXTURES, ...parts);
   if (!existsSync(p)) {
-    throw new Error(`missing real fixture ${p}: the tests need ../shared/fixtures (set AIRLOCK_FIXTURES to another copy)`);
+    throw new Error(
+      `missing real fixture ${p}: the tests need ../shared/fixtures (set AIRLOCK_FIXTURES to another copy)`,
+    );
   }
   return p;
 }

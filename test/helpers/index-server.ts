@@ -41,7 +41,15 @@ function fixtureDist(project: string, version: string, filename: string): DistFi
   const provPath = join(PYPI(filename).replace(/[^/]+$/, ''), `${filename}.provenance`);
   // PEP 658 content: a minimal METADATA; only its hash has to agree with the index.
   const metadata = Buffer.from(`Metadata-Version: 2.1\nName: ${project}\nVersion: ${version}\n`);
-  const d: DistFixture = { project, version, filename, bytes, sha256: sha(bytes), metadata, metadataSha256: sha(metadata) };
+  const d: DistFixture = {
+    project,
+    version,
+    filename,
+    bytes,
+    sha256: sha(bytes),
+    metadata,
+    metadataSha256: sha(metadata),
+  };
   if (existsSync(provPath)) d.provenance = readFileSync(provPath);
   return d;
 }
@@ -128,7 +136,11 @@ export async function startIndexServer(opts: IndexServerOptions = {}): Promise<I
       if (!dists.some((d) => d.project === m![1])) return notFound;
       const wantsJson = !opts.htmlOnly && (req.headers.accept ?? '').includes('application/vnd.pypi.simple.v1+json');
       return wantsJson
-        ? { status: 200, type: 'application/vnd.pypi.simple.v1+json', body: Buffer.from(JSON.stringify(jsonPage(m[1]!))) }
+        ? {
+            status: 200,
+            type: 'application/vnd.pypi.simple.v1+json',
+            body: Buffer.from(JSON.stringify(jsonPage(m[1]!))),
+          }
         : { status: 200, type: 'text/html; charset=utf-8', body: Buffer.from(htmlPage(m[1]!)) };
     }
     // /mirror/files/... serves the same files, as a second host would: a redirect target.
@@ -171,7 +183,8 @@ export async function startIndexServer(opts: IndexServerOptions = {}): Promise<I
     entry.seen++;
     switch (fault.kind) {
       case 'status':
-        if (fault.times === undefined || entry.seen <= fault.times) return send(res, fault.status, 'text/plain', Buffer.from(`fault ${fault.status}\n`));
+        if (fault.times === undefined || entry.seen <= fault.times)
+          return send(res, fault.status, 'text/plain', Buffer.from(`fault ${fault.status}\n`));
         return send(res, r.status, r.type, r.body);
       case 'truncate':
         // Announce the full length, send half, then drop the connection.

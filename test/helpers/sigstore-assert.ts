@@ -9,7 +9,10 @@ export function assertCode(fn: () => unknown, code: string, field?: string | Reg
   } catch (e) {
     caught = e;
   }
-  assert.ok(caught instanceof AirlockError, `expected ${code}, got ${caught instanceof Error ? caught.stack : String(caught)}`);
+  assert.ok(
+    caught instanceof AirlockError,
+    `expected ${code}, got ${caught instanceof Error ? caught.stack : String(caught)}`,
+  );
   assert.equal(caught.code, code, `expected ${code}, got ${caught.code}: ${caught.message}`);
   if (typeof field === 'string') assert.equal(caught.field, field);
   else if (field) assert.match(caught.field ?? '', field);

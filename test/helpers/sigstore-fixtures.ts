@@ -25,15 +25,24 @@ export const OID = {
 } as const;
 
 type Json = Record<string, any>;
-const b64 = (b: ArrayBufferView | string) => (typeof b === 'string' ? Buffer.from(b) : Buffer.from(b.buffer, b.byteOffset, b.byteLength)).toString('base64');
-const sha256 = (...parts: Uint8Array[]) => { const h = createHash('sha256'); parts.forEach((p) => h.update(p)); return h.digest(); };
+const b64 = (b: ArrayBufferView | string) =>
+  (typeof b === 'string' ? Buffer.from(b) : Buffer.from(b.buffer, b.byteOffset, b.byteLength)).toString('base64');
+const sha256 = (...parts: Uint8Array[]) => {
+  const h = createHash('sha256');
+  parts.forEach((p) => h.update(p));
+  return h.digest();
+};
 const spki = (k: KeyObject) => k.export({ format: 'der', type: 'spki' });
 const ecKeys = () => generateKeyPairSync('ec', { namedCurve: 'P-256' });
 
 // --- RFC 6962 Merkle tree, for the test logs' inclusion proofs -------------
 const leafHash = (leaf: Uint8Array) => sha256(Buffer.from([0]), leaf);
 const nodeHash = (l: Uint8Array, r: Uint8Array) => sha256(Buffer.from([1]), l, r);
-const split = (n: number) => { let k = 1; while (k * 2 < n) k *= 2; return k; };
+const split = (n: number) => {
+  let k = 1;
+  while (k * 2 < n) k *= 2;
+  return k;
+};
 function mth(leaves: Buffer[]): Buffer {
   if (leaves.length === 1) return leaves[0]!;
   const k = split(leaves.length);
@@ -42,7 +51,9 @@ function mth(leaves: Buffer[]): Buffer {
 function path(m: number, leaves: Buffer[]): Buffer[] {
   if (leaves.length <= 1) return [];
   const k = split(leaves.length);
-  return m < k ? [...path(m, leaves.slice(0, k)), mth(leaves.slice(k))] : [...path(m - k, leaves.slice(k)), mth(leaves.slice(0, k))];
+  return m < k
+    ? [...path(m, leaves.slice(0, k)), mth(leaves.slice(k))]
+    : [...path(m - k, leaves.slice(k)), mth(leaves.slice(0, k))];
 }
 
 /** A transparency log: appends bodies, returns inclusion proofs with signed checkpoints. */
@@ -92,7 +103,12 @@ export class TestLog {
       const t = Math.floor((opts.integratedTime ?? new Date()).getTime() / 1000);
       entry.integratedTime = String(t);
       if (opts.set !== false) {
-        const payload = canonicalJson.canonicalize({ body: b64(body), integratedTime: t, logIndex: index, logID: this.logId.toString('hex') });
+        const payload = canonicalJson.canonicalize({
+          body: b64(body),
+          integratedTime: t,
+          logIndex: index,
+          logID: this.logId.toString('hex'),
+        });
         entry.inclusionPromise = { signedEntryTimestamp: b64(this.sign(Buffer.from(payload))) };
       }
     }
@@ -103,7 +119,11 @@ export class TestLog {
     return {
       baseUrl: `https://${this.host}`,
       hashAlgorithm: 'SHA2_256',
-      publicKey: { rawBytes: b64(spki(this.keys.publicKey)), keyDetails: this.version === 'v1' ? 'PKIX_ECDSA_P256_SHA_256' : 'PKIX_ED25519', validFor },
+      publicKey: {
+        rawBytes: b64(spki(this.keys.publicKey)),
+        keyDetails: this.version === 'v1' ? 'PKIX_ECDSA_P256_SHA_256' : 'PKIX_ED25519',
+        validFor,
+      },
       logId: { keyId: b64(this.logId) },
     };
   }
@@ -144,7 +164,13 @@ export interface SigstoreTestInstance {
 }
 
 async function timestamp(tsa: TSA, signature: Uint8Array): Promise<string> {
-  const resp = await tsa.timestamp({ artifactHash: sha256(signature), hashAlgorithmOID: '2.16.840.1.101.3.4.2.1', nonce: 42, policyOID: '1.3.6.1.4.1.57264.2', certReq: false });
+  const resp = await tsa.timestamp({
+    artifactHash: sha256(signature),
+    hashAlgorithmOID: '2.16.840.1.101.3.4.2.1',
+    nonce: 42,
+    policyOID: '1.3.6.1.4.1.57264.2',
+    certReq: false,
+  });
   // The bundle holds the whole DER TimeStampResp (sigstore protobuf-specs).
   return b64(resp);
 }
@@ -168,44 +194,73 @@ export async function createSigstoreInstance(): Promise<SigstoreTestInstance> {
   const trustedRoot = (): Json => ({
     mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
     tlogs: [rekorV1.trustedRootEntry(), rekorV2.trustedRootEntry()],
-    certificateAuthorities: [{
-      subject: { organization: 'sigstore.mock', commonName: 'sigstore' },
-      uri: 'https://fulcio.test.invalid',
-      certChain: { certificates: [{ rawBytes: b64(ca.rootCertificate) }] },
-      validFor: { start: '2020-01-01T00:00:00Z' },
-    }, {
-      subject: { organization: 'sigstore.mock', commonName: 'sigstore-no-ct' },
-      uri: 'https://fulcio-no-ct.test.invalid',
-      certChain: { certificates: [{ rawBytes: b64(caNoSct.rootCertificate) }] },
-      validFor: { start: '2020-01-01T00:00:00Z' },
-    }],
-    ctlogs: [{
-      baseUrl: 'https://ctfe.test.invalid',
-      hashAlgorithm: 'SHA2_256',
-      publicKey: { rawBytes: b64(ctLog.publicKey), keyDetails: 'PKIX_ECDSA_P256_SHA_256', validFor: { start: '2020-01-01T00:00:00Z' } },
-      logId: { keyId: b64(ctLog.logID) },
-    }],
-    timestampAuthorities: [{
-      subject: { organization: 'sigstore.mock', commonName: 'tsa' },
-      uri: 'https://tsa.test.invalid',
-      certChain: { certificates: [{ rawBytes: b64(tsa.intCertificate) }, { rawBytes: b64(tsa.rootCertificate) }] },
-      validFor: { start: '2020-01-01T00:00:00Z' },
-    }],
+    certificateAuthorities: [
+      {
+        subject: { organization: 'sigstore.mock', commonName: 'sigstore' },
+        uri: 'https://fulcio.test.invalid',
+        certChain: { certificates: [{ rawBytes: b64(ca.rootCertificate) }] },
+        validFor: { start: '2020-01-01T00:00:00Z' },
+      },
+      {
+        subject: { organization: 'sigstore.mock', commonName: 'sigstore-no-ct' },
+        uri: 'https://fulcio-no-ct.test.invalid',
+        certChain: { certificates: [{ rawBytes: b64(caNoSct.rootCertificate) }] },
+        validFor: { start: '2020-01-01T00:00:00Z' },
+      },
+    ],
+    ctlogs: [
+      {
+        baseUrl: 'https://ctfe.test.invalid',
+        hashAlgorithm: 'SHA2_256',
+        publicKey: {
+          rawBytes: b64(ctLog.publicKey),
+          keyDetails: 'PKIX_ECDSA_P256_SHA_256',
+          validFor: { start: '2020-01-01T00:00:00Z' },
+        },
+        logId: { keyId: b64(ctLog.logID) },
+      },
+    ],
+    timestampAuthorities: [
+      {
+        subject: { organization: 'sigstore.mock', commonName: 'tsa' },
+        uri: 'https://tsa.test.invalid',
+        certChain: { certificates: [{ rawBytes: b64(tsa.intCertificate) }, { rawBytes: b64(tsa.rootCertificate) }] },
+        validFor: { start: '2020-01-01T00:00:00Z' },
+      },
+    ],
   });
 
-  async function signer(opts: SignOptions): Promise<{ privateKey: KeyObject; material: Json; verifierPem: string; verifierDer: Buffer; der: 'cert' | 'key' }> {
+  async function signer(
+    opts: SignOptions,
+  ): Promise<{ privateKey: KeyObject; material: Json; verifierPem: string; verifierDer: Buffer; der: 'cert' | 'key' }> {
     if (opts.keyOnly) {
-      return { privateKey: keyOnlyKeys.privateKey, material: { publicKey: { hint: 'test-key' } }, verifierPem: publicKeyPem, verifierDer: spki(keyOnlyKeys.publicKey), der: 'key' };
+      return {
+        privateKey: keyOnlyKeys.privateKey,
+        material: { publicKey: { hint: 'test-key' } },
+        verifierPem: publicKeyPem,
+        verifierDer: spki(keyOnlyKeys.publicKey),
+        der: 'key',
+      };
     }
     const keys = ecKeys();
     const issuer = opts.issuer ?? 'https://token.actions.githubusercontent.com';
     const certView = await (opts.sct === false ? caNoSct : ca).issueCertificate({
       publicKey: new Uint8Array(spki(keys.publicKey)),
       subjectAltName: opts.identity ?? 'https://github.com/acme/app/.github/workflows/release.yml@refs/tags/v1',
-      extensions: [{ oid: OID.issuerV2, value: issuer }, { oid: OID.issuerV1, value: issuer, legacy: true }, ...(opts.extensions ?? [])],
+      extensions: [
+        { oid: OID.issuerV2, value: issuer },
+        { oid: OID.issuerV1, value: issuer, legacy: true },
+        ...(opts.extensions ?? []),
+      ],
     });
     const cert = Buffer.from(certView.buffer, certView.byteOffset, certView.byteLength);
-    return { privateKey: keys.privateKey, material: { certificate: { rawBytes: b64(cert) } }, verifierPem: pem.fromDER(cert), verifierDer: cert, der: 'cert' };
+    return {
+      privateKey: keys.privateKey,
+      material: { certificate: { rawBytes: b64(cert) } },
+      verifierPem: pem.fromDER(cert),
+      verifierDer: cert,
+      der: 'cert',
+    };
   }
 
   function v2Verifier(s: { verifierDer: Buffer; der: 'cert' | 'key' }): Json {
@@ -214,17 +269,28 @@ export async function createSigstoreInstance(): Promise<SigstoreTestInstance> {
       : { publicKey: { rawBytes: b64(s.verifierDer) }, keyDetails: 'PKIX_ECDSA_P256_SHA_256' };
   }
 
-  async function finish(content: Json, s: Awaited<ReturnType<typeof signer>>, signature: Buffer, bodies: { v1: Json; v2: Json; kind: string }, opts: SignOptions): Promise<Json> {
+  async function finish(
+    content: Json,
+    s: Awaited<ReturnType<typeof signer>>,
+    signature: Buffer,
+    bodies: { v1: Json; v2: Json; kind: string },
+    opts: SignOptions,
+  ): Promise<Json> {
     const logs = opts.logs ?? ['v1'];
     const tlogEntries = logs.map((v) => {
       const body = Buffer.from(canonicalJson.canonicalize(v === 'v1' ? bodies.v1 : bodies.v2));
       const log = v === 'v1' ? rekorV1 : rekorV2;
-      return log.append(body, bodies.kind, v === 'v1' ? '0.0.1' : '0.0.2', { integratedTime: opts.integratedTime ?? new Date(time.getTime() + 1000), ...(opts.set === undefined ? {} : { set: opts.set }) });
+      return log.append(body, bodies.kind, v === 'v1' ? '0.0.1' : '0.0.2', {
+        integratedTime: opts.integratedTime ?? new Date(time.getTime() + 1000),
+        ...(opts.set === undefined ? {} : { set: opts.set }),
+      });
     });
     const tsaMode = opts.tsa ?? (logs.includes('v2') ? 'trusted' : 'none');
     const verificationMaterial: Json = { ...s.material, tlogEntries };
     if (tsaMode !== 'none') {
-      verificationMaterial.timestampVerificationData = { rfc3161Timestamps: [{ signedTimestamp: await timestamp(tsaMode === 'trusted' ? tsa : rogueTsa, signature) }] };
+      verificationMaterial.timestampVerificationData = {
+        rfc3161Timestamps: [{ signedTimestamp: await timestamp(tsaMode === 'trusted' ? tsa : rogueTsa, signature) }],
+      };
     }
     return { mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json', verificationMaterial, ...content };
   }
@@ -242,14 +308,24 @@ export async function createSigstoreInstance(): Promise<SigstoreTestInstance> {
       const sig = sign('sha256', dsse.preAuthEncoding(payloadType, payload), s.privateKey);
       const envelope = { payload: b64(payload), payloadType, signatures: [{ sig: b64(sig), keyid: '' }] };
       const v1 = {
-        apiVersion: '0.0.1', kind: 'dsse',
+        apiVersion: '0.0.1',
+        kind: 'dsse',
         spec: {
           envelopeHash: { algorithm: 'sha256', value: sha256(Buffer.from(JSON.stringify(envelope))).toString('hex') },
           payloadHash: { algorithm: 'sha256', value: sha256(payload).toString('hex') },
           signatures: [{ signature: b64(sig), verifier: b64(s.verifierPem) }],
         },
       };
-      const v2 = { apiVersion: '0.0.2', kind: 'dsse', spec: { dsseV002: { payloadHash: { algorithm: 'SHA2_256', digest: b64(sha256(payload)) }, signatures: [{ content: b64(sig), verifier: v2Verifier(s) }] } } };
+      const v2 = {
+        apiVersion: '0.0.2',
+        kind: 'dsse',
+        spec: {
+          dsseV002: {
+            payloadHash: { algorithm: 'SHA2_256', digest: b64(sha256(payload)) },
+            signatures: [{ content: b64(sig), verifier: v2Verifier(s) }],
+          },
+        },
+      };
       return finish({ dsseEnvelope: envelope }, s, sig, { v1, v2, kind: 'dsse' }, opts);
     },
     async signMessage(artifactIn, opts = {}) {
@@ -257,9 +333,31 @@ export async function createSigstoreInstance(): Promise<SigstoreTestInstance> {
       const digest = sha256(artifact);
       const s = await signer(opts);
       const sig = sign('sha256', artifact, s.privateKey);
-      const v1 = { apiVersion: '0.0.1', kind: 'hashedrekord', spec: { data: { hash: { algorithm: 'sha256', value: digest.toString('hex') } }, signature: { content: b64(sig), publicKey: { content: b64(s.verifierPem) } } } };
-      const v2 = { apiVersion: '0.0.2', kind: 'hashedrekord', spec: { hashedRekordV002: { data: { algorithm: 'SHA2_256', digest: b64(digest) }, signature: { content: b64(sig), verifier: v2Verifier(s) } } } };
-      return finish({ messageSignature: { messageDigest: { algorithm: 'SHA2_256', digest: b64(digest) }, signature: b64(sig) } }, s, sig, { v1, v2, kind: 'hashedrekord' }, opts);
+      const v1 = {
+        apiVersion: '0.0.1',
+        kind: 'hashedrekord',
+        spec: {
+          data: { hash: { algorithm: 'sha256', value: digest.toString('hex') } },
+          signature: { content: b64(sig), publicKey: { content: b64(s.verifierPem) } },
+        },
+      };
+      const v2 = {
+        apiVersion: '0.0.2',
+        kind: 'hashedrekord',
+        spec: {
+          hashedRekordV002: {
+            data: { algorithm: 'SHA2_256', digest: b64(digest) },
+            signature: { content: b64(sig), verifier: v2Verifier(s) },
+          },
+        },
+      };
+      return finish(
+        { messageSignature: { messageDigest: { algorithm: 'SHA2_256', digest: b64(digest) }, signature: b64(sig) } },
+        s,
+        sig,
+        { v1, v2, kind: 'hashedrekord' },
+        opts,
+      );
     },
   };
 }

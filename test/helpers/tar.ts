@@ -22,7 +22,15 @@ export interface TarEntry {
 export async function packTar(entries: (TarEntry | Buffer)[], opts: { end?: boolean } = {}): Promise<Buffer> {
   const pack = tar.pack();
   const out: Buffer[] = [];
-  const done = pipeline(pack as unknown as NodeJS.ReadableStream, new Writable({ write: (c: Buffer, _e, cb) => { out.push(c); cb(); } }));
+  const done = pipeline(
+    pack as unknown as NodeJS.ReadableStream,
+    new Writable({
+      write: (c: Buffer, _e, cb) => {
+        out.push(c);
+        cb();
+      },
+    }),
+  );
   const raw: Buffer[] = [];
   for (const e of entries) {
     if (Buffer.isBuffer(e)) {
@@ -32,7 +40,14 @@ export async function packTar(entries: (TarEntry | Buffer)[], opts: { end?: bool
     if (raw.length > 0) throw new Error('raw blocks must come last in packTar; use concatTar');
     const body = e.body === undefined ? undefined : Buffer.from(e.body);
     const header = {
-      name: e.name, type: e.type ?? 'file', mode: 0o644, uid: 0, gid: 0, uname: '', gname: '', mtime: new Date(0),
+      name: e.name,
+      type: e.type ?? 'file',
+      mode: 0o644,
+      uid: 0,
+      gid: 0,
+      uname: '',
+      gname: '',
+      mtime: new Date(0),
       ...(e.linkname === undefined ? {} : { linkname: e.linkname }),
       ...(e.pax === undefined ? {} : { pax: e.pax }),
     };

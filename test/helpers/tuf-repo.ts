@@ -46,7 +46,10 @@ export function signatureOf(key: TestKey, signed: Json, keyid = key.keyid): { ke
   return { keyid, sig: sig.toString('hex') };
 }
 
-export function signDoc(signed: Json, keys: TestKey[]): { signatures: Array<{ keyid: string; sig: string }>; signed: Json } {
+export function signDoc(
+  signed: Json,
+  keys: TestKey[],
+): { signatures: Array<{ keyid: string; sig: string }>; signed: Json } {
   return { signatures: keys.map((k) => signatureOf(k, signed)), signed };
 }
 
@@ -69,7 +72,9 @@ export class TestTufRepo {
   snapshot = { version: 1, expires: FAR, length: true, hashes: true };
   targets = { version: 1, expires: FAR, length: true, hashes: true };
   /** Target files by name; trusted_root.json by default. */
-  files = new Map<string, Uint8Array>([['trusted_root.json', Buffer.from('{"mediaType":"application/vnd.dev.sigstore.trustedroot+json;version=0.1"}\n')]]);
+  files = new Map<string, Uint8Array>([
+    ['trusted_root.json', Buffer.from('{"mediaType":"application/vnd.dev.sigstore.trustedroot+json;version=0.1"}\n')],
+  ]);
   /** Change a role's `signed` just before it is signed (after the builder filled it in). */
   hooks: Partial<Record<Exclude<RoleName, 'root'>, (signed: Json) => void>> = {};
   /** Sign a role with these keys instead of the role's keys. */
@@ -80,15 +85,32 @@ export class TestTufRepo {
    * Delegated targets roles of the top-level targets, in order. Their files
    * are listed in the delegated role instead of the top-level targets.
    */
-  delegated: Array<{ name: string; keys: TestKey[]; threshold: number; paths: string[]; terminating?: boolean; version: number; expires: string; files: Map<string, Uint8Array>; signers?: TestKey[] }> = [];
+  delegated: Array<{
+    name: string;
+    keys: TestKey[];
+    threshold: number;
+    paths: string[];
+    terminating?: boolean;
+    version: number;
+    expires: string;
+    files: Map<string, Uint8Array>;
+    signers?: TestKey[];
+  }> = [];
 
   private constructor(dir: string, alg: 'ed25519' | 'ecdsa') {
     this.dir = dir;
-    this.keys = { root: [generateKey(alg)], timestamp: [generateKey(alg)], snapshot: [generateKey(alg)], targets: [generateKey(alg)] };
+    this.keys = {
+      root: [generateKey(alg)],
+      timestamp: [generateKey(alg)],
+      snapshot: [generateKey(alg)],
+      targets: [generateKey(alg)],
+    };
   }
 
   /** A repository with root v1 in a fresh temp folder (or `dir`). */
-  static async create(opts: { dir?: string; alg?: 'ed25519' | 'ecdsa'; rootKeys?: number; rootThreshold?: number } = {}): Promise<TestTufRepo> {
+  static async create(
+    opts: { dir?: string; alg?: 'ed25519' | 'ecdsa'; rootKeys?: number; rootThreshold?: number } = {},
+  ): Promise<TestTufRepo> {
     const dir = opts.dir ?? (await mkdtemp(join(tmpdir(), 'airlock-tuf-repo-')));
     const repo = new TestTufRepo(dir, opts.alg ?? 'ed25519');
     if (opts.rootKeys) repo.keys.root = Array.from({ length: opts.rootKeys }, () => generateKey(opts.alg));
@@ -105,7 +127,15 @@ export class TestTufRepo {
       for (const k of this.keys[role]) keys[k.keyid] = k.json;
       roles[role] = { keyids: this.keys[role].map((k) => k.keyid), threshold: this.thresholds[role] };
     }
-    return { _type: 'root', spec_version: '1.0.31', version, expires: this.rootExpires, consistent_snapshot: this.consistentSnapshot, keys, roles };
+    return {
+      _type: 'root',
+      spec_version: '1.0.31',
+      version,
+      expires: this.rootExpires,
+      consistent_snapshot: this.consistentSnapshot,
+      keys,
+      roles,
+    };
   }
 
   /**
@@ -125,7 +155,9 @@ export class TestTufRepo {
   private allKeys = new Map<string, TestKey>();
   private rootKeysOf(signed: Json): TestKey[] {
     for (const role of Object.values(this.keys)) for (const k of role) this.allKeys.set(k.keyid, k);
-    return (signed.roles.root.keyids as string[]).map((id) => this.allKeys.get(id)).filter((k): k is TestKey => k !== undefined);
+    return (signed.roles.root.keyids as string[])
+      .map((id) => this.allKeys.get(id))
+      .filter((k): k is TestKey => k !== undefined);
   }
 
   /** Replaces a role's keys by new ones (call addRoot() afterwards to publish the rotation). */
@@ -179,16 +211,39 @@ export class TestTufRepo {
     const prefix = (v: number) => (this.consistentSnapshot ? `${v}.` : '');
     const snapMeta: Json = {};
     for (const d of this.delegated) {
-      const bytes = encode(signDoc({ _type: 'targets', spec_version: '1.0.31', version: d.version, expires: d.expires, targets: listing(d.files) }, d.signers ?? d.keys));
+      const bytes = encode(
+        signDoc(
+          {
+            _type: 'targets',
+            spec_version: '1.0.31',
+            version: d.version,
+            expires: d.expires,
+            targets: listing(d.files),
+          },
+          d.signers ?? d.keys,
+        ),
+      );
       put(`metadata/${prefix(d.version)}${d.name}.json`, bytes);
       snapMeta[`${d.name}.json`] = { version: d.version };
     }
     const t = this.targets;
-    const targetsSigned: Json = { _type: 'targets', spec_version: '1.0.31', version: t.version, expires: t.expires, targets: listing(this.files) };
+    const targetsSigned: Json = {
+      _type: 'targets',
+      spec_version: '1.0.31',
+      version: t.version,
+      expires: t.expires,
+      targets: listing(this.files),
+    };
     if (this.delegated.length) {
       const keys: Json = {};
       for (const d of this.delegated) for (const k of d.keys) keys[k.keyid] = k.json;
-      const roles = this.delegated.map((d) => ({ name: d.name, keyids: d.keys.map((k) => k.keyid), threshold: d.threshold, paths: d.paths, terminating: d.terminating ?? false }));
+      const roles = this.delegated.map((d) => ({
+        name: d.name,
+        keyids: d.keys.map((k) => k.keyid),
+        threshold: d.threshold,
+        paths: d.paths,
+        terminating: d.terminating ?? false,
+      }));
       targetsSigned.delegations = { keys, roles };
     }
     const targetsBytes = role('targets', targetsSigned);
@@ -197,13 +252,28 @@ export class TestTufRepo {
     const tMeta: Json = { version: t.version };
     if (t.length) tMeta.length = targetsBytes.length;
     if (t.hashes) tMeta.hashes = { sha256: sha256(targetsBytes) };
-    const snapBytes = role('snapshot', { _type: 'snapshot', spec_version: '1.0.31', version: s.version, expires: s.expires, meta: { 'targets.json': tMeta, ...snapMeta } });
+    const snapBytes = role('snapshot', {
+      _type: 'snapshot',
+      spec_version: '1.0.31',
+      version: s.version,
+      expires: s.expires,
+      meta: { 'targets.json': tMeta, ...snapMeta },
+    });
     put(`metadata/${prefix(s.version)}snapshot.json`, snapBytes);
     const sMeta: Json = { version: s.version };
     if (s.length) sMeta.length = snapBytes.length;
     if (s.hashes) sMeta.hashes = { sha256: sha256(snapBytes) };
     const ts = this.timestamp;
-    put('metadata/timestamp.json', role('timestamp', { _type: 'timestamp', spec_version: '1.0.31', version: ts.version, expires: ts.expires, meta: { 'snapshot.json': sMeta } }));
+    put(
+      'metadata/timestamp.json',
+      role('timestamp', {
+        _type: 'timestamp',
+        spec_version: '1.0.31',
+        version: ts.version,
+        expires: ts.expires,
+        meta: { 'snapshot.json': sMeta },
+      }),
+    );
 
     for (const [rel, bytes] of out) {
       await mkdir(dirname(join(this.dir, rel)), { recursive: true });

@@ -6,14 +6,17 @@ import { parsePylock } from '../../lib/lock/index.ts';
 const H = 'a'.repeat(64);
 
 function rejects(text: string, field: string | undefined, message: RegExp): void {
-  assert.throws(() => parsePylock(text, 'pylock.toml'), (e: unknown) => {
-    assert.ok(e instanceof AirlockError);
-    assert.equal(e.code, 'LOCK_INVALID');
-    assert.equal(e.file, 'pylock.toml');
-    assert.equal(e.field, field);
-    assert.match(e.message, message);
-    return true;
-  });
+  assert.throws(
+    () => parsePylock(text, 'pylock.toml'),
+    (e: unknown) => {
+      assert.ok(e instanceof AirlockError);
+      assert.equal(e.code, 'LOCK_INVALID');
+      assert.equal(e.file, 'pylock.toml');
+      assert.equal(e.field, field);
+      assert.match(e.message, message);
+      return true;
+    },
+  );
 }
 
 test('PEP 751 lock: sdist and wheels with sha256, name taken from the URL when omitted', () => {
@@ -35,12 +38,31 @@ wheels = [
 `;
   assert.deepEqual(parsePylock(text, 'pylock.toml'), [
     {
-      name: 'pypi-attestations', version: '0.0.19', file: 'pylock.toml', field: 'packages[0]',
-      files: [{ filename: 'pypi_attestations-0.0.19.tar.gz', sha256: H, url: 'https://files.example/pypi_attestations-0.0.19.tar.gz', size: 29882 }],
+      name: 'pypi-attestations',
+      version: '0.0.19',
+      file: 'pylock.toml',
+      field: 'packages[0]',
+      files: [
+        {
+          filename: 'pypi_attestations-0.0.19.tar.gz',
+          sha256: H,
+          url: 'https://files.example/pypi_attestations-0.0.19.tar.gz',
+          size: 29882,
+        },
+      ],
     },
     {
-      name: 'rfc8785', version: '0.1.2', file: 'pylock.toml', field: 'packages[1]',
-      files: [{ filename: 'rfc8785-0.1.2-py3-none-any.whl', sha256: H, url: 'https://files.example/a/rfc8785-0.1.2-py3-none-any.whl' }],
+      name: 'rfc8785',
+      version: '0.1.2',
+      file: 'pylock.toml',
+      field: 'packages[1]',
+      files: [
+        {
+          filename: 'rfc8785-0.1.2-py3-none-any.whl',
+          sha256: H,
+          url: 'https://files.example/a/rfc8785-0.1.2-py3-none-any.whl',
+        },
+      ],
     },
   ]);
 });
@@ -55,18 +77,57 @@ test('PEP 751 lock errors name the field', () => {
   rejects(`${head}[[packages]]\nname="a"\n`, 'packages[0]', /neither sdist nor wheels/);
   rejects(`${head}[[packages]]\nname="a"\nversion="1"\n`, 'packages[0]', /neither sdist nor wheels/);
   const sd = (n: string) => `sdist={name="${n}", hashes={sha256="${H}"}}\n`;
-  rejects(`${head}[[packages]]\nname="a"\nversion="1.*"\n${sd('a-1.tar.gz')}`, 'packages[0].version', /no exact version/);
-  rejects(`${head}[[packages]]\nname="a"\nversion="1"\n${sd('b-1.tar.gz')}`, 'packages[0]', /b-1.tar.gz is not a file of a/);
-  rejects(`${head}[[packages]]\nname="a"\nversion="1"\n${sd('a-2.tar.gz')}`, 'packages[0]', /a file name's version differs from 1/);
-  rejects(`${head}[[packages]]\nname="a"\nversion="1"\n${sd('a.tar.gz')}`, 'packages[0]', /a.tar.gz is not a wheel or sdist file name/);
+  rejects(
+    `${head}[[packages]]\nname="a"\nversion="1.*"\n${sd('a-1.tar.gz')}`,
+    'packages[0].version',
+    /no exact version/,
+  );
+  rejects(
+    `${head}[[packages]]\nname="a"\nversion="1"\n${sd('b-1.tar.gz')}`,
+    'packages[0]',
+    /b-1.tar.gz is not a file of a/,
+  );
+  rejects(
+    `${head}[[packages]]\nname="a"\nversion="1"\n${sd('a-2.tar.gz')}`,
+    'packages[0]',
+    /a file name's version differs from 1/,
+  );
+  rejects(
+    `${head}[[packages]]\nname="a"\nversion="1"\n${sd('a.tar.gz')}`,
+    'packages[0]',
+    /a.tar.gz is not a wheel or sdist file name/,
+  );
   // PEP 751: version may be omitted; the file names give it.
   assert.equal(parsePylock(`${head}[[packages]]\nname="A"\n${sd('a-1.0.tar.gz')}`, 'pylock.toml')[0]!.version, '1.0');
-  assert.equal(parsePylock(`${head}[[packages]]\nname="a"\nversion="1.0.0"\n${sd('a-1.0.tar.gz')}`, 'pylock.toml')[0]!.version, '1.0.0');
-  rejects(`${head}[[packages]]\nname="a"\nversion="1"\nvcs={type="git", url="https://x", commit-id="abc"}\n`, 'packages[0].vcs', /'vcs' sources/);
-  rejects(`${head}[[packages]]\nname="a"\nversion="1"\nsdist={name="a-1.tar.gz", hashes={sha512="00"}}\n`, 'packages[0].sdist', /no hashes.sha256/);
-  rejects(`${head}[[packages]]\nname="a"\nversion="1"\nwheels=[{hashes={sha256="${H}"}}]\n`, 'packages[0].wheels[0]', /no usable file name/);
-  rejects(`${head}[[packages]]\nname="a"\nversion="1"\nsdist={name="../a-1.tar.gz", hashes={sha256="${H}"}}\n`, 'packages[0].sdist', /no usable file name/);
-  rejects(`${head}[[packages]]\nname="a"\nversion="1"\nsdist={name="a-1.tar.gz", size=-1, hashes={sha256="${H}"}}\n`, 'packages[0].sdist', /size/);
+  assert.equal(
+    parsePylock(`${head}[[packages]]\nname="a"\nversion="1.0.0"\n${sd('a-1.0.tar.gz')}`, 'pylock.toml')[0]!.version,
+    '1.0.0',
+  );
+  rejects(
+    `${head}[[packages]]\nname="a"\nversion="1"\nvcs={type="git", url="https://x", commit-id="abc"}\n`,
+    'packages[0].vcs',
+    /'vcs' sources/,
+  );
+  rejects(
+    `${head}[[packages]]\nname="a"\nversion="1"\nsdist={name="a-1.tar.gz", hashes={sha512="00"}}\n`,
+    'packages[0].sdist',
+    /no hashes.sha256/,
+  );
+  rejects(
+    `${head}[[packages]]\nname="a"\nversion="1"\nwheels=[{hashes={sha256="${H}"}}]\n`,
+    'packages[0].wheels[0]',
+    /no usable file name/,
+  );
+  rejects(
+    `${head}[[packages]]\nname="a"\nversion="1"\nsdist={name="../a-1.tar.gz", hashes={sha256="${H}"}}\n`,
+    'packages[0].sdist',
+    /no usable file name/,
+  );
+  rejects(
+    `${head}[[packages]]\nname="a"\nversion="1"\nsdist={name="a-1.tar.gz", size=-1, hashes={sha256="${H}"}}\n`,
+    'packages[0].sdist',
+    /size/,
+  );
   const one = `[[packages]]\nname="a"\nversion="1"\nsdist={name="a-1.tar.gz", hashes={sha256="${H}"}}\n`;
   rejects(`${head}${one}${one}`, 'packages[1]', /listed twice/);
 });

@@ -10,14 +10,17 @@ const H1 = 'a'.repeat(64);
 const H2 = 'b'.repeat(64);
 
 function rejects(text: string, line: number, message: RegExp): void {
-  assert.throws(() => parseRequirements(text, 'req.txt'), (e: unknown) => {
-    assert.ok(e instanceof AirlockError);
-    assert.equal(e.code, 'LOCK_INVALID');
-    assert.equal(e.file, 'req.txt');
-    assert.equal(e.field, `line ${line}`);
-    assert.match(e.message, message);
-    return true;
-  });
+  assert.throws(
+    () => parseRequirements(text, 'req.txt'),
+    (e: unknown) => {
+      assert.ok(e instanceof AirlockError);
+      assert.equal(e.code, 'LOCK_INVALID');
+      assert.equal(e.file, 'req.txt');
+      assert.equal(e.field, `line ${line}`);
+      assert.match(e.message, message);
+      return true;
+    },
+  );
 }
 
 test('hash-checking requirements: continuations, comments, extras, markers, several hashes', () => {
@@ -50,7 +53,10 @@ test('requirements that are not exact hash pins are refused with LOCK_INVALID na
   rejects(`foo==1.0 --hash=sha512:${'c'.repeat(128)}`, 1, /has no --hash=sha256/);
   rejects(`foo==1.0 --hash=sha256:${H1}\nFoo==1.0 --hash=sha256:${H1}`, 2, /listed twice/);
   rejects(`foo==1.0 --no-deps --hash=sha256:${H1}`, 1, /only --hash options/);
-  assert.throws(() => parseRequirements('# nothing\n', 'req.txt'), { code: 'LOCK_INVALID', message: 'no requirements found' });
+  assert.throws(() => parseRequirements('# nothing\n', 'req.txt'), {
+    code: 'LOCK_INVALID',
+    message: 'no requirements found',
+  });
 });
 
 test('NAME==VERSION arguments', () => {

@@ -62,26 +62,53 @@ describe('attest verify: GitHub publisher (public-good)', { concurrency: 4 }, ()
     ok(r);
     assert.match(r.stdout, /^OK .*pypi_attestations-0\.0\.19\.tar\.gz$/m);
     assert.match(r.stdout, /publisher not pinned/);
-    assert.match(r.stdout, /certificate: https:\/\/github\.com\/trailofbits\/pypi-attestations\/\.github\/workflows\/release\.yml@refs\/tags\/v0\.0\.19/);
+    assert.match(
+      r.stdout,
+      /certificate: https:\/\/github\.com\/trailofbits\/pypi-attestations\/\.github\/workflows\/release\.yml@refs\/tags\/v0\.0\.19/,
+    );
     assert.match(r.stdout, /log entry: dsse 0\.0\.1, index 153454663, integrated 2024-12-04T23:14:01\.000Z/);
   });
 
   test('pinned to its publisher, with --json matching the report schema', async () => {
-    const r = await verify([SDIST(), '--provenance', PROV(), '--trusted-root', PUBLIC_GOOD_ROOT(), ...GH, '--ref', 'refs/tags/v0.0.19', '--json']);
+    const r = await verify([
+      SDIST(),
+      '--provenance',
+      PROV(),
+      '--trusted-root',
+      PUBLIC_GOOD_ROOT(),
+      ...GH,
+      '--ref',
+      'refs/tags/v0.0.19',
+      '--json',
+    ]);
     ok(r);
-    const report = validateSchema<{ publisher: { pinned: boolean }; sha256: string; attestations: Array<{ predicateType: string; publisher: { claimed: unknown } }> }>('attest-report', JSON.parse(r.stdout), 'stdout');
+    const report = validateSchema<{
+      publisher: { pinned: boolean };
+      sha256: string;
+      attestations: Array<{ predicateType: string; publisher: { claimed: unknown } }>;
+    }>('attest-report', JSON.parse(r.stdout), 'stdout');
     assert.equal(report.publisher.pinned, true);
     assert.equal(report.sha256, '9bb1add04b1b4e182be6b0b80931593f7a291eb49d69b4fd728a5d4cbcdc4bd3');
     assert.equal(report.attestations.length, 1);
-    assert.deepEqual(report.attestations[0]!.publisher.claimed, { kind: 'github', repository: 'trailofbits/pypi-attestations', workflow: 'release.yml' });
+    assert.deepEqual(report.attestations[0]!.publisher.claimed, {
+      kind: 'github',
+      repository: 'trailofbits/pypi-attestations',
+      workflow: 'release.yml',
+    });
   });
 
-  for (const [name, att, predicate] of [['publish', PUBLISH, 'https://docs.pypi.org/attestations/publish/v1'], ['SLSA', SLSA, 'https://slsa.dev/provenance/v1']] as const) {
+  for (const [name, att, predicate] of [
+    ['publish', PUBLISH, 'https://docs.pypi.org/attestations/publish/v1'],
+    ['SLSA', SLSA, 'https://slsa.dev/provenance/v1'],
+  ] as const) {
     test(`the bare ${name} attestation verifies for the GitHub publisher`, async () => {
       const r = await verify([SDIST(), '--attestation', att(), '--trusted-root', PUBLIC_GOOD_ROOT(), ...GH]);
       ok(r);
       assert.match(r.stdout, new RegExp(`predicate: ${predicate.replace(/[./]/g, '\\$&')}$`, 'm'));
-      assert.match(r.stdout, /publisher pinned to GitHub https:\/\/github\.com\/trailofbits\/pypi-attestations workflow release\.yml/);
+      assert.match(
+        r.stdout,
+        /publisher pinned to GitHub https:\/\/github\.com\/trailofbits\/pypi-attestations workflow release\.yml/,
+      );
     });
   }
 
@@ -92,35 +119,108 @@ describe('attest verify: GitHub publisher (public-good)', { concurrency: 4 }, ()
   });
 
   test('another repository fails', async () => {
-    const r = await verify([SDIST(), '--provenance', PROV(), '--trusted-root', PUBLIC_GOOD_ROOT(), '--repository', 'https://github.com/trailofbits/pypi-attestations-evil', '--workflow', 'release.yml']);
+    const r = await verify([
+      SDIST(),
+      '--provenance',
+      PROV(),
+      '--trusted-root',
+      PUBLIC_GOOD_ROOT(),
+      '--repository',
+      'https://github.com/trailofbits/pypi-attestations-evil',
+      '--workflow',
+      'release.yml',
+    ]);
     const line = failed(r, 1, 'PUBLISHER_MISMATCH', PROV(), '/attestation_bundles/0/attestations/0');
-    assert.match(line, /source repository is 'https:\/\/github\.com\/trailofbits\/pypi-attestations', expected 'https:\/\/github\.com\/trailofbits\/pypi-attestations-evil'/);
+    assert.match(
+      line,
+      /source repository is 'https:\/\/github\.com\/trailofbits\/pypi-attestations', expected 'https:\/\/github\.com\/trailofbits\/pypi-attestations-evil'/,
+    );
   });
 
   test('another workflow fails, for the provenance and for a bare attestation', async () => {
-    const r = await verify([SDIST(), '--provenance', PROV(), '--trusted-root', PUBLIC_GOOD_ROOT(), '--repository', 'https://github.com/trailofbits/pypi-attestations', '--workflow', 'release.yaml']);
+    const r = await verify([
+      SDIST(),
+      '--provenance',
+      PROV(),
+      '--trusted-root',
+      PUBLIC_GOOD_ROOT(),
+      '--repository',
+      'https://github.com/trailofbits/pypi-attestations',
+      '--workflow',
+      'release.yaml',
+    ]);
     failed(r, 1, 'PUBLISHER_MISMATCH', PROV(), '/attestation_bundles/0/attestations/0');
-    const b = await verify([SDIST(), '--attestation', SLSA(), '--trusted-root', PUBLIC_GOOD_ROOT(), '--repository', 'https://github.com/trailofbits/pypi-attestations', '--workflow', 'publish.yml']);
+    const b = await verify([
+      SDIST(),
+      '--attestation',
+      SLSA(),
+      '--trusted-root',
+      PUBLIC_GOOD_ROOT(),
+      '--repository',
+      'https://github.com/trailofbits/pypi-attestations',
+      '--workflow',
+      'publish.yml',
+    ]);
     assert.match(failed(b, 1, 'PUBLISHER_MISMATCH', SLSA()), /not workflow 'publish\.yml'/);
   });
 
   test('a ref is compared exactly: a longer ref fails', async () => {
-    const r = await verify([SDIST(), '--attestation', PUBLISH(), '--trusted-root', PUBLIC_GOOD_ROOT(), ...GH, '--ref', 'refs/tags/v0.0.1']);
-    assert.match(failed(r, 1, 'PUBLISHER_MISMATCH', PUBLISH()), /source ref is 'refs\/tags\/v0\.0\.19', expected 'refs\/tags\/v0\.0\.1'/);
+    const r = await verify([
+      SDIST(),
+      '--attestation',
+      PUBLISH(),
+      '--trusted-root',
+      PUBLIC_GOOD_ROOT(),
+      ...GH,
+      '--ref',
+      'refs/tags/v0.0.1',
+    ]);
+    assert.match(
+      failed(r, 1, 'PUBLISHER_MISMATCH', PUBLISH()),
+      /source ref is 'refs\/tags\/v0\.0\.19', expected 'refs\/tags\/v0\.0\.1'/,
+    );
   });
 
   test('an environment cannot be shown by a provenance that names none', async () => {
-    const r = await verify([SDIST(), '--provenance', PROV(), '--trusted-root', PUBLIC_GOOD_ROOT(), ...GH, '--environment', 'pypi']);
-    assert.match(failed(r, 1, 'PUBLISHER_MISMATCH', PROV(), '/attestation_bundles/0/attestations/0'), /environment is '\(none\)', expected 'pypi'/);
+    const r = await verify([
+      SDIST(),
+      '--provenance',
+      PROV(),
+      '--trusted-root',
+      PUBLIC_GOOD_ROOT(),
+      ...GH,
+      '--environment',
+      'pypi',
+    ]);
+    assert.match(
+      failed(r, 1, 'PUBLISHER_MISMATCH', PROV(), '/attestation_bundles/0/attestations/0'),
+      /environment is '\(none\)', expected 'pypi'/,
+    );
   });
 
   test('another file fails (SUBJECT_NAME), the same bytes under a normalised-equal name pass', async () => {
     const r = await verify([GITLAB(), '--provenance', PROV(), '--trusted-root', PUBLIC_GOOD_ROOT()]);
-    assert.match(failed(r, 1, 'SUBJECT_NAME', PROV(), '/attestation_bundles/0/attestations/0'), /is about 'pypi_attestations-0\.0\.19\.tar\.gz', not 'gitlab_oidc_project-0\.0\.3\.tar\.gz'/);
+    assert.match(
+      failed(r, 1, 'SUBJECT_NAME', PROV(), '/attestation_bundles/0/attestations/0'),
+      /is about 'pypi_attestations-0\.0\.19\.tar\.gz', not 'gitlab_oidc_project-0\.0\.3\.tar\.gz'/,
+    );
     const bytes = readFileSync(SDIST());
-    ok(await verify([tmpFile('Pypi.Attestations-0.0.19.tar.gz', bytes), '--provenance', PROV(), '--trusted-root', PUBLIC_GOOD_ROOT()]));
+    ok(
+      await verify([
+        tmpFile('Pypi.Attestations-0.0.19.tar.gz', bytes),
+        '--provenance',
+        PROV(),
+        '--trusted-root',
+        PUBLIC_GOOD_ROOT(),
+      ]),
+    );
     const other = tmpFile('pypi_attestations-0.0.20.tar.gz', bytes);
-    failed(await verify([other, '--provenance', PROV(), '--trusted-root', PUBLIC_GOOD_ROOT()]), 1, 'SUBJECT_NAME', PROV());
+    failed(
+      await verify([other, '--provenance', PROV(), '--trusted-root', PUBLIC_GOOD_ROOT()]),
+      1,
+      'SUBJECT_NAME',
+      PROV(),
+    );
   });
 
   test('the file with one byte changed fails (DIGEST_MISMATCH)', async () => {
@@ -130,82 +230,238 @@ describe('attest verify: GitHub publisher (public-good)', { concurrency: 4 }, ()
     const changed = join(dir, 'pypi_attestations-0.0.19.tar.gz');
     writeFileSync(changed, bytes);
     const r = await verify([changed, '--provenance', PROV(), '--trusted-root', PUBLIC_GOOD_ROOT(), ...GH]);
-    assert.match(failed(r, 1, 'DIGEST_MISMATCH', PROV(), '/attestation_bundles/0/attestations/0'), /subject sha256 is 9bb1add0.*, the file's is [0-9a-f]{64}/);
+    assert.match(
+      failed(r, 1, 'DIGEST_MISMATCH', PROV(), '/attestation_bundles/0/attestations/0'),
+      /subject sha256 is 9bb1add0.*, the file's is [0-9a-f]{64}/,
+    );
   });
 
   test('against the staging root it fails: the log is not trusted there', async () => {
     const r = await verify([SDIST(), '--provenance', PROV(), '--trusted-root', STAGING_ROOT(), ...GH]);
-    failed(r, 1, 'TLOG_MISSING', PROV(), '/attestation_bundles/0/attestations/0/verification_material/transparency_entries/0/logId');
+    failed(
+      r,
+      1,
+      'TLOG_MISSING',
+      PROV(),
+      '/attestation_bundles/0/attestations/0/verification_material/transparency_entries/0/logId',
+    );
   });
 
   test('a provenance whose publisher claim differs from the certificate fails, even unpinned', async () => {
-    const prov = JSON.parse(readFileSync(PROV(), 'utf8')) as { attestation_bundles: Array<{ publisher: Record<string, unknown> }> };
+    const prov = JSON.parse(readFileSync(PROV(), 'utf8')) as {
+      attestation_bundles: Array<{ publisher: Record<string, unknown> }>;
+    };
     prov.attestation_bundles[0]!.publisher.workflow = 'other.yml';
     const p = tmpFile('claim-other.provenance', JSON.stringify(prov));
-    failed(await verify([SDIST(), '--provenance', p, '--trusted-root', PUBLIC_GOOD_ROOT()]), 1, 'PUBLISHER_MISMATCH', p, '/attestation_bundles/0/attestations/0');
+    failed(
+      await verify([SDIST(), '--provenance', p, '--trusted-root', PUBLIC_GOOD_ROOT()]),
+      1,
+      'PUBLISHER_MISMATCH',
+      p,
+      '/attestation_bundles/0/attestations/0',
+    );
     // and pinning the certificate's real publisher does not rescue it: both must match
-    failed(await verify([SDIST(), '--provenance', p, '--trusted-root', PUBLIC_GOOD_ROOT(), ...GH]), 1, 'PUBLISHER_MISMATCH', p);
+    failed(
+      await verify([SDIST(), '--provenance', p, '--trusted-root', PUBLIC_GOOD_ROOT(), ...GH]),
+      1,
+      'PUBLISHER_MISMATCH',
+      p,
+    );
     prov.attestation_bundles[0]!.publisher = { kind: 'ActiveState', organization: 'o', activestate_project_name: 'p' };
     const a = tmpFile('claim-activestate.provenance', JSON.stringify(prov));
-    assert.match(failed(await verify([SDIST(), '--provenance', a, '--trusted-root', PUBLIC_GOOD_ROOT()]), 1, 'PUBLISHER_MISMATCH', a), /'ActiveState' publisher/);
+    assert.match(
+      failed(
+        await verify([SDIST(), '--provenance', a, '--trusted-root', PUBLIC_GOOD_ROOT()]),
+        1,
+        'PUBLISHER_MISMATCH',
+        a,
+      ),
+      /'ActiveState' publisher/,
+    );
   });
 
   test('a provenance with no attestation fails (NO_ATTESTATIONS)', async () => {
     const empty = tmpFile('empty.provenance', JSON.stringify({ version: 1, attestation_bundles: [] }));
-    failed(await verify([SDIST(), '--provenance', empty, '--trusted-root', PUBLIC_GOOD_ROOT()]), 1, 'NO_ATTESTATIONS', empty, '/attestation_bundles');
-    const noAtt = tmpFile('empty-bundle.provenance', JSON.stringify({ version: 1, attestation_bundles: [{ publisher: { kind: 'GitHub', repository: 'a/b', workflow: 'w' }, attestations: [] }] }));
-    failed(await verify([SDIST(), '--provenance', noAtt, '--trusted-root', PUBLIC_GOOD_ROOT()]), 1, 'NO_ATTESTATIONS', noAtt, '/attestation_bundles/0/attestations');
+    failed(
+      await verify([SDIST(), '--provenance', empty, '--trusted-root', PUBLIC_GOOD_ROOT()]),
+      1,
+      'NO_ATTESTATIONS',
+      empty,
+      '/attestation_bundles',
+    );
+    const noAtt = tmpFile(
+      'empty-bundle.provenance',
+      JSON.stringify({
+        version: 1,
+        attestation_bundles: [{ publisher: { kind: 'GitHub', repository: 'a/b', workflow: 'w' }, attestations: [] }],
+      }),
+    );
+    failed(
+      await verify([SDIST(), '--provenance', noAtt, '--trusted-root', PUBLIC_GOOD_ROOT()]),
+      1,
+      'NO_ATTESTATIONS',
+      noAtt,
+      '/attestation_bundles/0/attestations',
+    );
   });
 });
 
 describe('attest verify: GitLab and e-mail identities', { concurrency: 4 }, () => {
   test('the GitLab sdist verifies for its GitLab publisher', async () => {
-    const r = await verify([GITLAB(), '--attestation', GITLAB_ATT(), '--trusted-root', PUBLIC_GOOD_ROOT(), ...GL, '--ref', 'refs/heads/main']);
+    const r = await verify([
+      GITLAB(),
+      '--attestation',
+      GITLAB_ATT(),
+      '--trusted-root',
+      PUBLIC_GOOD_ROOT(),
+      ...GL,
+      '--ref',
+      'refs/heads/main',
+    ]);
     ok(r);
-    assert.match(r.stdout, /publisher pinned to GitLab https:\/\/gitlab\.com\/facutuesca\/gitlab-oidc-project workflow \.gitlab-ci\.yml/);
+    assert.match(
+      r.stdout,
+      /publisher pinned to GitLab https:\/\/gitlab\.com\/facutuesca\/gitlab-oidc-project workflow \.gitlab-ci\.yml/,
+    );
   });
 
   test('the GitLab sdist fails for a GitHub policy naming the same path', async () => {
-    const r = await verify([GITLAB(), '--attestation', GITLAB_ATT(), '--trusted-root', PUBLIC_GOOD_ROOT(), '--repository', 'https://github.com/facutuesca/gitlab-oidc-project', '--workflow', '.gitlab-ci.yml']);
+    const r = await verify([
+      GITLAB(),
+      '--attestation',
+      GITLAB_ATT(),
+      '--trusted-root',
+      PUBLIC_GOOD_ROOT(),
+      '--repository',
+      'https://github.com/facutuesca/gitlab-oidc-project',
+      '--workflow',
+      '.gitlab-ci.yml',
+    ]);
     assert.match(failed(r, 1, 'PUBLISHER_MISMATCH', GITLAB_ATT()), /issuer is 'https:\/\/gitlab\.com'/);
   });
 
   test('the staging e-mail wheel verifies against staging for that identity', async () => {
-    const r = await verify([WHEEL(), '--attestation', WHEEL_ATT(), '--trusted-root', STAGING_ROOT(), ...EMAIL, '--json']);
+    const r = await verify([
+      WHEEL(),
+      '--attestation',
+      WHEEL_ATT(),
+      '--trusted-root',
+      STAGING_ROOT(),
+      ...EMAIL,
+      '--json',
+    ]);
     ok(r);
-    const report = validateSchema<{ attestations: Array<{ certificate: { identity: string; identityType: string } }> }>('attest-report', JSON.parse(r.stdout), 'stdout');
-    assert.deepEqual([report.attestations[0]!.certificate.identity, report.attestations[0]!.certificate.identityType], ['william@yossarian.net', 'email']);
+    const report = validateSchema<{ attestations: Array<{ certificate: { identity: string; identityType: string } }> }>(
+      'attest-report',
+      JSON.parse(r.stdout),
+      'stdout',
+    );
+    assert.deepEqual(
+      [report.attestations[0]!.certificate.identity, report.attestations[0]!.certificate.identityType],
+      ['william@yossarian.net', 'email'],
+    );
   });
 
   test('the e-mail wheel fails for another identity or issuer', async () => {
-    failed(await verify([WHEEL(), '--attestation', WHEEL_ATT(), '--trusted-root', STAGING_ROOT(), '--identity', 'william@yossarian.net.evil', '--issuer', 'https://github.com/login/oauth']), 1, 'IDENTITY_MISMATCH', WHEEL_ATT());
-    failed(await verify([WHEEL(), '--attestation', WHEEL_ATT(), '--trusted-root', STAGING_ROOT(), '--identity', 'william@yossarian.net', '--issuer', 'https://accounts.google.com']), 1, 'IDENTITY_MISMATCH', WHEEL_ATT());
+    failed(
+      await verify([
+        WHEEL(),
+        '--attestation',
+        WHEEL_ATT(),
+        '--trusted-root',
+        STAGING_ROOT(),
+        '--identity',
+        'william@yossarian.net.evil',
+        '--issuer',
+        'https://github.com/login/oauth',
+      ]),
+      1,
+      'IDENTITY_MISMATCH',
+      WHEEL_ATT(),
+    );
+    failed(
+      await verify([
+        WHEEL(),
+        '--attestation',
+        WHEEL_ATT(),
+        '--trusted-root',
+        STAGING_ROOT(),
+        '--identity',
+        'william@yossarian.net',
+        '--issuer',
+        'https://accounts.google.com',
+      ]),
+      1,
+      'IDENTITY_MISMATCH',
+      WHEEL_ATT(),
+    );
   });
 
   test('the e-mail wheel fails against the public-good root', async () => {
-    failed(await verify([WHEEL(), '--attestation', WHEEL_ATT(), '--trusted-root', PUBLIC_GOOD_ROOT(), ...EMAIL]), 1, 'TLOG_MISSING', WHEEL_ATT(), '/verification_material/transparency_entries/0/logId');
+    failed(
+      await verify([WHEEL(), '--attestation', WHEEL_ATT(), '--trusted-root', PUBLIC_GOOD_ROOT(), ...EMAIL]),
+      1,
+      'TLOG_MISSING',
+      WHEEL_ATT(),
+      '/verification_material/transparency_entries/0/logId',
+    );
   });
 
   test('the e-mail wheel fails under any Trusted Publisher policy', async () => {
     const policies = [GH, GL, ['--repository', 'https://github.com/woodruffw/rfc8785.py', '--workflow', 'release.yml']];
-    const results = await Promise.all(policies.map((policy) => verify([WHEEL(), '--attestation', WHEEL_ATT(), '--trusted-root', STAGING_ROOT(), ...policy])));
+    const results = await Promise.all(
+      policies.map((policy) =>
+        verify([WHEEL(), '--attestation', WHEEL_ATT(), '--trusted-root', STAGING_ROOT(), ...policy]),
+      ),
+    );
     for (const r of results) failed(r, 1, 'PUBLISHER_MISMATCH', WHEEL_ATT());
   });
 });
 
 describe('attest verify --trust-dir: the TUF copy checked on the spot', { concurrency: 4 }, () => {
   test('public-good copy at a time inside its validity', async () => {
-    const r = await verify([SDIST(), '--provenance', PROV(), '--trust-dir', TUF_2026(), '--now', '2026-08-22T00:00:00Z', ...GH]);
+    const r = await verify([
+      SDIST(),
+      '--provenance',
+      PROV(),
+      '--trust-dir',
+      TUF_2026(),
+      '--now',
+      '2026-08-22T00:00:00Z',
+      ...GH,
+    ]);
     ok(r);
     assert.match(r.stdout, /from TUF copy .*sigstore-2026-08-21, checked at 2026-08-22T00:00:00\.000Z/);
   });
 
   test('staging copy with --instance staging for the e-mail wheel', async () => {
-    ok(await verify([WHEEL(), '--attestation', WHEEL_ATT(), '--trust-dir', TUF_STAGING(), '--instance', 'staging', '--now', '2026-08-22T00:00:00Z', ...EMAIL]));
+    ok(
+      await verify([
+        WHEEL(),
+        '--attestation',
+        WHEEL_ATT(),
+        '--trust-dir',
+        TUF_STAGING(),
+        '--instance',
+        'staging',
+        '--now',
+        '2026-08-22T00:00:00Z',
+        ...EMAIL,
+      ]),
+    );
   });
 
   test('the copy is expired at a later --now: nothing is verified', async () => {
-    const r = await verify([SDIST(), '--provenance', PROV(), '--trust-dir', TUF_2026(), '--now', '2026-12-22T00:00:00Z', ...GH]);
+    const r = await verify([
+      SDIST(),
+      '--provenance',
+      PROV(),
+      '--trust-dir',
+      TUF_2026(),
+      '--now',
+      '2026-12-22T00:00:00Z',
+      ...GH,
+    ]);
     failed(r, 1, 'TUF_EXPIRED');
   });
 
@@ -217,8 +473,32 @@ describe('attest verify --trust-dir: the TUF copy checked on the spot', { concur
 
   test('the copy is checked against the trust state: an older copy after a newer one is a rollback', async () => {
     const state = join(tmp, 'state-rollback');
-    ok(await verify([SDIST(), '--provenance', PROV(), '--trust-dir', TUF_2026(), '--now', '2025-11-24T00:00:00Z', '--state', state, ...GH]));
-    const r = await verify([SDIST(), '--provenance', PROV(), '--trust-dir', TUF_2025(), '--now', '2025-11-24T00:00:00Z', '--state', state, ...GH]);
+    ok(
+      await verify([
+        SDIST(),
+        '--provenance',
+        PROV(),
+        '--trust-dir',
+        TUF_2026(),
+        '--now',
+        '2025-11-24T00:00:00Z',
+        '--state',
+        state,
+        ...GH,
+      ]),
+    );
+    const r = await verify([
+      SDIST(),
+      '--provenance',
+      PROV(),
+      '--trust-dir',
+      TUF_2025(),
+      '--now',
+      '2025-11-24T00:00:00Z',
+      '--state',
+      state,
+      ...GH,
+    ]);
     failed(r, 1, 'TUF_ROLLBACK');
   });
 });
@@ -235,41 +515,101 @@ describe('attest verify: bad input is exit 2 naming file and field', { concurren
     const a = att();
     delete a.envelope.signature;
     const p = tmpFile('nosig.attestation', JSON.stringify(a));
-    assert.match(failed(await verify([SDIST(), '--attestation', p, '--trusted-root', PUBLIC_GOOD_ROOT()]), 2, 'SCHEMA_INVALID', p, '/envelope'), /signature/);
+    assert.match(
+      failed(
+        await verify([SDIST(), '--attestation', p, '--trusted-root', PUBLIC_GOOD_ROOT()]),
+        2,
+        'SCHEMA_INVALID',
+        p,
+        '/envelope',
+      ),
+      /signature/,
+    );
     const v = tmpFile('v2.attestation', JSON.stringify({ ...att(), version: 2 }));
-    failed(await verify([SDIST(), '--attestation', v, '--trusted-root', PUBLIC_GOOD_ROOT()]), 2, 'SCHEMA_INVALID', v, '/version');
+    failed(
+      await verify([SDIST(), '--attestation', v, '--trusted-root', PUBLIC_GOOD_ROOT()]),
+      2,
+      'SCHEMA_INVALID',
+      v,
+      '/version',
+    );
   });
 
   test('base64 garbage in the statement, and a certificate that is not DER', async () => {
     const a = att();
     a.envelope.statement = 'this is not base64!!';
     const p = tmpFile('garbage.attestation', JSON.stringify(a));
-    failed(await verify([SDIST(), '--attestation', p, '--trusted-root', PUBLIC_GOOD_ROOT()]), 2, 'SCHEMA_INVALID', p, '/envelope/statement');
+    failed(
+      await verify([SDIST(), '--attestation', p, '--trusted-root', PUBLIC_GOOD_ROOT()]),
+      2,
+      'SCHEMA_INVALID',
+      p,
+      '/envelope/statement',
+    );
     const c = att();
     c.verification_material.certificate = Buffer.from('not a certificate').toString('base64');
     const q = tmpFile('badcert.attestation', JSON.stringify(c));
-    failed(await verify([SDIST(), '--attestation', q, '--trusted-root', PUBLIC_GOOD_ROOT()]), 2, 'BUNDLE_MALFORMED', q, '/verification_material/certificate');
+    failed(
+      await verify([SDIST(), '--attestation', q, '--trusted-root', PUBLIC_GOOD_ROOT()]),
+      2,
+      'BUNDLE_MALFORMED',
+      q,
+      '/verification_material/certificate',
+    );
   });
 
   test('a provenance given as --attestation', async () => {
-    failed(await verify([SDIST(), '--attestation', PROV(), '--trusted-root', PUBLIC_GOOD_ROOT()]), 2, 'SCHEMA_INVALID', PROV(), '/');
+    failed(
+      await verify([SDIST(), '--attestation', PROV(), '--trusted-root', PUBLIC_GOOD_ROOT()]),
+      2,
+      'SCHEMA_INVALID',
+      PROV(),
+      '/',
+    );
   });
 
   test('a file that is not a distribution, or missing', async () => {
     const p = tmpFile('notes.txt', 'x');
-    failed(await verify([p, '--attestation', PUBLISH(), '--trusted-root', PUBLIC_GOOD_ROOT()]), 2, 'DIST_FILENAME_INVALID', p);
+    failed(
+      await verify([p, '--attestation', PUBLISH(), '--trusted-root', PUBLIC_GOOD_ROOT()]),
+      2,
+      'DIST_FILENAME_INVALID',
+      p,
+    );
     const missing = join(tmp, 'pypi_attestations-0.0.19.tar.gz');
-    failed(await verify([missing, '--attestation', PUBLISH(), '--trusted-root', PUBLIC_GOOD_ROOT()]), 2, 'INPUT_UNREADABLE', missing);
+    failed(
+      await verify([missing, '--attestation', PUBLISH(), '--trusted-root', PUBLIC_GOOD_ROOT()]),
+      2,
+      'INPUT_UNREADABLE',
+      missing,
+    );
   });
 
   test('usage errors', async () => {
     const base = [SDIST(), '--attestation', PUBLISH()];
     const cases: Array<[string[], RegExp]> = [
-      [[...base, '--provenance', PROV(), '--trusted-root', PUBLIC_GOOD_ROOT()], /exactly one of --provenance or --attestation/],
+      [
+        [...base, '--provenance', PROV(), '--trusted-root', PUBLIC_GOOD_ROOT()],
+        /exactly one of --provenance or --attestation/,
+      ],
       [base, /exactly one of --trusted-root or --trust-dir/],
-      [[...base, '--trusted-root', PUBLIC_GOOD_ROOT(), '--trust-dir', TUF_2026()], /exactly one of --trusted-root or --trust-dir/],
+      [
+        [...base, '--trusted-root', PUBLIC_GOOD_ROOT(), '--trust-dir', TUF_2026()],
+        /exactly one of --trusted-root or --trust-dir/,
+      ],
       [[...base, '--trusted-root', PUBLIC_GOOD_ROOT(), '--instance', 'staging'], /--instance goes with --trust-dir/],
-      [[...base, '--trusted-root', PUBLIC_GOOD_ROOT(), '--repository', 'https://example.com/a/b', '--workflow', 'w.yml'], /github\.com or gitlab\.com/],
+      [
+        [
+          ...base,
+          '--trusted-root',
+          PUBLIC_GOOD_ROOT(),
+          '--repository',
+          'https://example.com/a/b',
+          '--workflow',
+          'w.yml',
+        ],
+        /github\.com or gitlab\.com/,
+      ],
       [[...base, '--trusted-root', PUBLIC_GOOD_ROOT(), '--identity', 'a@b'], /--identity and --issuer go together/],
       [[...base, '--trusted-root', PUBLIC_GOOD_ROOT(), '--now', 'yesterday'], /--now must be/],
     ];
@@ -278,10 +618,24 @@ describe('attest verify: bad input is exit 2 naming file and field', { concurren
   });
 
   test('with --json an error is one JSON object on stdout too', async () => {
-    const r = await verify([SDIST(), '--provenance', PROV(), '--trusted-root', PUBLIC_GOOD_ROOT(), '--repository', 'https://github.com/a/b', '--workflow', 'release.yml', '--json']);
+    const r = await verify([
+      SDIST(),
+      '--provenance',
+      PROV(),
+      '--trusted-root',
+      PUBLIC_GOOD_ROOT(),
+      '--repository',
+      'https://github.com/a/b',
+      '--workflow',
+      'release.yml',
+      '--json',
+    ]);
     assert.equal(r.code, 1);
     const out = JSON.parse(r.stdout) as { ok: boolean; error: { code: string; file: string; field: string } };
-    assert.deepEqual([out.ok, out.error.code, out.error.file, out.error.field], [false, 'PUBLISHER_MISMATCH', PROV(), '/attestation_bundles/0/attestations/0']);
+    assert.deepEqual(
+      [out.ok, out.error.code, out.error.file, out.error.field],
+      [false, 'PUBLISHER_MISMATCH', PROV(), '/attestation_bundles/0/attestations/0'],
+    );
   });
 });
 
@@ -292,20 +646,37 @@ describe('attest inspect', { concurrency: 4 }, () => {
     assert.match(r.stdout, /NOT VERIFIED/);
     assert.match(r.stdout, /publisher \(claimed\): .*"kind":"GitHub".*"repository":"trailofbits\/pypi-attestations"/);
     assert.match(r.stdout, /sourceRepositoryRef: refs\/tags\/v0\.0\.19/);
-    assert.match(r.stdout, /buildConfigURI: https:\/\/github\.com\/trailofbits\/pypi-attestations\/\.github\/workflows\/release\.yml@refs\/tags\/v0\.0\.19/);
+    assert.match(
+      r.stdout,
+      /buildConfigURI: https:\/\/github\.com\/trailofbits\/pypi-attestations\/\.github\/workflows\/release\.yml@refs\/tags\/v0\.0\.19/,
+    );
     assert.match(r.stdout, /log entry: dsse 0\.0\.1, index 153454663, integrated 2024-12-04T23:14:01\.000Z/);
-    assert.match(r.stdout, /subject: pypi_attestations-0\.0\.19\.tar\.gz sha256:9bb1add04b1b4e182be6b0b80931593f7a291eb49d69b4fd728a5d4cbcdc4bd3/);
+    assert.match(
+      r.stdout,
+      /subject: pypi_attestations-0\.0\.19\.tar\.gz sha256:9bb1add04b1b4e182be6b0b80931593f7a291eb49d69b4fd728a5d4cbcdc4bd3/,
+    );
     assert.match(r.stdout, /predicate type: https:\/\/docs\.pypi\.org\/attestations\/publish\/v1/);
   });
 
   test('a bare attestation, as JSON matching the report schema', async () => {
-    const r = await runCli(['attest', 'inspect', PYPI('spt3g-1.0-cp310-cp310-manylinux_2_17_x86_64.manylinux2014_x86_64.whl.publish.attestation'), '--json']);
+    const r = await runCli([
+      'attest',
+      'inspect',
+      PYPI('spt3g-1.0-cp310-cp310-manylinux_2_17_x86_64.manylinux2014_x86_64.whl.publish.attestation'),
+      '--json',
+    ]);
     ok(r);
-    const report = validateSchema<{ verified: boolean; attestations: Array<{ publisher: unknown; certificate: { identity: string }; subjects: Array<{ name: string }> }> }>('attest-report', JSON.parse(r.stdout), 'stdout');
+    const report = validateSchema<{
+      verified: boolean;
+      attestations: Array<{ publisher: unknown; certificate: { identity: string }; subjects: Array<{ name: string }> }>;
+    }>('attest-report', JSON.parse(r.stdout), 'stdout');
     assert.equal(report.verified, false);
     assert.equal(report.attestations[0]!.publisher, null);
     assert.equal(report.attestations[0]!.certificate.identity, 'william@yossarian.net');
-    assert.equal(report.attestations[0]!.subjects[0]!.name, 'spt3g-1.0-cp310-cp310-manylinux_2_17_x86_64.manylinux2014_x86_64.whl');
+    assert.equal(
+      report.attestations[0]!.subjects[0]!.name,
+      'spt3g-1.0-cp310-cp310-manylinux_2_17_x86_64.manylinux2014_x86_64.whl',
+    );
   });
 
   test('a statement that is not JSON is shown as unreadable, not hidden', async () => {
@@ -319,7 +690,10 @@ describe('attest inspect', { concurrency: 4 }, () => {
   test('bad input is exit 2', async () => {
     const p = tmpFile('inspect-bad.json', 'nope');
     failed(await runCli(['attest', 'inspect', p]), 2, 'MALFORMED_JSON', p);
-    const q = tmpFile('inspect-schema.json', JSON.stringify({ version: 1, attestation_bundles: [{ publisher: { kind: 'GitHub' }, attestations: [] }] }));
+    const q = tmpFile(
+      'inspect-schema.json',
+      JSON.stringify({ version: 1, attestation_bundles: [{ publisher: { kind: 'GitHub' }, attestations: [] }] }),
+    );
     failed(await runCli(['attest', 'inspect', q]), 2, 'SCHEMA_INVALID', q, '/attestation_bundles/0/publisher');
   });
 });

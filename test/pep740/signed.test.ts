@@ -4,7 +4,15 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseAttestation, parseProvenance, verifyAttestation, verifyProvenance, PYPI_PUBLISH_V1, SLSA_PROVENANCE_V1, type Attestation } from '../../lib/pep740/index.ts';
+import {
+  parseAttestation,
+  parseProvenance,
+  verifyAttestation,
+  verifyProvenance,
+  PYPI_PUBLISH_V1,
+  SLSA_PROVENANCE_V1,
+  type Attestation,
+} from '../../lib/pep740/index.ts';
 import { loadTrustMaterial, type SigstoreTrust } from '../../lib/sigstore/index.ts';
 import type { PublisherPolicy } from '../../lib/publisher/index.ts';
 import { createSigstoreInstance, type SigstoreTestInstance } from '../helpers/sigstore-fixtures.ts';
@@ -43,16 +51,29 @@ let trust: SigstoreTrust;
 let tmp = '';
 
 /** pypi-attestations' Attestation.from_bundle: the inverse of the conversion under test. */
-async function attest(payload: string, opts: Parameters<SigstoreTestInstance['signDsse']>[1] = {}): Promise<Attestation> {
+async function attest(
+  payload: string,
+  opts: Parameters<SigstoreTestInstance['signDsse']>[1] = {},
+): Promise<Attestation> {
   const b = await sig.signDsse(payload, { identity: BUILD_CONFIG, extensions: GITHUB_EXTENSIONS, ...opts });
-  return parseAttestation({
-    version: 1,
-    verification_material: { certificate: b.verificationMaterial.certificate.rawBytes, transparency_entries: b.verificationMaterial.tlogEntries },
-    envelope: { statement: b.dsseEnvelope.payload, signature: b.dsseEnvelope.signatures[0].sig },
-  }, 'signed.attestation');
+  return parseAttestation(
+    {
+      version: 1,
+      verification_material: {
+        certificate: b.verificationMaterial.certificate.rawBytes,
+        transparency_entries: b.verificationMaterial.tlogEntries,
+      },
+      envelope: { statement: b.dsseEnvelope.payload, signature: b.dsseEnvelope.signatures[0].sig },
+    },
+    'signed.attestation',
+  );
 }
 
-const opts = (expected?: PublisherPolicy) => ({ dist: DIST, file: 'signed.attestation', ...(expected ? { expected } : {}) });
+const opts = (expected?: PublisherPolicy) => ({
+  dist: DIST,
+  file: 'signed.attestation',
+  ...(expected ? { expected } : {}),
+});
 
 before(async () => {
   sig = await createSigstoreInstance();
@@ -66,7 +87,14 @@ describe('validly signed attestations from a generated Sigstore instance', () =>
     const r = verifyAttestation(await attest(statement()), trust, opts(GH));
     assert.equal(r.predicateType, PYPI_PUBLISH_V1);
     assert.equal(r.publisher.pinned, true);
-    assert.equal(verifyAttestation(await attest(statement({ predicateType: SLSA_PROVENANCE_V1, predicate: { buildDefinition: {} } })), trust, opts(GH)).predicateType, SLSA_PROVENANCE_V1);
+    assert.equal(
+      verifyAttestation(
+        await attest(statement({ predicateType: SLSA_PROVENANCE_V1, predicate: { buildDefinition: {} } })),
+        trust,
+        opts(GH),
+      ).predicateType,
+      SLSA_PROVENANCE_V1,
+    );
   });
 
   test('wrong _type → STATEMENT_TYPE', async () => {
@@ -82,11 +110,17 @@ describe('validly signed attestations from a generated Sigstore instance', () =>
   });
 
   test('wrong subject name → SUBJECT_NAME; a normalised-equal name passes', async () => {
-    const wrong = await attest(statement({ subject: [{ name: 'acme_app-1.1.tar.gz', digest: { sha256: DIST.sha256 } }] }));
+    const wrong = await attest(
+      statement({ subject: [{ name: 'acme_app-1.1.tar.gz', digest: { sha256: DIST.sha256 } }] }),
+    );
     assertCode(() => verifyAttestation(wrong, trust, opts(GH)), 'SUBJECT_NAME');
-    const other = await attest(statement({ subject: [{ name: 'acme_app-1.0-py3-none-any.whl', digest: { sha256: DIST.sha256 } }] }));
+    const other = await attest(
+      statement({ subject: [{ name: 'acme_app-1.0-py3-none-any.whl', digest: { sha256: DIST.sha256 } }] }),
+    );
     assertCode(() => verifyAttestation(other, trust, opts(GH)), 'SUBJECT_NAME');
-    const same = await attest(statement({ subject: [{ name: 'Acme.App-1.0.tar.gz', digest: { sha256: DIST.sha256 } }] }));
+    const same = await attest(
+      statement({ subject: [{ name: 'Acme.App-1.0.tar.gz', digest: { sha256: DIST.sha256 } }] }),
+    );
     verifyAttestation(same, trust, opts(GH));
   });
 
@@ -97,7 +131,9 @@ describe('validly signed attestations from a generated Sigstore instance', () =>
   });
 
   test('a digest that is not the file sha256 → DIGEST_MISMATCH', async () => {
-    const a = await attest(statement({ subject: [{ name: DIST.filename, digest: { sha256: DIST.sha256.toUpperCase() } }] }));
+    const a = await attest(
+      statement({ subject: [{ name: DIST.filename, digest: { sha256: DIST.sha256.toUpperCase() } }] }),
+    );
     assertCode(() => verifyAttestation(a, trust, opts(GH)), 'DIGEST_MISMATCH');
   });
 
@@ -108,21 +144,56 @@ describe('validly signed attestations from a generated Sigstore instance', () =>
 
   test('a provenance publisher claim that differs from the certificate → PUBLISHER_MISMATCH', async () => {
     const a = await attest(statement());
-    const good = parseProvenance({ version: 1, attestation_bundles: [{ publisher: CLAIM, attestations: [a] }] }, 'p.provenance');
+    const good = parseProvenance(
+      { version: 1, attestation_bundles: [{ publisher: CLAIM, attestations: [a] }] },
+      'p.provenance',
+    );
     assert.equal(verifyProvenance(good, trust, { dist: DIST, file: 'p.provenance' })[0]!.publisher.pinned, false);
-    for (const publisher of [{ ...CLAIM, repository: 'acme/other' }, { ...CLAIM, workflow: 'publish.yml' }, { kind: 'GitLab', repository: 'acme/app', workflow_filepath: 'release.yml' }, { kind: 'Google', email: 'x@acme.iam.gserviceaccount.com' }]) {
-      const bad = parseProvenance({ version: 1, attestation_bundles: [{ publisher, attestations: [a] }] }, 'p.provenance');
-      assertCode(() => verifyProvenance(bad, trust, { dist: DIST, file: 'p.provenance', expected: GH }), 'PUBLISHER_MISMATCH', '/attestation_bundles/0/attestations/0');
+    for (const publisher of [
+      { ...CLAIM, repository: 'acme/other' },
+      { ...CLAIM, workflow: 'publish.yml' },
+      { kind: 'GitLab', repository: 'acme/app', workflow_filepath: 'release.yml' },
+      { kind: 'Google', email: 'x@acme.iam.gserviceaccount.com' },
+    ]) {
+      const bad = parseProvenance(
+        { version: 1, attestation_bundles: [{ publisher, attestations: [a] }] },
+        'p.provenance',
+      );
+      assertCode(
+        () => verifyProvenance(bad, trust, { dist: DIST, file: 'p.provenance', expected: GH }),
+        'PUBLISHER_MISMATCH',
+        '/attestation_bundles/0/attestations/0',
+      );
     }
   });
 
   test('every attestation of a provenance must pass: one bad one fails the whole', async () => {
     const good = await attest(statement());
     const bad = await attest(statement({ predicateType: 'https://example.com/predicate' }));
-    const p = parseProvenance({ version: 1, attestation_bundles: [{ publisher: CLAIM, attestations: [good, bad] }] }, 'p.provenance');
-    assertCode(() => verifyProvenance(p, trust, { dist: DIST, file: 'p.provenance' }), 'PREDICATE_TYPE', '/attestation_bundles/0/attestations/1');
-    const q = parseProvenance({ version: 1, attestation_bundles: [{ publisher: CLAIM, attestations: [good] }, { publisher: { ...CLAIM, repository: 'acme/evil' }, attestations: [good] }] }, 'p.provenance');
-    assertCode(() => verifyProvenance(q, trust, { dist: DIST, file: 'p.provenance' }), 'PUBLISHER_MISMATCH', '/attestation_bundles/1/attestations/0');
+    const p = parseProvenance(
+      { version: 1, attestation_bundles: [{ publisher: CLAIM, attestations: [good, bad] }] },
+      'p.provenance',
+    );
+    assertCode(
+      () => verifyProvenance(p, trust, { dist: DIST, file: 'p.provenance' }),
+      'PREDICATE_TYPE',
+      '/attestation_bundles/0/attestations/1',
+    );
+    const q = parseProvenance(
+      {
+        version: 1,
+        attestation_bundles: [
+          { publisher: CLAIM, attestations: [good] },
+          { publisher: { ...CLAIM, repository: 'acme/evil' }, attestations: [good] },
+        ],
+      },
+      'p.provenance',
+    );
+    assertCode(
+      () => verifyProvenance(q, trust, { dist: DIST, file: 'p.provenance' }),
+      'PUBLISHER_MISMATCH',
+      '/attestation_bundles/1/attestations/0',
+    );
   });
 
   test('a certificate from another issuer fails the GitHub policy even with GitHub extensions', async () => {
@@ -141,8 +212,32 @@ describe('validly signed attestations from a generated Sigstore instance', () =>
     const s = { name: DIST.filename, digest: { sha256: DIST.sha256 } };
     writeFileSync(bad, JSON.stringify(await attest(statement({ subject: [s, s] }))));
     const [ok, ko] = await Promise.all([
-      runCli(['attest', 'verify', dist, '--attestation', good, '--trusted-root', root, '--repository', REPO, '--workflow', 'release.yml']),
-      runCli(['attest', 'verify', dist, '--attestation', bad, '--trusted-root', root, '--repository', REPO, '--workflow', 'release.yml']),
+      runCli([
+        'attest',
+        'verify',
+        dist,
+        '--attestation',
+        good,
+        '--trusted-root',
+        root,
+        '--repository',
+        REPO,
+        '--workflow',
+        'release.yml',
+      ]),
+      runCli([
+        'attest',
+        'verify',
+        dist,
+        '--attestation',
+        bad,
+        '--trusted-root',
+        root,
+        '--repository',
+        REPO,
+        '--workflow',
+        'release.yml',
+      ]),
     ]);
     assert.equal(ok.code, 0, ok.stderr);
     assert.equal(ko.code, 1);

@@ -4,7 +4,12 @@ import type { SignerInfo } from '../../lib/sigstore/types.ts';
 // (../shared/fixtures/pypi), for the pure policy tests; the CLI tests check
 // the same policies against the certificates themselves.
 
-function signer(identity: string, identityType: SignerInfo['identityType'], issuer: string, extensions: Record<string, string>): SignerInfo {
+function signer(
+  identity: string,
+  identityType: SignerInfo['identityType'],
+  issuer: string,
+  extensions: Record<string, string>,
+): SignerInfo {
   return { identity, identityType, issuer, extensions, certificate: new Uint8Array(), notBefore: '', notAfter: '' };
 }
 

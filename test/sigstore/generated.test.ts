@@ -1,14 +1,26 @@
 import assert from 'node:assert/strict';
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { before, describe, it } from 'node:test';
-import { checkIdentity, loadTrustMaterial, parseBundle, verifyBundle, withPublicKey, type SigstoreTrust } from '../../lib/sigstore/index.ts';
+import {
+  checkIdentity,
+  loadTrustMaterial,
+  parseBundle,
+  verifyBundle,
+  withPublicKey,
+  type SigstoreTrust,
+} from '../../lib/sigstore/index.ts';
 import { assertCode } from '../helpers/sigstore-assert.ts';
 import { OID, createSigstoreInstance, type SigstoreTestInstance } from '../helpers/sigstore-fixtures.ts';
 
 // Generated CA, CT log, Rekor v1 and v2 logs and TSA (test/helpers/sigstore-fixtures.ts):
 // the cases real data cannot show (Rekor v2 + TSA, properly signed bad times).
 
-const STATEMENT = JSON.stringify({ _type: 'https://in-toto.io/Statement/v1', subject: [{ name: 'a.whl', digest: { sha256: '1'.repeat(64) } }], predicateType: 'https://docs.pypi.org/attestations/publish/v1', predicate: null });
+const STATEMENT = JSON.stringify({
+  _type: 'https://in-toto.io/Statement/v1',
+  subject: [{ name: 'a.whl', digest: { sha256: '1'.repeat(64) } }],
+  predicateType: 'https://docs.pypi.org/attestations/publish/v1',
+  predicate: null,
+});
 const ARTIFACT = Buffer.from('the artifact bytes\n');
 let inst: SigstoreTestInstance;
 let trust: SigstoreTrust;
@@ -18,13 +30,26 @@ before(async () => {
   trust = loadTrustMaterial(inst.trustedRoot(), 'root.json');
 });
 
-const verify = (b: unknown, t: SigstoreTrust = trust, artifact: { bytes?: Uint8Array; sha256?: string } | undefined = undefined) =>
-  verifyBundle(parseBundle(b, 'b.json'), t, { file: 'b.json', ...(artifact ? { artifact } : {}) });
-const flip = (s: string, at: number) => { const b = Buffer.from(s, 'base64'); const i = at < 0 ? b.length + at : at; b[i] = b[i]! ^ 1; return b.toString('base64'); };
+const verify = (
+  b: unknown,
+  t: SigstoreTrust = trust,
+  artifact: { bytes?: Uint8Array; sha256?: string } | undefined = undefined,
+) => verifyBundle(parseBundle(b, 'b.json'), t, { file: 'b.json', ...(artifact ? { artifact } : {}) });
+const flip = (s: string, at: number) => {
+  const b = Buffer.from(s, 'base64');
+  const i = at < 0 ? b.length + at : at;
+  b[i] = b[i]! ^ 1;
+  return b.toString('base64');
+};
 
 describe('generated: Rekor v1 (and v1 + v2)', () => {
   it('DSSE and message signatures verify; extensions by name', async () => {
-    const b = await inst.signDsse(STATEMENT, { extensions: [{ oid: OID.sourceRepositoryURI, value: 'https://github.com/acme/app' }, { oid: OID.githubWorkflowRepository, value: 'acme/app', legacy: true }] });
+    const b = await inst.signDsse(STATEMENT, {
+      extensions: [
+        { oid: OID.sourceRepositoryURI, value: 'https://github.com/acme/app' },
+        { oid: OID.githubWorkflowRepository, value: 'acme/app', legacy: true },
+      ],
+    });
     const v = verify(b);
     assert.equal(v.signer.extensions.sourceRepositoryURI, 'https://github.com/acme/app');
     assert.equal(v.signer.extensions.githubWorkflowRepository, 'acme/app');
@@ -48,7 +73,10 @@ describe('generated: Rekor v1 (and v1 + v2)', () => {
   it('inclusion proof rootHash or treeSize that differ from the signed checkpoint: TLOG_PROOF', async () => {
     const b = await inst.signDsse(STATEMENT, { logs: ['v2'] });
     const c = structuredClone(b);
-    b.verificationMaterial.tlogEntries[0].inclusionProof.rootHash = flip(b.verificationMaterial.tlogEntries[0].inclusionProof.rootHash, 0);
+    b.verificationMaterial.tlogEntries[0].inclusionProof.rootHash = flip(
+      b.verificationMaterial.tlogEntries[0].inclusionProof.rootHash,
+      0,
+    );
     assertCode(() => verify(b), 'TLOG_PROOF', '/verificationMaterial/tlogEntries/0/inclusionProof');
     c.verificationMaterial.tlogEntries[0].inclusionProof.treeSize = '1000';
     assertCode(() => verify(c), 'TLOG_PROOF', '/verificationMaterial/tlogEntries/0/inclusionProof');
@@ -64,16 +92,27 @@ describe('generated: Rekor v1 (and v1 + v2)', () => {
     const b = await inst.signMessage(ARTIFACT, { logs: ['v1', 'v2'] });
     const e1 = b.verificationMaterial.tlogEntries[1];
     e1.inclusionProof.hashes[0] = flip(e1.inclusionProof.hashes[0], 3);
-    assertCode(() => verify(b, trust, { bytes: ARTIFACT }), 'TLOG_PROOF', '/verificationMaterial/tlogEntries/1/inclusionProof');
+    assertCode(
+      () => verify(b, trust, { bytes: ARTIFACT }),
+      'TLOG_PROOF',
+      '/verificationMaterial/tlogEntries/1/inclusionProof',
+    );
   });
   it('inclusion proof without SET or TSA timestamp: NO_TRUSTED_TIME', async () => {
     const b = await inst.signDsse(STATEMENT, { set: false });
     assertCode(() => verify(b), 'NO_TRUSTED_TIME');
   });
   it('without SET an integrated time is not believed: outside the certificate validity, a TSA time still verifies', async () => {
-    const b = await inst.signDsse(STATEMENT, { set: false, tsa: 'trusted', integratedTime: new Date(inst.time.getTime() + 20 * 60_000) });
+    const b = await inst.signDsse(STATEMENT, {
+      set: false,
+      tsa: 'trusted',
+      integratedTime: new Date(inst.time.getTime() + 20 * 60_000),
+    });
     const v = verify(b);
-    assert.deepEqual(v.timestamps.map((t) => t.kind), ['timestamp-authority']);
+    assert.deepEqual(
+      v.timestamps.map((t) => t.kind),
+      ['timestamp-authority'],
+    );
     assert.equal(v.tlogEntries[0]!.hasSignedEntryTimestamp, false);
   });
   it('without SET the unsigned integrated time is not reported either (only the TSA time is)', async () => {
@@ -89,19 +128,33 @@ describe('generated: Rekor v1 (and v1 + v2)', () => {
   it('without SET the log must be trusted at the TSA time: TLOG_MISSING', async () => {
     const r = inst.trustedRoot();
     r.tlogs[0].publicKey.validFor = { start: '2020-01-01T00:00:00Z', end: '2021-01-01T00:00:00Z' };
-    const b = await inst.signDsse(STATEMENT, { set: false, tsa: 'trusted', integratedTime: new Date('2020-06-01T00:00:00Z') });
-    assertCode(() => verify(b, loadTrustMaterial(r, 'r.json')), 'TLOG_MISSING', '/verificationMaterial/tlogEntries/0/logId');
+    const b = await inst.signDsse(STATEMENT, {
+      set: false,
+      tsa: 'trusted',
+      integratedTime: new Date('2020-06-01T00:00:00Z'),
+    });
+    assertCode(
+      () => verify(b, loadTrustMaterial(r, 'r.json')),
+      'TLOG_MISSING',
+      '/verificationMaterial/tlogEntries/0/logId',
+    );
   });
   it('inclusion proof without SET but with a trusted TSA timestamp verifies', async () => {
     const v = verify(await inst.signDsse(STATEMENT, { set: false, tsa: 'trusted' }));
-    assert.deepEqual(v.timestamps.map((t) => t.kind), ['timestamp-authority']);
+    assert.deepEqual(
+      v.timestamps.map((t) => t.kind),
+      ['timestamp-authority'],
+    );
   });
 });
 
 describe('generated: Rekor v2 with RFC 3161 timestamps', () => {
   it('DSSE and message signatures verify with a TSA time', async () => {
     const v = verify(await inst.signDsse(STATEMENT, { logs: ['v2'] }));
-    assert.deepEqual(v.timestamps.map((t) => t.kind), ['timestamp-authority']);
+    assert.deepEqual(
+      v.timestamps.map((t) => t.kind),
+      ['timestamp-authority'],
+    );
     assert.equal(v.tlogEntries[0]!.kindVersion, '0.0.2');
     assert.equal(v.tlogEntries[0]!.integratedTime, undefined);
     verify(await inst.signMessage(ARTIFACT, { logs: ['v2'] }), trust, { bytes: ARTIFACT });
@@ -124,7 +177,11 @@ describe('generated: Rekor v2 with RFC 3161 timestamps', () => {
     const b = await inst.signDsse(STATEMENT, { logs: ['v2'] });
     const ts = b.verificationMaterial.timestampVerificationData.rfc3161Timestamps[0];
     ts.signedTimestamp = flip(ts.signedTimestamp, -3);
-    assertCode(() => verify(b), 'TIMESTAMP_INVALID', '/verificationMaterial/timestampVerificationData/rfc3161Timestamps/0');
+    assertCode(
+      () => verify(b),
+      'TIMESTAMP_INVALID',
+      '/verificationMaterial/timestampVerificationData/rfc3161Timestamps/0',
+    );
   });
   it('a TSA not in the trusted root: TIMESTAMP_INVALID', async () => {
     const b = await inst.signDsse(STATEMENT, { logs: ['v2'], tsa: 'untrusted' });
@@ -151,7 +208,10 @@ describe('generated: Rekor v2 with RFC 3161 timestamps', () => {
   it('checkpoint signature: TLOG_PROOF', async () => {
     const b = await inst.signDsse(STATEMENT, { logs: ['v2'] });
     const e = b.verificationMaterial.tlogEntries[0];
-    e.inclusionProof.checkpoint.envelope = e.inclusionProof.checkpoint.envelope.replace(/ (\S+)\n$/, (_: string, s: string) => ` ${flip(s, -2)}\n`);
+    e.inclusionProof.checkpoint.envelope = e.inclusionProof.checkpoint.envelope.replace(
+      / (\S+)\n$/,
+      (_: string, s: string) => ` ${flip(s, -2)}\n`,
+    );
     assertCode(() => verify(b), 'TLOG_PROOF');
   });
   it('entry body for another payload (validly logged): TLOG_BODY_MISMATCH', async () => {
@@ -197,7 +257,19 @@ describe('generated: the certificate SAN is read exactly', () => {
     const v = verify(await inst.signDsse(STATEMENT, { identity: 'https://github.com/acme/app/wx' }));
     assert.equal(v.signer.identity, 'https://github.com/acme/app/wx');
     assert.equal(v.signer.identityType, 'uri');
-    checkIdentity(v.signer, { identity: 'https://github.com/acme/app/wx', issuer: 'https://token.actions.githubusercontent.com' }, 'b.json');
-    assertCode(() => checkIdentity(v.signer, { identity: 'https://github.com/acme/app/WX', issuer: 'https://token.actions.githubusercontent.com' }, 'b.json'), 'IDENTITY_MISMATCH');
+    checkIdentity(
+      v.signer,
+      { identity: 'https://github.com/acme/app/wx', issuer: 'https://token.actions.githubusercontent.com' },
+      'b.json',
+    );
+    assertCode(
+      () =>
+        checkIdentity(
+          v.signer,
+          { identity: 'https://github.com/acme/app/WX', issuer: 'https://token.actions.githubusercontent.com' },
+          'b.json',
+        ),
+      'IDENTITY_MISMATCH',
+    );
   });
 });

@@ -52,14 +52,20 @@ describe('@sigstore/verify internals lib/sigstore relies on', () => {
     assert.equal(verifyTLogInclusion(entity(b).tlogEntries[0]!, PUBLIC.material.tlogs), undefined);
     const e = b.verificationMaterial.tlogEntries[0];
     e.inclusionPromise.signedEntryTimestamp = flipB64(e.inclusionPromise.signedEntryTimestamp, -2);
-    throwsCode(() => verifyTLogInclusion(entity(b).tlogEntries[0]!, PUBLIC.material.tlogs), 'TLOG_INCLUSION_PROMISE_ERROR');
+    throwsCode(
+      () => verifyTLogInclusion(entity(b).tlogEntries[0]!, PUBLIC.material.tlogs),
+      'TLOG_INCLUSION_PROMISE_ERROR',
+    );
   });
 
   it('verifyTLogInclusion throws on a bad inclusion proof even when the SET is good', () => {
     const b = realBundle(REAL.github.file);
     const e = b.verificationMaterial.tlogEntries[0];
     e.inclusionProof.hashes[3] = flipB64(e.inclusionProof.hashes[3], 0);
-    throwsCode(() => verifyTLogInclusion(entity(b).tlogEntries[0]!, PUBLIC.material.tlogs), 'TLOG_INCLUSION_PROOF_ERROR');
+    throwsCode(
+      () => verifyTLogInclusion(entity(b).tlogEntries[0]!, PUBLIC.material.tlogs),
+      'TLOG_INCLUSION_PROOF_ERROR',
+    );
   });
 
   it('verifyTLogInclusion throws when an entry has neither SET nor inclusion proof', () => {
@@ -88,7 +94,11 @@ describe('@sigstore/verify internals lib/sigstore relies on', () => {
     throwsCode(() => verifyCertificate(leaf, [signed, before], PUBLIC.material), 'CERTIFICATE_ERROR');
     throwsCode(() => verifyCertificate(leaf, [before, signed], PUBLIC.material), 'CERTIFICATE_ERROR');
     // An SCT from no trusted CT log throws, with "SCT" in the message (lib/sigstore/errors.ts tells SCT_INVALID from CERT_CHAIN by it).
-    throwsCode(() => verifyCertificate(leaf, [signed], { ...PUBLIC.material, ctlogs: [] }), 'CERTIFICATE_ERROR', /\bSCTs?\b/);
+    throwsCode(
+      () => verifyCertificate(leaf, [signed], { ...PUBLIC.material, ctlogs: [] }),
+      'CERTIFICATE_ERROR',
+      /\bSCTs?\b/,
+    );
   });
 
   it('verifyCertificate returns no SCT (rather than throwing or inventing one) for a certificate without SCT', async () => {
@@ -104,13 +114,18 @@ describe('@sigstore/verify internals lib/sigstore relies on', () => {
     const inst = await createSigstoreInstance();
     const trust = loadTrustMaterial(inst.trustedRoot(), 'root.json');
     const b = await inst.signDsse('{}', { logs: ['v2'] });
-    const ts = RFC3161Timestamp.parse(Buffer.from(b.verificationMaterial.timestampVerificationData.rfc3161Timestamps[0].signedTimestamp, 'base64'));
+    const ts = RFC3161Timestamp.parse(
+      Buffer.from(b.verificationMaterial.timestampVerificationData.rfc3161Timestamps[0].signedTimestamp, 'base64'),
+    );
     const sig = entity(b).signature.signature;
     const r = getTSATimestamp(ts, sig, trust.material.timestampAuthorities);
     assert.ok(r.timestamp instanceof Date && !Number.isNaN(r.timestamp.getTime()));
     const other = Buffer.from(sig);
     other[other.length - 1]! ^= 1;
-    assert.throws(() => getTSATimestamp(ts, other, trust.material.timestampAuthorities), (e: unknown) => typeof (e as { code?: unknown }).code === 'string');
+    assert.throws(
+      () => getTSATimestamp(ts, other, trust.material.timestampAuthorities),
+      (e: unknown) => typeof (e as { code?: unknown }).code === 'string',
+    );
   });
 
   it('the library Verifier verifies every entry, whatever the threshold: one bad entry among good ones fails', async () => {

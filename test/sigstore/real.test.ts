@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { checkIdentity, loadTrustMaterial, parseBundle, verifyBundle, type SigstoreTrust } from '../../lib/sigstore/index.ts';
+import {
+  checkIdentity,
+  loadTrustMaterial,
+  parseBundle,
+  verifyBundle,
+  type SigstoreTrust,
+} from '../../lib/sigstore/index.ts';
 import { PYPI } from '../helpers/fixtures.ts';
 import { assertCode } from '../helpers/sigstore-assert.ts';
 import { PUBLIC_GOOD_ROOT, REAL, STAGING_ROOT, realBundle } from '../helpers/sigstore-bundles.ts';
@@ -39,7 +45,10 @@ describe('real bundles verify', () => {
       assert.equal(v.mediaType, 'application/vnd.dev.sigstore.bundle.v0.3+json');
       assert.equal(v.tlogEntries.length, 1);
       assert.equal(v.tlogEntries[0]!.hasSignedEntryTimestamp, true);
-      assert.deepEqual(v.timestamps.map((t) => t.kind), ['transparency-log']);
+      assert.deepEqual(
+        v.timestamps.map((t) => t.kind),
+        ['transparency-log'],
+      );
       assert.equal(v.dsse?.payloadType, 'application/vnd.in-toto+json');
       assert.match(Buffer.from(v.dsse!.payload).toString(), /in-toto\.io\/Statement\/v1/);
     });
@@ -55,9 +64,15 @@ describe('real bundles verify', () => {
     assert.equal(s.extensions.sourceRepositoryOwnerURI, 'https://github.com/trailofbits');
     assert.equal(s.extensions.sourceRepositoryVisibilityAtSigning, 'public');
     assert.equal(s.extensions.runnerEnvironment, 'github-hosted');
-    assert.equal(s.extensions.buildConfigURI, 'https://github.com/trailofbits/pypi-attestations/.github/workflows/release.yml@refs/tags/v0.0.19');
+    assert.equal(
+      s.extensions.buildConfigURI,
+      'https://github.com/trailofbits/pypi-attestations/.github/workflows/release.yml@refs/tags/v0.0.19',
+    );
     assert.equal(s.extensions.buildTrigger, 'release');
-    assert.match(s.extensions.runInvocationURI ?? '', /^https:\/\/github\.com\/trailofbits\/pypi-attestations\/actions\/runs\/\d+\/attempts\/1$/);
+    assert.match(
+      s.extensions.runInvocationURI ?? '',
+      /^https:\/\/github\.com\/trailofbits\/pypi-attestations\/actions\/runs\/\d+\/attempts\/1$/,
+    );
     assert.equal(s.extensions.githubWorkflowRepository, 'trailofbits/pypi-attestations');
     assert.equal(s.extensions.githubWorkflowRef, 'refs/tags/v0.0.19');
     assert.equal(s.extensions.githubWorkflowTrigger, 'release');
@@ -74,7 +89,11 @@ describe('real bundles verify', () => {
     const bytes = readFileSync(PYPI('pypi_attestations-0.0.19.tar.gz'));
     verify(realBundle(GH.file), PUBLIC, { bytes });
     verify(realBundle(GH.file), PUBLIC, { sha256: createHash('sha256').update(bytes).digest('hex') });
-    assertCode(() => verify(realBundle(GH.file), PUBLIC, { sha256: '0'.repeat(64) }), 'DIGEST_MISMATCH', '/dsseEnvelope/payload');
+    assertCode(
+      () => verify(realBundle(GH.file), PUBLIC, { sha256: '0'.repeat(64) }),
+      'DIGEST_MISMATCH',
+      '/dsseEnvelope/payload',
+    );
   });
 });
 
@@ -83,12 +102,20 @@ describe('wrong trusted root', () => {
     assertCode(() => verify(realBundle(GH.file), STAGING), 'TLOG_MISSING', '/verificationMaterial/tlogEntries/0/logId');
   });
   it('staging bundle against public-good root: TLOG_MISSING', () => {
-    assertCode(() => verify(realBundle(REAL.email.file), PUBLIC), 'TLOG_MISSING', '/verificationMaterial/tlogEntries/0/logId');
+    assertCode(
+      () => verify(realBundle(REAL.email.file), PUBLIC),
+      'TLOG_MISSING',
+      '/verificationMaterial/tlogEntries/0/logId',
+    );
   });
   it('a root with the right logs but another CA: CERT_CHAIN', () => {
     const mixed = rootJson(PUBLIC_GOOD_ROOT);
     mixed.certificateAuthorities = rootJson(STAGING_ROOT).certificateAuthorities;
-    assertCode(() => verify(realBundle(GH.file), loadTrustMaterial(mixed, 'mixed.json')), 'CERT_CHAIN', '/verificationMaterial/certificate');
+    assertCode(
+      () => verify(realBundle(GH.file), loadTrustMaterial(mixed, 'mixed.json')),
+      'CERT_CHAIN',
+      '/verificationMaterial/certificate',
+    );
   });
   it('a root with the right logs and CA but another CT log: SCT_INVALID', () => {
     const mixed = rootJson(PUBLIC_GOOD_ROOT);
@@ -103,7 +130,8 @@ describe('wrong trusted root', () => {
   });
   it('a root whose CA validity window excludes the signing time: CERT_CHAIN', () => {
     const r = rootJson(PUBLIC_GOOD_ROOT);
-    for (const ca of r.certificateAuthorities) ca.validFor = { start: '2021-01-01T00:00:00Z', end: '2024-12-01T00:00:00Z' };
+    for (const ca of r.certificateAuthorities)
+      ca.validFor = { start: '2021-01-01T00:00:00Z', end: '2024-12-01T00:00:00Z' };
     assertCode(() => verify(realBundle(GH.file), loadTrustMaterial(r, 'r.json')), 'CERT_CHAIN');
   });
 });
@@ -126,7 +154,9 @@ describe('tampering, one mutation each', () => {
   });
   it('DSSE payload: SIGNATURE_INVALID', () => {
     const b = realBundle(GH.file);
-    const stmt = Buffer.from(b.dsseEnvelope.payload, 'base64').toString().replace('pypi_attestations-0.0.19', 'pypi_attestations-0.0.20');
+    const stmt = Buffer.from(b.dsseEnvelope.payload, 'base64')
+      .toString()
+      .replace('pypi_attestations-0.0.19', 'pypi_attestations-0.0.20');
     b.dsseEnvelope.payload = Buffer.from(stmt).toString('base64');
     assertCode(() => verify(b), 'SIGNATURE_INVALID');
   });

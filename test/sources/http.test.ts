@@ -44,7 +44,11 @@ test('5xx is retried with backoff, then succeeds; 4xx is not retried', async () 
   assert.equal(s.hits(p) - before, 3);
   s.setFault(p, { kind: 'status', status: 500 });
   const b2 = s.hits(p);
-  await assert.rejects(downloadToFile(url(p), dest(), {}, opts), { code: 'HTTP_ERROR', file: url(p).href, message: 'HTTP 500 Internal Server Error after 3 attempts' });
+  await assert.rejects(downloadToFile(url(p), dest(), {}, opts), {
+    code: 'HTTP_ERROR',
+    file: url(p).href,
+    message: 'HTTP 500 Internal Server Error after 3 attempts',
+  });
   assert.equal(s.hits(p) - b2, 3);
   s.setFault(p, { kind: 'status', status: 403 });
   const b3 = s.hits(p);
@@ -54,26 +58,48 @@ test('5xx is retried with backoff, then succeeds; 4xx is not retried', async () 
 
 test('404 is an error for downloads and "absent" for fetchBytes with allow404', async () => {
   s.clearFaults();
-  await assert.rejects(downloadToFile(url('/files/nope.whl'), dest(), {}, opts), { code: 'HTTP_ERROR', message: 'HTTP 404 Not Found' });
-  assert.equal(await fetchBytes(url('/files/nope.whl'), { accept: '*/*', maxBytes: 10, allow404: true }, opts), undefined);
+  await assert.rejects(downloadToFile(url('/files/nope.whl'), dest(), {}, opts), {
+    code: 'HTTP_ERROR',
+    message: 'HTTP 404 Not Found',
+  });
+  assert.equal(
+    await fetchBytes(url('/files/nope.whl'), { accept: '*/*', maxBytes: 10, allow404: true }, opts),
+    undefined,
+  );
 });
 
 test('a truncated body is DOWNLOAD_TRUNCATED; a body longer than announced is DIGEST_MISMATCH', async () => {
   s.clearFaults();
   s.setFault(path, { kind: 'truncate' });
-  await assert.rejects(downloadToFile(url(path), dest(), {}, opts), { code: 'DOWNLOAD_TRUNCATED', file: url(path).href });
+  await assert.rejects(downloadToFile(url(path), dest(), {}, opts), {
+    code: 'DOWNLOAD_TRUNCATED',
+    file: url(path).href,
+  });
   await assert.rejects(fetchBytes(url(path), { accept: '*/*', maxBytes: 1e6 }, opts), { code: 'DOWNLOAD_TRUNCATED' });
   s.clearFaults();
-  await assert.rejects(downloadToFile(url(path), dest(), { expectedSize: 100 }, opts), { code: 'DIGEST_MISMATCH', message: 'more than the 100 bytes announced' });
-  await assert.rejects(downloadToFile(url(path), dest(), { expectedSize: 1e6 }, opts), { code: 'DOWNLOAD_TRUNCATED', message: `got ${wheel().bytes.length} of 1000000 bytes` });
+  await assert.rejects(downloadToFile(url(path), dest(), { expectedSize: 100 }, opts), {
+    code: 'DIGEST_MISMATCH',
+    message: 'more than the 100 bytes announced',
+  });
+  await assert.rejects(downloadToFile(url(path), dest(), { expectedSize: 1e6 }, opts), {
+    code: 'DOWNLOAD_TRUNCATED',
+    message: `got ${wheel().bytes.length} of 1000000 bytes`,
+  });
 });
 
 test('no answer within the timeout is HTTP_TIMEOUT, headers or body', async () => {
   s.clearFaults();
   s.setFault(path, { kind: 'slow', delayMs: 15000 });
-  await assert.rejects(downloadToFile(url(path), dest(), {}, opts), { code: 'HTTP_TIMEOUT', message: 'no answer within 1.5s', file: url(path).href });
+  await assert.rejects(downloadToFile(url(path), dest(), {}, opts), {
+    code: 'HTTP_TIMEOUT',
+    message: 'no answer within 1.5s',
+    file: url(path).href,
+  });
   s.setFault(path, { kind: 'stall' });
-  await assert.rejects(downloadToFile(url(path), dest(), {}, opts), { code: 'HTTP_TIMEOUT', message: 'no data for 1.5s while downloading' });
+  await assert.rejects(downloadToFile(url(path), dest(), {}, opts), {
+    code: 'HTTP_TIMEOUT',
+    message: 'no data for 1.5s while downloading',
+  });
 });
 
 test('redirects: followed to loopback, refused to plain http elsewhere', async () => {
@@ -88,19 +114,29 @@ test('redirects: followed to loopback, refused to plain http elsewhere', async (
     message: `redirect points to http://files.example.org, which is neither https nor loopback: http://files.example.org${path}`,
   });
   s.setFault('/loop', { kind: 'redirect', location: '/loop' });
-  await assert.rejects(fetchBytes(url('/loop'), { accept: '*/*', maxBytes: 10 }, opts), { code: 'HTTP_ERROR', message: 'more than 10 redirects' });
+  await assert.rejects(fetchBytes(url('/loop'), { accept: '*/*', maxBytes: 10 }, opts), {
+    code: 'HTTP_ERROR',
+    message: 'more than 10 redirects',
+  });
 });
 
 test('fetchBytes refuses more than maxBytes', async () => {
   s.clearFaults();
-  await assert.rejects(fetchBytes(url(path), { accept: '*/*', maxBytes: 100 }, opts), { code: 'HTTP_ERROR', message: 'response larger than 100 bytes' });
+  await assert.rejects(fetchBytes(url(path), { accept: '*/*', maxBytes: 100 }, opts), {
+    code: 'HTTP_ERROR',
+    message: 'response larger than 100 bytes',
+  });
 });
 
 test('connection refused is retried, then HTTP_ERROR naming the URL', async () => {
   const dead = await startIndexServer();
   const u = new URL(`${dead.base}/files/x`);
   await dead.close();
-  await assert.rejects(fetchBytes(u, { accept: '*/*', maxBytes: 10 }, opts), { code: 'HTTP_ERROR', file: u.href, message: /^cannot connect \(ECONNREFUSED\) after 3 attempts$/ });
+  await assert.rejects(fetchBytes(u, { accept: '*/*', maxBytes: 10 }, opts), {
+    code: 'HTTP_ERROR',
+    file: u.href,
+    message: /^cannot connect \(ECONNREFUSED\) after 3 attempts$/,
+  });
 });
 
 test('an abort from the caller stops a download and leaves the partial file to the caller', async () => {

@@ -9,7 +9,10 @@ import { PYPI } from '../helpers/fixtures.ts';
 test('--from-dir groups files by release and picks up .provenance and .metadata beside them', async () => {
   const dir = await tempDir('airlock-src-dir-');
   await copyFile(PYPI('rfc8785-0.1.2-py3-none-any.whl'), join(dir, 'rfc8785-0.1.2-py3-none-any.whl'));
-  await writeFile(join(dir, 'rfc8785-0.1.2-py3-none-any.whl.metadata'), 'Metadata-Version: 2.1\nName: rfc8785\nVersion: 0.1.2\n');
+  await writeFile(
+    join(dir, 'rfc8785-0.1.2-py3-none-any.whl.metadata'),
+    'Metadata-Version: 2.1\nName: rfc8785\nVersion: 0.1.2\n',
+  );
   await writeFile(join(dir, 'notes.txt'), 'ignored');
   const [pkg, ...rest] = await collectFromDir(dir);
   assert.equal(rest.length, 0);
@@ -20,11 +23,20 @@ test('--from-dir groups files by release and picks up .provenance and .metadata 
 
 test('--from-dir refusals: missing folder, no distributions, bad provenance, bad file name', async () => {
   const dir = await tempDir('airlock-src-dir-');
-  await assert.rejects(collectFromDir(join(dir, 'missing')), { code: 'INPUT_UNREADABLE', message: 'cannot list (ENOENT)' });
-  await assert.rejects(collectFromDir(dir), { code: 'INPUT_UNREADABLE', message: 'no wheels or sdists (.whl, .tar.gz, .zip) in the folder' });
+  await assert.rejects(collectFromDir(join(dir, 'missing')), {
+    code: 'INPUT_UNREADABLE',
+    message: 'cannot list (ENOENT)',
+  });
+  await assert.rejects(collectFromDir(dir), {
+    code: 'INPUT_UNREADABLE',
+    message: 'no wheels or sdists (.whl, .tar.gz, .zip) in the folder',
+  });
   await copyFile(PYPI('rfc8785-0.1.2-py3-none-any.whl'), join(dir, 'rfc8785-0.1.2-py3-none-any.whl'));
   await writeFile(join(dir, 'rfc8785-0.1.2-py3-none-any.whl.provenance'), '{"version": 1,');
-  await assert.rejects(collectFromDir(dir), { code: 'MALFORMED_JSON', file: join(dir, 'rfc8785-0.1.2-py3-none-any.whl.provenance') });
+  await assert.rejects(collectFromDir(dir), {
+    code: 'MALFORMED_JSON',
+    file: join(dir, 'rfc8785-0.1.2-py3-none-any.whl.provenance'),
+  });
   const dir2 = await tempDir('airlock-src-dir-');
   await writeFile(join(dir2, 'not-a-wheel.whl'), 'x');
   await assert.rejects(collectFromDir(dir2), { code: 'DIST_FILENAME_INVALID' });

@@ -23,7 +23,13 @@ async function opts(): Promise<IndexSourceOptions> {
 }
 const WHEEL = 'rfc8785-0.1.2-py3-none-any.whl';
 const wheel = () => s.dists.find((d) => d.filename === WHEEL)!;
-const entry = (extra: Partial<LockEntry> = {}): LockEntry => ({ name: 'rfc8785', version: '0.1.2', file: 'pylock.toml', field: 'packages[0]', ...extra });
+const entry = (extra: Partial<LockEntry> = {}): LockEntry => ({
+  name: 'rfc8785',
+  version: '0.1.2',
+  file: 'pylock.toml',
+  field: 'packages[0]',
+  ...extra,
+});
 
 test('without an index hash a pinned file is checked against the pin after download', async () => {
   const o = await opts();
@@ -36,11 +42,14 @@ test('without an index hash a pinned file is checked against the pin after downl
 });
 
 test('without an index hash a wrong pin is HASH_PIN_MISMATCH after the download', async () => {
-  await assert.rejects(collectFromIndex([entry({ files: [{ filename: WHEEL, sha256: '0'.repeat(64) }] })], await opts()), {
-    code: 'HASH_PIN_MISMATCH',
-    file: `${s.base}/files/${WHEEL}`,
-    message: `downloaded sha256 ${wheel().sha256} differs from the pinned ${'0'.repeat(64)}`,
-  });
+  await assert.rejects(
+    collectFromIndex([entry({ files: [{ filename: WHEEL, sha256: '0'.repeat(64) }] })], await opts()),
+    {
+      code: 'HASH_PIN_MISMATCH',
+      file: `${s.base}/files/${WHEEL}`,
+      message: `downloaded sha256 ${wheel().sha256} differs from the pinned ${'0'.repeat(64)}`,
+    },
+  );
 });
 
 test('without an index hash and without a pin nothing is bundled: DIGEST_MISMATCH', async () => {

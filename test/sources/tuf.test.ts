@@ -28,7 +28,13 @@ const staging = () => tempDir('airlock-src-tuf-');
 test('fetches from the pinned root to the targets, verifies, and lists exactly the verified files', async () => {
   const pinned = await loadPinnedRoot({ instance: 'public-good' });
   const dir = await fetchTufRepository(new URL(s.tufUrl), pinned, await staging(), http);
-  assert.deepEqual((await readdir(join(dir, 'metadata'))).sort(), ['14.root.json', '14.targets.json', '15.root.json', '165.snapshot.json', 'timestamp.json']);
+  assert.deepEqual((await readdir(join(dir, 'metadata'))).sort(), [
+    '14.root.json',
+    '14.targets.json',
+    '15.root.json',
+    '165.snapshot.json',
+    'timestamp.json',
+  ]);
   const { result, members } = await verifyTufCopy(dir, pinned, NOW);
   assert.equal(result.root.version, 15);
   assert.deepEqual([result.timestamp.version, result.snapshot.version, result.targets.version], [762, 165, 14]);
@@ -67,7 +73,10 @@ test('a local --tuf-dir copy, canonical or CDN layout, is bundled from where it 
   await cp(join(TUF_2026(), 'metadata'), cdn, { recursive: true });
   await cp(join(TUF_2026(), 'targets'), join(cdn, 'targets'), { recursive: true });
   const flat = await verifyTufCopy(cdn, pinned, NOW);
-  assert.deepEqual(flat.members.map((m) => m.path), canon.members.map((m) => m.path));
+  assert.deepEqual(
+    flat.members.map((m) => m.path),
+    canon.members.map((m) => m.path),
+  );
   for (const m of flat.members) assert.ok(existsSync(m.localPath), m.localPath);
 });
 
@@ -79,7 +88,10 @@ test('oversized metadata is TUF_TOO_LARGE, a longer target TUF_LENGTH_MISMATCH; 
   const big = await startIndexServer({ tufDir: copy });
   try {
     const pinned = await loadPinnedRoot({ instance: 'public-good' });
-    await assert.rejects(fetchTufRepository(new URL(big.tufUrl), pinned, await staging(), http), { code: 'TUF_TOO_LARGE', file: `${big.tufUrl}timestamp.json` });
+    await assert.rejects(fetchTufRepository(new URL(big.tufUrl), pinned, await staging(), http), {
+      code: 'TUF_TOO_LARGE',
+      file: `${big.tufUrl}timestamp.json`,
+    });
     await cp(join(TUF_2026(), 'metadata', 'timestamp.json'), ts);
     const target = '6494e21ea73fa7ee769f85f57d5a3e6a08725eae1e38c755fc3517c9e6bc0b66.trusted_root.json';
     await writeFile(join(copy, 'targets', target), (await readFile(join(copy, 'targets', target), 'utf8')) + ' ');
@@ -89,7 +101,11 @@ test('oversized metadata is TUF_TOO_LARGE, a longer target TUF_LENGTH_MISMATCH; 
       message: 'longer than the 6787 bytes the referring metadata records',
     });
     big.setFault('/tuf/timestamp.json', { kind: 'status', status: 404 });
-    await assert.rejects(fetchTufRepository(new URL(big.tufUrl), pinned, await staging(), http), { code: 'HTTP_ERROR', file: `${big.tufUrl}timestamp.json`, message: 'HTTP 404 Not Found' });
+    await assert.rejects(fetchTufRepository(new URL(big.tufUrl), pinned, await staging(), http), {
+      code: 'HTTP_ERROR',
+      file: `${big.tufUrl}timestamp.json`,
+      message: 'HTTP 404 Not Found',
+    });
   } finally {
     await big.close();
   }
@@ -120,7 +136,10 @@ test('a target path from the unverified targets metadata cannot steer the stagin
     });
     // Nothing beside or above the staging folder.
     const inside = (p: string) => p === 'a' || p === join('a', 'b') || p.startsWith(join('a', 'b', ''));
-    assert.deepEqual((await readdir(outer, { recursive: true })).filter((p) => !inside(p)), []);
+    assert.deepEqual(
+      (await readdir(outer, { recursive: true })).filter((p) => !inside(p)),
+      [],
+    );
     // A consistent-snapshot target without a sha256 has no safe name either.
     delete doc.signed.targets[evil];
     doc.signed.targets['trusted_root.json'].hashes = { sha512: 'ab'.repeat(64) };

@@ -24,7 +24,15 @@ test('a well-formed repository verifies and writes the state', async () => {
   const { trustedRoot, result } = await check(repo, ctx);
   assert.deepEqual(Buffer.from(trustedRoot), Buffer.from(repo.files.get('trusted_root.json')!));
   assert.equal(result.graceUsed, false);
-  assert.deepEqual(result.files.map((f) => f.path), ['metadata/timestamp.json', 'metadata/1.snapshot.json', 'metadata/1.targets.json', `targets/${repo.targetName('trusted_root.json')}`]);
+  assert.deepEqual(
+    result.files.map((f) => f.path),
+    [
+      'metadata/timestamp.json',
+      'metadata/1.snapshot.json',
+      'metadata/1.targets.json',
+      `targets/${repo.targetName('trusted_root.json')}`,
+    ],
+  );
   assert.equal(Object.keys(await snapshotDir(ctx.stateDir)).length, 1);
 });
 
@@ -59,9 +67,15 @@ test('the trusted set refuses a root that is not exactly N+1, even correctly nam
   repo.addRoot();
   repo.addRoot();
   const set = new TrustedMetadataSet(encode(repo.roots[0]), 'pinned', { now: NOW });
-  assert.throws(() => set.updateRoot(encode(repo.roots[2]), '3.root.json', 'metadata/3.root.json'), { code: 'TUF_ROOT_VERSION', message: 'version 3, expected 2' });
+  assert.throws(() => set.updateRoot(encode(repo.roots[2]), '3.root.json', 'metadata/3.root.json'), {
+    code: 'TUF_ROOT_VERSION',
+    message: 'version 3, expected 2',
+  });
   // Out-of-order calls are programming errors, refused outright.
-  assert.throws(() => set.updateTimestamp(new Uint8Array(), 'metadata/timestamp.json'), /cannot update timestamp in phase root/);
+  assert.throws(
+    () => set.updateTimestamp(new Uint8Array(), 'metadata/timestamp.json'),
+    /cannot update timestamp in phase root/,
+  );
   await repo.cleanup();
 });
 
@@ -70,11 +84,16 @@ test('5.root.json holding version 6: TUF_VERSION_MISMATCH', async () => {
   for (let v = 2; v <= 6; v++) repo.addRoot();
   await repo.write();
   await copyFile(repo.path('metadata', '6.root.json'), repo.path('metadata', '5.root.json'));
-  await expectFailure(repo, ctx, 'TUF_VERSION_MISMATCH', 'metadata/5.root.json', { message: /file name says version 5, content is version 6/ });
+  await expectFailure(repo, ctx, 'TUF_VERSION_MISMATCH', 'metadata/5.root.json', {
+    message: /file name says version 5, content is version 6/,
+  });
 });
 
 /** Two timestamp keys, threshold 2 (pinned in a new root v1), only the first signing. */
-async function timestampThresholdTwo(repo: Awaited<ReturnType<typeof setup>>['repo'], ctx: Awaited<ReturnType<typeof setup>>['ctx']): Promise<void> {
+async function timestampThresholdTwo(
+  repo: Awaited<ReturnType<typeof setup>>['repo'],
+  ctx: Awaited<ReturnType<typeof setup>>['ctx'],
+): Promise<void> {
   repo.keys.timestamp = [generateKey(), generateKey()];
   repo.thresholds.timestamp = 2;
   repo.roots[0] = signDoc(repo.rootSigned(1), repo.keys.root);
@@ -127,12 +146,16 @@ test('timestamp, snapshot and targets rollbacks against the state: TUF_ROLLBACK'
   repo.timestamp.version = 6;
   repo.snapshot.version = 4;
   await repo.write();
-  await expectFailure(repo, ctx, 'TUF_ROLLBACK', 'metadata/timestamp.json', { message: /names snapshot version 4 < trusted 5/ });
+  await expectFailure(repo, ctx, 'TUF_ROLLBACK', 'metadata/timestamp.json', {
+    message: /names snapshot version 4 < trusted 5/,
+  });
 
   repo.snapshot.version = 6;
   repo.targets.version = 4;
   await repo.write();
-  await expectFailure(repo, ctx, 'TUF_ROLLBACK', 'metadata/6.snapshot.json', { message: /names targets.json version 4 < trusted 5/ });
+  await expectFailure(repo, ctx, 'TUF_ROLLBACK', 'metadata/6.snapshot.json', {
+    message: /names targets.json version 4 < trusted 5/,
+  });
 
   repo.targets.version = 6;
   await repo.write();
@@ -164,7 +187,10 @@ async function tamper(path: string, how: 'append' | 'same-length') {
   return writeFile(path, b);
 }
 
-for (const [role, file] of [['snapshot', 'metadata/1.snapshot.json'], ['targets', 'metadata/1.targets.json']] as const) {
+for (const [role, file] of [
+  ['snapshot', 'metadata/1.snapshot.json'],
+  ['targets', 'metadata/1.targets.json'],
+] as const) {
   test(`${role} longer than its recorded length: TUF_LENGTH_MISMATCH`, async () => {
     const { repo, ctx } = await setup();
     await repo.write();
@@ -251,10 +277,16 @@ test('metadata over the size cap: TUF_TOO_LARGE', async () => {
   const { repo } = await setup();
   await repo.write();
   const source = await openLocalRepository(repo.dir);
-  await assert.rejects(verifyRepository(source, { pinned: repo.pinned(), now: NOW, maxMetadataBytes: 300 }), { code: 'TUF_TOO_LARGE', file: 'metadata/timestamp.json' });
+  await assert.rejects(verifyRepository(source, { pinned: repo.pinned(), now: NOW, maxMetadataBytes: 300 }), {
+    code: 'TUF_TOO_LARGE',
+    file: 'metadata/timestamp.json',
+  });
   repo.addRoot();
   await repo.write();
-  await assert.rejects(verifyRepository(source, { pinned: repo.pinned(), now: NOW, maxMetadataBytes: 300 }), { code: 'TUF_TOO_LARGE', file: 'metadata/2.root.json' });
+  await assert.rejects(verifyRepository(source, { pinned: repo.pinned(), now: NOW, maxMetadataBytes: 300 }), {
+    code: 'TUF_TOO_LARGE',
+    file: 'metadata/2.root.json',
+  });
 });
 
 for (const role of ['timestamp', 'snapshot'] as const) {
@@ -285,10 +317,12 @@ test('file times and metadata content never stand in for --now', async () => {
   repo.timestamp.expires = '2030-06-01T00:00:00Z';
   repo.hooks.timestamp = (s) => (s.now = '2020-01-01T00:00:00Z');
   const written = await repo.write();
-  for (const rel of written.keys()) await utimes(repo.path(rel), new Date('2001-01-01T00:00:00Z'), new Date('2001-01-01T00:00:00Z'));
+  for (const rel of written.keys())
+    await utimes(repo.path(rel), new Date('2001-01-01T00:00:00Z'), new Date('2001-01-01T00:00:00Z'));
   const { result } = await check(repo, ctx, { now: new Date('2030-05-31T23:59:59Z') });
   assert.equal(result.now, '2030-05-31T23:59:59.000Z');
-  for (const rel of written.keys()) await utimes(repo.path(rel), new Date('2029-01-01T00:00:00Z'), new Date('2029-01-01T00:00:00Z'));
+  for (const rel of written.keys())
+    await utimes(repo.path(rel), new Date('2029-01-01T00:00:00Z'), new Date('2029-01-01T00:00:00Z'));
   await expectFailure(repo, ctx, 'TUF_EXPIRED', 'metadata/timestamp.json', { now: new Date('2030-06-01T00:00:00Z') });
 });
 

@@ -21,19 +21,36 @@ test('a --root larger than the root cap, or endless: TUF_TOO_LARGE, nothing buff
   const d = await tempDir();
   const big = join(d, 'big.root.json');
   await writeFile(big, Buffer.alloc(600_000, 0x20));
-  await assert.rejects(loadPinnedRoot({ rootFile: big }), { code: 'TUF_TOO_LARGE', file: big, message: 'more than the cap of 512000 bytes for a root' });
+  await assert.rejects(loadPinnedRoot({ rootFile: big }), {
+    code: 'TUF_TOO_LARGE',
+    file: big,
+    message: 'more than the cap of 512000 bytes for a root',
+  });
   if (existsSync(ZERO)) {
     await assert.rejects(loadPinnedRoot({ rootFile: ZERO }), { code: 'TUF_TOO_LARGE', file: ZERO });
-    const r = await runCli(['trust', 'verify', TUF_2026(), '--root', ZERO, '--now', '2026-08-22T00:00:00Z'], { timeoutMs: 30_000 });
+    const r = await runCli(['trust', 'verify', TUF_2026(), '--root', ZERO, '--now', '2026-08-22T00:00:00Z'], {
+      timeoutMs: 30_000,
+    });
     assert.equal(r.code, 1);
     assert.equal(r.stderr, `airlock: TUF_TOO_LARGE: ${ZERO}: more than the cap of 512000 bytes for a root\n`);
   }
-  await assert.rejects(loadPinnedRoot({ rootFile: d }), { code: 'INPUT_UNREADABLE', file: d, message: 'cannot read (EISDIR)' });
+  await assert.rejects(loadPinnedRoot({ rootFile: d }), {
+    code: 'INPUT_UNREADABLE',
+    file: d,
+    message: 'cannot read (EISDIR)',
+  });
 });
 
 test('a lock or requirements file past the cap: LOCK_INVALID', { skip: !existsSync(ZERO) }, async () => {
-  await assert.rejects(readLock('requirements', ZERO), { code: 'LOCK_INVALID', file: ZERO, message: 'larger than 67108864 bytes' });
-  await assert.rejects(readLock('pylock', '/nonexistent/pylock.toml'), { code: 'INPUT_UNREADABLE', message: 'cannot read (ENOENT)' });
+  await assert.rejects(readLock('requirements', ZERO), {
+    code: 'LOCK_INVALID',
+    file: ZERO,
+    message: 'larger than 67108864 bytes',
+  });
+  await assert.rejects(readLock('pylock', '/nonexistent/pylock.toml'), {
+    code: 'INPUT_UNREADABLE',
+    message: 'cannot read (ENOENT)',
+  });
 });
 
 test('an oversized trust state file: TUF_STATE_UNREADABLE; an absent one is no state', async () => {
@@ -43,7 +60,11 @@ test('an oversized trust state file: TUF_STATE_UNREADABLE; an absent one is no s
   const file = statePath(dir, pinned);
   await mkdir(join(dir, 'tuf'), { recursive: true });
   await writeFile(file, Buffer.alloc(4 * 1024 * 1024 + 1, 0x20));
-  await assert.rejects(loadTrustState(dir, pinned), { code: 'TUF_STATE_UNREADABLE', file, message: 'larger than 4194304 bytes' });
+  await assert.rejects(loadTrustState(dir, pinned), {
+    code: 'TUF_STATE_UNREADABLE',
+    file,
+    message: 'larger than 4194304 bytes',
+  });
   await writeFile(file, Buffer.from([0x7b, 0xff, 0x7d]));
   await assert.rejects(loadTrustState(dir, pinned), { code: 'TUF_STATE_UNREADABLE', file, message: /^not valid JSON/ });
 });
@@ -52,9 +73,17 @@ test('a --from-dir provenance past 16 MiB: INPUT_UNREADABLE', async () => {
   const d = await tempDir();
   await writeFile(join(d, 'demo-1.0.tar.gz'), 'x');
   await writeFile(join(d, 'demo-1.0.tar.gz.provenance'), Buffer.alloc(16 * 1024 * 1024 + 1, 0x20));
-  await assert.rejects(collectFromDir(d), { code: 'INPUT_UNREADABLE', file: join(d, 'demo-1.0.tar.gz.provenance'), message: 'provenance larger than 16777216 bytes' });
+  await assert.rejects(collectFromDir(d), {
+    code: 'INPUT_UNREADABLE',
+    file: join(d, 'demo-1.0.tar.gz.provenance'),
+    message: 'provenance larger than 16777216 bytes',
+  });
 });
 
 test('parseJson: bytes that are not UTF-8 are MALFORMED_JSON, not an internal error', () => {
-  assert.throws(() => parseJson(Buffer.from([0x7b, 0xff, 0x7d]), 'x.json'), { code: 'MALFORMED_JSON', file: 'x.json', message: /^not valid JSON/ });
+  assert.throws(() => parseJson(Buffer.from([0x7b, 0xff, 0x7d]), 'x.json'), {
+    code: 'MALFORMED_JSON',
+    file: 'x.json',
+    message: /^not valid JSON/,
+  });
 });

@@ -35,12 +35,24 @@ test('done when: the 2026 copy at 2026-11-25 fails with TUF_EXPIRED (exit 1, one
   const r = await cli([TUF_2026(), '--instance', 'public-good', '--now', '2026-11-25T00:00:00Z']);
   assert.equal(r.code, 1);
   assert.equal(r.stdout, '');
-  assert.equal(r.stderr, 'airlock: TUF_EXPIRED: metadata/15.root.json: root v15 expired at 2026-11-20T13:58:18Z, 4d10h1m42s before --now 2026-11-25T00:00:00.000Z\n');
+  assert.equal(
+    r.stderr,
+    'airlock: TUF_EXPIRED: metadata/15.root.json: root v15 expired at 2026-11-20T13:58:18Z, 4d10h1m42s before --now 2026-11-25T00:00:00.000Z\n',
+  );
   assert.deepEqual(await snapshotDir(r.state as string), {});
 });
 
 test('--json prints one report that matches schemas/trust-report.schema.json', async () => {
-  const r = await cli([TUF_STAGING(), '--instance', 'staging', '--now', '2026-09-15T00:00:00Z', '--grace', '18d', '--json']);
+  const r = await cli([
+    TUF_STAGING(),
+    '--instance',
+    'staging',
+    '--now',
+    '2026-09-15T00:00:00Z',
+    '--grace',
+    '18d',
+    '--json',
+  ]);
   assert.equal(r.code, 0, r.stderr);
   const report = validateSchema<Record<string, any>>('trust-report', JSON.parse(r.stdout), 'stdout');
   assert.equal(report.graceUsed, true);
@@ -54,7 +66,10 @@ test('text output says when the grace was used', async () => {
   const r = await cli([TUF_2026(), '--now', '2026-10-01T00:00:00Z', '--grace', '34d']);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /grace 34d \(USED\)/);
-  assert.match(r.stdout, /timestamp +v762 +expires 2026-08-28T19:25:56Z +EXPIRED 33d4h34m4s ago, accepted within --grace/);
+  assert.match(
+    r.stdout,
+    /timestamp +v762 +expires 2026-08-28T19:25:56Z +EXPIRED 33d4h34m4s ago, accepted within --grace/,
+  );
 });
 
 test('2026 then 2025 with one --state: TUF_ROLLBACK exit 1, the state file unchanged', async () => {
@@ -100,7 +115,10 @@ test('a folder that is not a TUF repository: TUF_NOT_A_REPOSITORY exit 2; a miss
   await writeFile(join(d, 'metadata', 'README'), 'hello');
   let r = await cli([d]);
   assert.equal(r.code, 2);
-  assert.equal(r.stderr, `airlock: TUF_NOT_A_REPOSITORY: ${d}: no TUF metadata (N.root.json or timestamp.json) in metadata/ or at the top of the folder\n`);
+  assert.equal(
+    r.stderr,
+    `airlock: TUF_NOT_A_REPOSITORY: ${d}: no TUF metadata (N.root.json or timestamp.json) in metadata/ or at the top of the folder\n`,
+  );
   r = await cli([join(d, 'nope')]);
   assert.equal(r.code, 2);
   assert.equal(r.stderr, `airlock: INPUT_UNREADABLE: ${join(d, 'nope')}: no such folder\n`);
@@ -109,9 +127,15 @@ test('a folder that is not a TUF repository: TUF_NOT_A_REPOSITORY exit 2; a miss
 test('bad options are usage errors (exit 2)', async () => {
   for (const [args, line] of [
     [['--grace', '2 weeks'], "airlock: USAGE: --grace must be a duration like 14d, 36h, 90m or 1w2d, got '2 weeks'\n"],
-    [['--now', 'yesterday'], "airlock: USAGE: --now must be an ISO-8601 date-time with a zone (e.g. 2026-08-22T00:00:00Z) or a date, got 'yesterday'\n"],
+    [
+      ['--now', 'yesterday'],
+      "airlock: USAGE: --now must be an ISO-8601 date-time with a zone (e.g. 2026-08-22T00:00:00Z) or a date, got 'yesterday'\n",
+    ],
     [['--instance', 'prod'], /^airlock: USAGE: Invalid values:/],
-    [['--root', 'x.json', '--instance', 'staging'], /^airlock: USAGE: Arguments root and instance are mutually exclusive\n$/],
+    [
+      ['--root', 'x.json', '--instance', 'staging'],
+      /^airlock: USAGE: Arguments root and instance are mutually exclusive\n$/,
+    ],
   ] as const) {
     const r = await cli([TUF_2026(), ...args]);
     assert.equal(r.code, 2, r.stderr);
@@ -123,10 +147,29 @@ test('bad options are usage errors (exit 2)', async () => {
 // Malformed metadata: exit 2, one line naming file and field.
 const MALFORMED: Array<[string, (b: string) => string, string]> = [
   ['truncated JSON', (b) => b.slice(0, b.length / 2), 'metadata/timestamp.json: not valid JSON ('],
-  ['no signed', (b) => JSON.stringify({ signatures: JSON.parse(b).signatures }), 'metadata/timestamp.json: signed: missing'],
-  ['version of the wrong type', (b) => b.replace(/"version": (\d+),\n  "expires"/, '"version": "$1",\n  "expires"').replace('"version": 1', '"version": "1"'), 'metadata/timestamp.json: signed.version: must be an integer >= 1'],
-  ['signatures not an array', (b) => JSON.stringify({ ...JSON.parse(b), signatures: {} }), 'metadata/timestamp.json: signatures: must be an array'],
-  ['meta of the wrong type', (b) => JSON.stringify({ ...JSON.parse(b), signed: { ...JSON.parse(b).signed, meta: [] } }), 'metadata/timestamp.json: signed: '],
+  [
+    'no signed',
+    (b) => JSON.stringify({ signatures: JSON.parse(b).signatures }),
+    'metadata/timestamp.json: signed: missing',
+  ],
+  [
+    'version of the wrong type',
+    (b) =>
+      b
+        .replace(/"version": (\d+),\n  "expires"/, '"version": "$1",\n  "expires"')
+        .replace('"version": 1', '"version": "1"'),
+    'metadata/timestamp.json: signed.version: must be an integer >= 1',
+  ],
+  [
+    'signatures not an array',
+    (b) => JSON.stringify({ ...JSON.parse(b), signatures: {} }),
+    'metadata/timestamp.json: signatures: must be an array',
+  ],
+  [
+    'meta of the wrong type',
+    (b) => JSON.stringify({ ...JSON.parse(b), signed: { ...JSON.parse(b).signed, meta: [] } }),
+    'metadata/timestamp.json: signed: ',
+  ],
 ];
 for (const [what, edit, expected] of MALFORMED) {
   test(`malformed timestamp (${what}): TUF_METADATA_MALFORMED exit 2 naming the file`, async () => {
@@ -149,7 +192,11 @@ test('a malformed --root names the file (exit 2)', async () => {
   await writeFile(f, '{"signed": {"_type": "root"}, "signatures": []}');
   const r = await cli([TUF_2026(), '--root', relative(REPO_ROOT, f)]);
   assert.equal(r.code, 2);
-  assert.equal(r.stderr, `airlock: TUF_METADATA_MALFORMED: ${relative(REPO_ROOT, f)}: signed.version: must be an integer >= 1\n`);  const missing = await cli([TUF_2026(), '--root', join(d, 'nope.json')]);
+  assert.equal(
+    r.stderr,
+    `airlock: TUF_METADATA_MALFORMED: ${relative(REPO_ROOT, f)}: signed.version: must be an integer >= 1\n`,
+  );
+  const missing = await cli([TUF_2026(), '--root', join(d, 'nope.json')]);
   assert.equal(missing.code, 2);
   assert.equal(missing.stderr, `airlock: INPUT_UNREADABLE: ${join(d, 'nope.json')}: cannot read (ENOENT)\n`);
 });
@@ -163,7 +210,12 @@ test('an attack through the CLI: a swapped target is TUF_HASH_MISMATCH exit 1', 
   await writeFile(tr, b.replace('sigstore', 'sigstorf'));
   const r = await cli([repo.dir, '--root', ctx.rootFile, '--now', '2030-01-01T00:00:00Z'], { state: ctx.stateDir });
   assert.equal(r.code, 1);
-  assert.match(r.stderr, new RegExp(`^airlock: TUF_HASH_MISMATCH: targets/${repo.targetName('trusted_root.json')}: sha256 [0-9a-f]{16}… differs from [0-9a-f]{16}… that the targets metadata records\\n$`));
+  assert.match(
+    r.stderr,
+    new RegExp(
+      `^airlock: TUF_HASH_MISMATCH: targets/${repo.targetName('trusted_root.json')}: sha256 [0-9a-f]{16}… differs from [0-9a-f]{16}… that the targets metadata records\\n$`,
+    ),
+  );
 });
 
 // Review fix: `attest verify --trust-dir` and `sigstore verify-bundle
@@ -174,18 +226,52 @@ test('--trust-dir commands move the trust state only when the whole command succ
   const state = join(home, 'state');
   const env = { XDG_STATE_HOME: join(home, 'xdg'), HOME: home };
   const sdist = PYPI('pypi_attestations-0.0.19.tar.gz');
-  const common = [sdist, '--provenance', `${sdist}.provenance`, '--trust-dir', TUF_2026(), '--now', '2026-08-22T00:00:00Z', '--state', state, '--workflow', 'release.yml'];
+  const common = [
+    sdist,
+    '--provenance',
+    `${sdist}.provenance`,
+    '--trust-dir',
+    TUF_2026(),
+    '--now',
+    '2026-08-22T00:00:00Z',
+    '--state',
+    state,
+    '--workflow',
+    'release.yml',
+  ];
   const wrong = await runCli(['attest', 'verify', ...common, '--repository', 'https://github.com/evil/x'], { env });
   assert.equal(wrong.code, 1, wrong.stderr);
   assert.match(wrong.stderr, /^airlock: PUBLISHER_MISMATCH: /);
   assert.deepEqual(await snapshotDir(state), {}, 'a refused attestation must not move the trust state');
 
-  const bad = await runCli(['sigstore', 'verify-bundle', '--bundle', join(home, 'missing.sigstore.json'), '--certificate-identity', 'x', '--certificate-oidc-issuer', 'https://x', '--trust-dir', TUF_2026(), '--now', '2026-08-22T00:00:00Z', '--state', state, sdist], { env });
+  const bad = await runCli(
+    [
+      'sigstore',
+      'verify-bundle',
+      '--bundle',
+      join(home, 'missing.sigstore.json'),
+      '--certificate-identity',
+      'x',
+      '--certificate-oidc-issuer',
+      'https://x',
+      '--trust-dir',
+      TUF_2026(),
+      '--now',
+      '2026-08-22T00:00:00Z',
+      '--state',
+      state,
+      sdist,
+    ],
+    { env },
+  );
   assert.equal(bad.code, 2, bad.stderr);
   assert.match(bad.stderr, /^airlock: INPUT_UNREADABLE: /);
   assert.deepEqual(await snapshotDir(state), {}, 'a refused bundle must not move the trust state');
 
-  const good = await runCli(['attest', 'verify', ...common, '--repository', 'https://github.com/trailofbits/pypi-attestations'], { env });
+  const good = await runCli(
+    ['attest', 'verify', ...common, '--repository', 'https://github.com/trailofbits/pypi-attestations'],
+    { env },
+  );
   assert.equal(good.code, 0, good.stderr);
   const files = Object.values(await snapshotDir(state));
   assert.equal(files.length, 1);

@@ -16,7 +16,15 @@ async function delegatedRepo() {
   const repo = await TestTufRepo.create();
   repo.files.clear();
   repo.files.set('signing_config.json', Buffer.from('{}'));
-  repo.delegated.push({ name: 'sigstore', keys: [generateKey()], threshold: 1, paths: ['trusted_root.json'], version: 3, expires: '2099-01-01T00:00:00Z', files: new Map([['trusted_root.json', TR]]) });
+  repo.delegated.push({
+    name: 'sigstore',
+    keys: [generateKey()],
+    threshold: 1,
+    paths: ['trusted_root.json'],
+    version: 3,
+    expires: '2099-01-01T00:00:00Z',
+    files: new Map([['trusted_root.json', TR]]),
+  });
   return { repo, ctx: await context(repo) };
 }
 
@@ -42,7 +50,9 @@ test('a delegated role rolled back against the state: TUF_ROLLBACK', async () =>
   await check(repo, ctx);
   repo.delegated[0]!.version = 2;
   await repo.write();
-  await expectFailure(repo, ctx, 'TUF_ROLLBACK', 'metadata/1.snapshot.json', { message: /names sigstore.json version 2 < trusted 3/ });
+  await expectFailure(repo, ctx, 'TUF_ROLLBACK', 'metadata/1.snapshot.json', {
+    message: /names sigstore.json version 2 < trusted 3/,
+  });
 });
 
 test('a snapshot that stops listing a delegated role trusted before: TUF_ROLLBACK', async () => {
@@ -51,7 +61,9 @@ test('a snapshot that stops listing a delegated role trusted before: TUF_ROLLBAC
   await check(repo, ctx);
   repo.hooks.snapshot = (s) => delete s.meta['sigstore.json'];
   await repo.write();
-  await expectFailure(repo, ctx, 'TUF_ROLLBACK', 'metadata/1.snapshot.json', { message: /no longer lists sigstore.json, trusted at version 3/ });
+  await expectFailure(repo, ctx, 'TUF_ROLLBACK', 'metadata/1.snapshot.json', {
+    message: /no longer lists sigstore.json, trusted at version 3/,
+  });
 });
 
 test('an expired delegated role: TUF_EXPIRED', async () => {
@@ -68,12 +80,23 @@ test('roles the snapshot lists but no needed target uses are never read', async 
     s.meta['revocation.json'] = { version: 2 };
   };
   // A delegation for other paths whose metadata is not even in the copy.
-  repo.delegated.push({ name: 'npm', keys: [generateKey()], threshold: 1, paths: ['registry.npmjs.org/*'], version: 4, expires: '2020-01-01T00:00:00Z', files: new Map([['registry.npmjs.org/keys.json', Buffer.from('[]')]]) });
+  repo.delegated.push({
+    name: 'npm',
+    keys: [generateKey()],
+    threshold: 1,
+    paths: ['registry.npmjs.org/*'],
+    version: 4,
+    expires: '2020-01-01T00:00:00Z',
+    files: new Map([['registry.npmjs.org/keys.json', Buffer.from('[]')]]),
+  });
   const ctx = await context(repo);
   const written = await repo.write();
   assert.ok(written.has('metadata/4.npm.json'));
   const { result } = await check(repo, ctx);
-  assert.equal(result.files.some((f) => f.path.includes('npm')), false);
+  assert.equal(
+    result.files.some((f) => f.path.includes('npm')),
+    false,
+  );
 });
 
 test('a repository without consistent snapshots uses plain names', async () => {
@@ -84,7 +107,10 @@ test('a repository without consistent snapshots uses plain names', async () => {
   const ctx = await context(repo);
   await repo.write();
   const { result } = await check(repo, ctx);
-  assert.deepEqual(result.files.map((f) => f.path), ['metadata/timestamp.json', 'metadata/snapshot.json', 'metadata/targets.json', 'targets/trusted_root.json']);
+  assert.deepEqual(
+    result.files.map((f) => f.path),
+    ['metadata/timestamp.json', 'metadata/snapshot.json', 'metadata/targets.json', 'targets/trusted_root.json'],
+  );
 });
 
 test('the CDN layout (metadata at the top, targets/ under it) verifies; messages name files as the user sees them', async () => {
@@ -102,5 +128,8 @@ test('the CDN layout (metadata at the top, targets/ under it) verifies; messages
   repo.timestamp.expires = '2020-01-01T00:00:00Z';
   await repo.write();
   await rename(repo.path('metadata', 'timestamp.json'), join(cdn, 'timestamp.json'));
-  await assert.rejects(trustedRootFromRepository(cdn, { rootFile: ctx.rootFile, now: NOW }), { code: 'TUF_EXPIRED', file: 'timestamp.json' });
+  await assert.rejects(trustedRootFromRepository(cdn, { rootFile: ctx.rootFile, now: NOW }), {
+    code: 'TUF_EXPIRED',
+    file: 'timestamp.json',
+  });
 });

@@ -30,11 +30,15 @@ test('5.5.5: a role the trusted snapshot listed but nothing loaded cannot roll b
   repo.snapshot.version = 2;
   rekor = 2;
   await repo.write();
-  await expectFailure(repo, ctx, 'TUF_ROLLBACK', 'metadata/2.snapshot.json', { message: /^names rekor\.json version 2 < trusted 3$/ });
+  await expectFailure(repo, ctx, 'TUF_ROLLBACK', 'metadata/2.snapshot.json', {
+    message: /^names rekor\.json version 2 < trusted 3$/,
+  });
 
   rekor = undefined;
   await repo.write();
-  await expectFailure(repo, ctx, 'TUF_ROLLBACK', 'metadata/2.snapshot.json', { message: /^no longer lists rekor\.json, trusted at version 3$/ });
+  await expectFailure(repo, ctx, 'TUF_ROLLBACK', 'metadata/2.snapshot.json', {
+    message: /^no longer lists rekor\.json, trusted at version 3$/,
+  });
 
   rekor = 4;
   await repo.write();
@@ -50,7 +54,10 @@ test('a timestamp of the trusted version with other content: TUF_ROLLBACK; the s
 
   repo.timestamp.expires = '2099-06-01T00:00:00Z';
   await repo.write();
-  await expectFailure(repo, ctx, 'TUF_ROLLBACK', 'metadata/timestamp.json', { message: /^version 7 equals the trusted version but the file differs \(sha256 [0-9a-f]{16}…, trusted [0-9a-f]{16}…\)$/ });
+  await expectFailure(repo, ctx, 'TUF_ROLLBACK', 'metadata/timestamp.json', {
+    message:
+      /^version 7 equals the trusted version but the file differs \(sha256 [0-9a-f]{16}…, trusted [0-9a-f]{16}…\)$/,
+  });
 
   repo.timestamp.version = 8;
   await repo.write();
@@ -67,7 +74,9 @@ test('a snapshot of the trusted version with other content: TUF_ROLLBACK', async
   repo.timestamp.version = 2;
   repo.snapshot.expires = '2099-06-01T00:00:00Z';
   await repo.write();
-  await expectFailure(repo, ctx, 'TUF_ROLLBACK', 'metadata/4.snapshot.json', { message: /^version 4 equals the trusted version but the file differs/ });
+  await expectFailure(repo, ctx, 'TUF_ROLLBACK', 'metadata/4.snapshot.json', {
+    message: /^version 4 equals the trusted version but the file differs/,
+  });
 });
 
 test('fast-forward recovery (5.3.11) also forgets the stored timestamp and snapshot files', async () => {

@@ -58,11 +58,22 @@ export async function context(repo: TestTufRepo): Promise<Ctx> {
 }
 
 export async function check(repo: TestTufRepo, ctx: Ctx, opts: { now?: Date; graceMs?: number } = {}) {
-  return trustedRootFromRepository(repo.dir, { rootFile: ctx.rootFile, stateDir: ctx.stateDir, now: opts.now ?? NOW, ...(opts.graceMs !== undefined ? { graceMs: opts.graceMs } : {}) });
+  return trustedRootFromRepository(repo.dir, {
+    rootFile: ctx.rootFile,
+    stateDir: ctx.stateDir,
+    now: opts.now ?? NOW,
+    ...(opts.graceMs !== undefined ? { graceMs: opts.graceMs } : {}),
+  });
 }
 
 /** Runs the check, expects `code` (and `file`), and that the state folder is unchanged. */
-export async function expectFailure(repo: TestTufRepo, ctx: Ctx, code: string, file?: string, opts: { now?: Date; graceMs?: number; message?: RegExp } = {}) {
+export async function expectFailure(
+  repo: TestTufRepo,
+  ctx: Ctx,
+  code: string,
+  file?: string,
+  opts: { now?: Date; graceMs?: number; message?: RegExp } = {},
+) {
   const before = await snapshotDir(ctx.stateDir);
   await assert.rejects(check(repo, ctx, opts), (e: unknown) => {
     assert.ok(isAirlockError(e), `not an AirlockError: ${String(e)}`);

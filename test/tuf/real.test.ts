@@ -30,16 +30,54 @@ interface Case {
 }
 
 const CASES: Case[] = [
-  { name: 'public-good 2025-11-23', dir: TUF_2025, instance: 'public-good', valid: '2025-11-24T00:00:00Z', root: 13, rootFile: 'trust-roots/public-good/13.root.json', ts: 522,
-    trustedRoot: '6494e21ea73fa7ee769f85f57d5a3e6a08725eae1e38c755fc3517c9e6bc0b66', lapsed: '2025-12-15T00:00:00Z', graceDays: 14, pastRoot: '2026-01-23T00:00:00Z' },
-  { name: 'public-good 2026-08-21', dir: TUF_2026, instance: 'public-good', valid: '2026-08-22T00:00:00Z', root: 15, rootFile: 'metadata/15.root.json', ts: 762,
-    trustedRoot: '6494e21ea73fa7ee769f85f57d5a3e6a08725eae1e38c755fc3517c9e6bc0b66', lapsed: '2026-10-01T00:00:00Z', graceDays: 33, pastRoot: '2026-11-21T00:00:00Z' },
-  { name: 'staging 2026-08-21', dir: TUF_STAGING, instance: 'staging', valid: '2026-08-22T00:00:00Z', root: 14, rootFile: 'trust-roots/staging/14.root.json', ts: 703,
-    trustedRoot: '44deb991d4bbf2150751ccee235d9810bce4434383c26d8898c1bcadbace6ed8', lapsed: '2026-09-15T00:00:00Z', graceDays: 17, pastRoot: '2026-10-17T00:00:00Z' },
+  {
+    name: 'public-good 2025-11-23',
+    dir: TUF_2025,
+    instance: 'public-good',
+    valid: '2025-11-24T00:00:00Z',
+    root: 13,
+    rootFile: 'trust-roots/public-good/13.root.json',
+    ts: 522,
+    trustedRoot: '6494e21ea73fa7ee769f85f57d5a3e6a08725eae1e38c755fc3517c9e6bc0b66',
+    lapsed: '2025-12-15T00:00:00Z',
+    graceDays: 14,
+    pastRoot: '2026-01-23T00:00:00Z',
+  },
+  {
+    name: 'public-good 2026-08-21',
+    dir: TUF_2026,
+    instance: 'public-good',
+    valid: '2026-08-22T00:00:00Z',
+    root: 15,
+    rootFile: 'metadata/15.root.json',
+    ts: 762,
+    trustedRoot: '6494e21ea73fa7ee769f85f57d5a3e6a08725eae1e38c755fc3517c9e6bc0b66',
+    lapsed: '2026-10-01T00:00:00Z',
+    graceDays: 33,
+    pastRoot: '2026-11-21T00:00:00Z',
+  },
+  {
+    name: 'staging 2026-08-21',
+    dir: TUF_STAGING,
+    instance: 'staging',
+    valid: '2026-08-22T00:00:00Z',
+    root: 14,
+    rootFile: 'trust-roots/staging/14.root.json',
+    ts: 703,
+    trustedRoot: '44deb991d4bbf2150751ccee235d9810bce4434383c26d8898c1bcadbace6ed8',
+    lapsed: '2026-09-15T00:00:00Z',
+    graceDays: 17,
+    pastRoot: '2026-10-17T00:00:00Z',
+  },
 ];
 
 const run = (c: Case, now: string, graceMs?: number, stateDir?: string) =>
-  trustedRootFromRepository(c.dir(), { instance: c.instance, now: new Date(now), ...(graceMs !== undefined ? { graceMs } : {}), ...(stateDir ? { stateDir } : {}) });
+  trustedRootFromRepository(c.dir(), {
+    instance: c.instance,
+    now: new Date(now),
+    ...(graceMs !== undefined ? { graceMs } : {}),
+    ...(stateDir ? { stateDir } : {}),
+  });
 
 for (const c of CASES) {
   test(`${c.name}: verifies at ${c.valid} from the pinned root`, async () => {
@@ -74,7 +112,11 @@ test('2026 then 2025 with one state: TUF_ROLLBACK, and nothing written', async (
   const [c2025, c2026] = [CASES[0]!, CASES[1]!];
   await run(c2026, c2026.valid, undefined, stateDir);
   const before = await snapshotDir(stateDir);
-  await assert.rejects(run(c2025, c2025.valid, undefined, stateDir), { code: 'TUF_ROLLBACK', file: 'metadata/timestamp.json', message: 'version 522 < trusted 762' });
+  await assert.rejects(run(c2025, c2025.valid, undefined, stateDir), {
+    code: 'TUF_ROLLBACK',
+    file: 'metadata/timestamp.json',
+    message: 'version 522 < trusted 762',
+  });
   assert.deepEqual(await snapshotDir(stateDir), before);
 });
 
@@ -84,13 +126,22 @@ test('2025 then 2026 with one state: both pass and the state moves forward', asy
   const pinned = await loadPinnedRoot({ instance: 'public-good' });
   await run(c2025, c2025.valid, undefined, stateDir);
   const s1 = await loadState(stateDir, pinned);
-  assert.deepEqual({ ...s1, root: undefined }, { root: undefined, rootVersion: 13, timestamp: 522, snapshot: 162, targets: 13 });
+  assert.deepEqual(
+    { ...s1, root: undefined },
+    { root: undefined, rootVersion: 13, timestamp: 522, snapshot: 162, targets: 13 },
+  );
   await run(c2026, c2026.valid, undefined, stateDir);
   const s2 = await loadState(stateDir, pinned);
-  assert.deepEqual({ ...s2, root: undefined }, { root: undefined, rootVersion: 15, timestamp: 762, snapshot: 165, targets: 14 });
+  assert.deepEqual(
+    { ...s2, root: undefined },
+    { root: undefined, rootVersion: 15, timestamp: 762, snapshot: 165, targets: 14 },
+  );
   // The next check starts from the stored root v15: the same copy again still passes.
   const { result } = await run(c2026, c2026.valid, undefined, stateDir);
-  assert.deepEqual(result.files.filter((f) => f.path.endsWith('.root.json')), []);
+  assert.deepEqual(
+    result.files.filter((f) => f.path.endsWith('.root.json')),
+    [],
+  );
 });
 
 test('the pinned roots are the documented ones', async () => {

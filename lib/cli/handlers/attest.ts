@@ -2,8 +2,21 @@ import { basename } from 'node:path';
 import type { CommandResult } from '../output.ts';
 import { InputError, UsageError } from '../../errors.ts';
 import { canonicalDistFilename } from '../../dist/index.ts';
-import { parseDocument, verifyAttestation, verifyProvenance, inspectAttestation, inspectProvenance, type Pep740Document } from '../../pep740/index.ts';
-import { formatInspectReport, formatVerifyReport, publisherNote, type InspectReport, type VerifyReport } from '../../pep740/report.ts';
+import {
+  parseDocument,
+  verifyAttestation,
+  verifyProvenance,
+  inspectAttestation,
+  inspectProvenance,
+  type Pep740Document,
+} from '../../pep740/index.ts';
+import {
+  formatInspectReport,
+  formatVerifyReport,
+  publisherNote,
+  type InspectReport,
+  type VerifyReport,
+} from '../../pep740/report.ts';
 import { policyFromOptions } from '../../publisher/index.ts';
 import { checkTrustArgs, loadTrust, type TrustArgs } from './trust-material.ts';
 import { sha256File } from '../../util/digest.ts';
@@ -30,7 +43,10 @@ export interface AttestVerifyArgs extends TrustArgs {
 async function readDocument(path: string, want: 'provenance' | 'attestation'): Promise<Pep740Document> {
   const doc = parseDocument(await readJsonCapped(path, INPUT_CAPS.document, `PEP 740 ${want}`), path);
   if (doc.kind !== want) {
-    throw new InputError('SCHEMA_INVALID', `is a PEP 740 ${doc.kind}, but was given as --${want}`, { file: path, field: '/' });
+    throw new InputError('SCHEMA_INVALID', `is a PEP 740 ${doc.kind}, but was given as --${want}`, {
+      file: path,
+      field: '/',
+    });
   }
   return doc;
 }
@@ -58,7 +74,10 @@ export async function verify(args: AttestVerifyArgs): Promise<CommandResult> {
   const { sha256, size } = await sha256File(args.file);
   const { trust, label } = await loadTrust(args, now);
   const opts = { dist: { filename, sha256 }, expected, file: sourceFile };
-  const attestations = doc.kind === 'provenance' ? verifyProvenance(doc.provenance, trust, opts) : [verifyAttestation(doc.attestation, trust, opts)];
+  const attestations =
+    doc.kind === 'provenance'
+      ? verifyProvenance(doc.provenance, trust, opts)
+      : [verifyAttestation(doc.attestation, trust, opts)];
   const report: VerifyReport = {
     ok: true,
     command: 'attest verify',
@@ -67,7 +86,11 @@ export async function verify(args: AttestVerifyArgs): Promise<CommandResult> {
     size,
     source: { kind: sourceKind, file: sourceFile },
     trust: { trustedRoot: label, trustDir: args.trustDir ?? null, now: now.toISOString() },
-    publisher: { pinned: expected !== undefined, expected: expected ?? null, note: publisherNote(expected, sourceKind) },
+    publisher: {
+      pinned: expected !== undefined,
+      expected: expected ?? null,
+      note: publisherNote(expected, sourceKind),
+    },
     attestations,
   };
   return { exitCode: 0, text: formatVerifyReport(report), json: report };
@@ -76,7 +99,17 @@ export async function verify(args: AttestVerifyArgs): Promise<CommandResult> {
 export async function inspect(args: { provenance: string }): Promise<CommandResult> {
   const file = args.provenance;
   const doc = parseDocument(await readJsonCapped(file, INPUT_CAPS.document, 'PEP 740 provenance or attestation'), file);
-  const attestations = doc.kind === 'provenance' ? inspectProvenance(doc.provenance, file) : [inspectAttestation(doc.attestation, null, file)];
-  const report: InspectReport = { ok: true, command: 'attest inspect', verified: false, file, source: { kind: doc.kind }, attestations };
+  const attestations =
+    doc.kind === 'provenance'
+      ? inspectProvenance(doc.provenance, file)
+      : [inspectAttestation(doc.attestation, null, file)];
+  const report: InspectReport = {
+    ok: true,
+    command: 'attest inspect',
+    verified: false,
+    file,
+    source: { kind: doc.kind },
+    attestations,
+  };
   return { exitCode: 0, text: formatInspectReport(report), json: report };
 }

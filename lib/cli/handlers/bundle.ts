@@ -46,17 +46,27 @@ const sourcesModule = () => import('../../sources/index.ts');
 async function packageInput(a: BundleArgs): Promise<{ input: PackageInput; sources: ManifestSources }> {
   const { parseSpecs, readLock } = await lockModule();
   const { parseBaseUrl } = await sourcesModule();
-  const modes = [a.requirement, a.lock, a.fromDir, a.specs?.length ? 'specs' : undefined].filter((m) => m !== undefined);
-  if (modes.length !== 1) throw new UsageError('USAGE', 'give exactly one of -r FILE, --lock FILE, --from-dir DIR or NAME==VERSION arguments');
+  const modes = [a.requirement, a.lock, a.fromDir, a.specs?.length ? 'specs' : undefined].filter(
+    (m) => m !== undefined,
+  );
+  if (modes.length !== 1)
+    throw new UsageError(
+      'USAGE',
+      'give exactly one of -r FILE, --lock FILE, --from-dir DIR or NAME==VERSION arguments',
+    );
   const filters: FileFilters = {};
   if (a.platform?.length) filters.platforms = a.platform;
   if (a.pythonVersion !== undefined) {
-    if (!/^\d+\.\d+$/.test(a.pythonVersion)) throw new UsageError('USAGE', `--python-version must be MAJOR.MINOR (e.g. 3.12), got '${a.pythonVersion}'`);
+    if (!/^\d+\.\d+$/.test(a.pythonVersion))
+      throw new UsageError('USAGE', `--python-version must be MAJOR.MINOR (e.g. 3.12), got '${a.pythonVersion}'`);
     filters.pythonVersion = a.pythonVersion;
   }
   if (a.onlyBinary) filters.onlyBinary = true;
   if (!a.specs?.length && Object.keys(filters).length) {
-    throw new UsageError('USAGE', '--platform, --python-version and --only-binary filter NAME==VERSION arguments; a lock or folder already names its files');
+    throw new UsageError(
+      'USAGE',
+      '--platform, --python-version and --only-binary filter NAME==VERSION arguments; a lock or folder already names its files',
+    );
   }
   if (a.fromDir !== undefined) return { input: { kind: 'dir', dir: a.fromDir }, sources: { fromDir: a.fromDir } };
   const indexUrl = parseBaseUrl(a.indexUrl, '--index-url');
@@ -73,13 +83,17 @@ async function packageInput(a: BundleArgs): Promise<{ input: PackageInput; sourc
 }
 
 export async function bundle(a: Args<BundleArgs>): Promise<CommandResult> {
-  if (!Number.isInteger(a.jobs) || a.jobs < 1 || a.jobs > 64) throw new UsageError('USAGE', `--jobs must be an integer from 1 to 64, got ${a.jobs}`);
-  if (!Number.isFinite(a.timeout) || a.timeout <= 0) throw new UsageError('USAGE', `--timeout must be a positive number of seconds, got ${a.timeout}`);
+  if (!Number.isInteger(a.jobs) || a.jobs < 1 || a.jobs > 64)
+    throw new UsageError('USAGE', `--jobs must be an integer from 1 to 64, got ${a.jobs}`);
+  if (!Number.isFinite(a.timeout) || a.timeout <= 0)
+    throw new UsageError('USAGE', `--timeout must be a positive number of seconds, got ${a.timeout}`);
   const clock = parseNow(a.now);
   const { TUF_URLS, bundleReport, createBundle, httpOptions, parseBaseUrl, reportText } = await sourcesModule();
   const { loadPinnedRoot } = await import('../../tuf/index.ts');
   const { input, sources } = await packageInput(a);
-  const pinned = await loadPinnedRoot(a.root !== undefined ? { rootFile: a.root } : { instance: a.instance ?? 'public-good' });
+  const pinned = await loadPinnedRoot(
+    a.root !== undefined ? { rootFile: a.root } : { instance: a.instance ?? 'public-good' },
+  );
   let tuf: TufInput;
   if (a.tufDir !== undefined) {
     tuf = { kind: 'dir', dir: a.tufDir };

@@ -34,13 +34,18 @@ export async function readFileCapped(path: string, cap: number, what: string): P
     for await (const chunk of stream) {
       size += (chunk as Buffer).length;
       if (size > cap) {
-        throw new InputError('INPUT_UNREADABLE', `larger than the ${mib(cap)} cap for a ${what}: refused unread`, { file: path });
+        throw new InputError('INPUT_UNREADABLE', `larger than the ${mib(cap)} cap for a ${what}: refused unread`, {
+          file: path,
+        });
       }
       chunks.push(chunk as Buffer);
     }
   } catch (e) {
     if (e instanceof InputError) throw e;
-    throw new InputError('INPUT_UNREADABLE', `cannot read (${(e as NodeJS.ErrnoException).code ?? errorMessage(e)})`, { file: path, cause: e });
+    throw new InputError('INPUT_UNREADABLE', `cannot read (${(e as NodeJS.ErrnoException).code ?? errorMessage(e)})`, {
+      file: path,
+      cause: e,
+    });
   } finally {
     stream.destroy();
   }

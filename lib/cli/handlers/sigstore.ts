@@ -47,7 +47,9 @@ async function readArtifact(arg: string, parsed: ParsedBundle): Promise<Artifact
   if (m && !existsSync(arg)) return { sha256: m[1]!.toLowerCase() };
   const content = parsed.bundle.content;
   const alg = content.$case === 'messageSignature' ? content.messageSignature.messageDigest.algorithm : undefined;
-  const streamable = content.$case === 'dsseEnvelope' || ((alg === HashAlgorithm.SHA2_256 || alg === HashAlgorithm.HASH_ALGORITHM_UNSPECIFIED) && isEcKey(parsed));
+  const streamable =
+    content.$case === 'dsseEnvelope' ||
+    ((alg === HashAlgorithm.SHA2_256 || alg === HashAlgorithm.HASH_ALGORITHM_UNSPECIFIED) && isEcKey(parsed));
   if (streamable) return { sha256: (await sha256File(arg)).sha256 };
   return { bytes: await readFileBytes(arg) };
 }
@@ -55,7 +57,9 @@ async function readArtifact(arg: string, parsed: ParsedBundle): Promise<Artifact
 function isEcKey(parsed: ParsedBundle): boolean {
   if (!parsed.certificate) return false;
   try {
-    return createPublicKey({ key: parsed.certificate.publicKey, format: 'der', type: 'spki' }).asymmetricKeyType === 'ec';
+    return (
+      createPublicKey({ key: parsed.certificate.publicKey, format: 'der', type: 'spki' }).asymmetricKeyType === 'ec'
+    );
   } catch {
     return false; // read the bytes; verification reports the bad key
   }
@@ -73,7 +77,14 @@ function report(bundleFile: string, v: VerifiedBundle): CommandResult {
     ok: true,
     bundle: bundleFile,
     mediaType: v.mediaType,
-    signer: { identity: v.signer.identity, identityType: v.signer.identityType, issuer: v.signer.issuer ?? null, extensions: v.signer.extensions, notBefore: v.signer.notBefore, notAfter: v.signer.notAfter },
+    signer: {
+      identity: v.signer.identity,
+      identityType: v.signer.identityType,
+      issuer: v.signer.issuer ?? null,
+      extensions: v.signer.extensions,
+      notBefore: v.signer.notBefore,
+      notAfter: v.signer.notAfter,
+    },
     timestamps: v.timestamps,
     tlogEntries: v.tlogEntries,
     ...(v.dsse ? { dsse: { payloadType: v.dsse.payloadType } } : {}),
@@ -86,7 +97,10 @@ function report(bundleFile: string, v: VerifiedBundle): CommandResult {
 function expectedIdentity(args: VerifyBundleArgs): { identity: string; issuer: string } {
   const { certificateIdentity: identity, certificateOidcIssuer: issuer } = args;
   if (identity === undefined || issuer === undefined) {
-    throw new UsageError('USAGE', `${args.bundle} is signed with a certificate: --certificate-identity and --certificate-oidc-issuer are required`);
+    throw new UsageError(
+      'USAGE',
+      `${args.bundle} is signed with a certificate: --certificate-identity and --certificate-oidc-issuer are required`,
+    );
   }
   return { identity, issuer };
 }
@@ -97,7 +111,10 @@ export async function verifyBundleCommand(args: VerifyBundleArgs): Promise<Comma
     throw new UsageError('USAGE', '--certificate-identity and --certificate-oidc-issuer must not be empty');
   }
   if (args.key === undefined && (args.certificateIdentity === undefined || args.certificateOidcIssuer === undefined)) {
-    throw new UsageError('USAGE', '--certificate-identity and --certificate-oidc-issuer are required (or --key for a key-signed bundle)');
+    throw new UsageError(
+      'USAGE',
+      '--certificate-identity and --certificate-oidc-issuer are required (or --key for a key-signed bundle)',
+    );
   }
   const now = parseNow(args.now);
   // Every input is read and parsed before the trust material is loaded: with

@@ -21,17 +21,27 @@ export interface TrustArgs {
 
 export function checkTrustArgs(args: TrustArgs): void {
   if ((args.trustedRoot === undefined) === (args.trustDir === undefined)) {
-    throw new UsageError('USAGE', 'give exactly one of --trusted-root or --trust-dir: airlock never fetches a trusted root');
+    throw new UsageError(
+      'USAGE',
+      'give exactly one of --trusted-root or --trust-dir: airlock never fetches a trusted root',
+    );
   }
   for (const opt of ['instance', 'grace', 'state'] as const) {
-    if (args[opt] !== undefined && args.trustDir === undefined) throw new UsageError('USAGE', `--${opt} goes with --trust-dir`);
+    if (args[opt] !== undefined && args.trustDir === undefined)
+      throw new UsageError('USAGE', `--${opt} goes with --trust-dir`);
   }
 }
 
 export async function loadTrust(args: TrustArgs, now: Date): Promise<{ trust: SigstoreTrust; label: string }> {
   checkTrustArgs(args);
   if (args.trustedRoot !== undefined) {
-    return { trust: loadTrustMaterial(await readJsonCapped(args.trustedRoot, INPUT_CAPS.trustedRoot, 'trusted_root.json'), args.trustedRoot), label: args.trustedRoot };
+    return {
+      trust: loadTrustMaterial(
+        await readJsonCapped(args.trustedRoot, INPUT_CAPS.trustedRoot, 'trusted_root.json'),
+        args.trustedRoot,
+      ),
+      label: args.trustedRoot,
+    };
   }
   const dir = args.trustDir!;
   const { trustedRoot, result, commitState } = await trustedRootFromRepository(dir, {
