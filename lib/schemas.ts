@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import { assetBytes } from './assets.ts';
 import { InputError, type ErrorCode } from './errors.ts';
 
 // Every format airlock reads or writes has a JSON Schema in schemas/. Schemas
@@ -7,12 +7,11 @@ import { InputError, type ErrorCode } from './errors.ts';
 
 const ajv = new Ajv2020({ allErrors: false, strict: true, allowUnionTypes: true });
 const compiled = new Map<string, ValidateFunction>();
-const SCHEMA_DIR = new URL('../schemas/', import.meta.url);
 
 function validator(name: string): ValidateFunction {
   let fn = compiled.get(name);
   if (!fn) {
-    const schema = JSON.parse(readFileSync(new URL(`${name}.schema.json`, SCHEMA_DIR), 'utf8')) as object;
+    const schema = JSON.parse(new TextDecoder().decode(assetBytes(`schemas/${name}.schema.json`))) as object;
     fn = ajv.compile(schema);
     compiled.set(name, fn);
   }

@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import yargs, { type Argv } from 'yargs';
 import { UsageError } from '../errors.ts';
+import { toolVersion } from '../bundle/tool.ts';
 import { removePendingTemps } from '../util/atomic.ts';
 import { takeExitCode, setExitCode, type GlobalArgs } from './command.ts';
 import { printError } from './output.ts';
@@ -18,7 +19,8 @@ function onSignal(signal: NodeJS.Signals): void {
   process.exit(signal === 'SIGINT' ? 130 : 143);
 }
 
-export async function main(argv: string[]): Promise<number> {
+// `version` is what --version prints; the executable adds its build digest.
+export async function main(argv: string[], version: string = toolVersion()): Promise<number> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   const wantsJson = argv.includes('--json');
@@ -37,7 +39,7 @@ export async function main(argv: string[]): Promise<number> {
     .recommendCommands()
     .help()
     .alias('help', 'h')
-    .version()
+    .version(version)
     .wrap(Math.min(110, process.stdout.columns || 110))
     .exitProcess(false)
     .fail((msg, err) => {

@@ -8,7 +8,7 @@ import { REQUIRED_TARGET, verifyRepository } from './updater.ts';
 import type { Instance, TrustResult } from './types.ts';
 
 export * from './types.ts';
-export { loadPinnedRoot, INSTANCES, TRUST_ROOTS_DIR } from './pinned.ts';
+export { loadPinnedRoot, INSTANCES } from './pinned.ts';
 export { openLocalRepository, type LocalRepositorySource } from './source.ts';
 export { verifyRepository, REQUIRED_TARGET, OPTIONAL_TARGETS, type VerifyOptions } from './updater.ts';
 export { defaultStateDir, loadState, loadTrustState, saveState, statePath } from './state.ts';

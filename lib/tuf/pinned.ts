@@ -1,17 +1,15 @@
-import { readdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import { join, relative } from 'node:path';
+import { assetBytes, assetNames } from '../assets.ts';
 import { TufError, UsageError } from '../errors.ts';
 import { sha256Hex } from '../util/digest.ts';
-import { readFileBytes, readFileCapped } from '../util/json.ts';
+import { readFileCapped } from '../util/json.ts';
 import { parseMetadata, versionFromName } from './parse.ts';
 import type { Instance, PinnedRoot } from './types.ts';
 
 // Pinned roots: the TUF root.json that trust starts from. The ones that ship
 // live in trust-roots/<instance>/N.root.json (see trust-roots/README.md); the
-// newest version there is the pin. A user may bring their own with --root.
+// newest version there is the pin. They are embedded in the executable
+// (lib/assets.ts). A user may bring their own with --root.
 
-export const TRUST_ROOTS_DIR = fileURLToPath(new URL('../../trust-roots/', import.meta.url));
 export const INSTANCES: readonly Instance[] = ['public-good', 'staging'];
 const ROOT_CAP = 512_000;
 
@@ -39,13 +37,12 @@ export async function loadPinnedRoot(opts: { instance?: Instance; rootFile?: str
   const instance = opts.instance ?? 'public-good';
   if (!INSTANCES.includes(instance))
     throw new UsageError('USAGE', `unknown instance '${String(instance)}' (${INSTANCES.join(', ')})`);
-  const dir = join(TRUST_ROOTS_DIR, instance);
-  const versions = (await readdir(dir))
+  const dir = `trust-roots/${instance}`;
+  const versions = assetNames(dir)
     .filter((n) => /^\d+\.root\.json$/.test(n))
     .map((n) => versionFromName(n)!)
     .sort((a, b) => b - a);
   if (versions[0] === undefined) throw new UsageError('USAGE', `no pinned root for instance ${instance} in ${dir}`);
-  const path = join(dir, `${versions[0]}.root.json`);
-  const label = relative(join(TRUST_ROOTS_DIR, '..'), path).split('\\').join('/');
-  return pinnedFrom(await readFileBytes(path, label), label, instance);
+  const label = `${dir}/${versions[0]}.root.json`;
+  return pinnedFrom(assetBytes(label), label, instance);
 }
