@@ -226,18 +226,72 @@ function packagePackage(out: string, script: Uint8Array, version: string): strin
   return tgz;
 }
 
-/** `npm sbom` stamps a random serial number and the time; both come from the build's inputs instead. */
-function sbom(out: string, exeDigest: string): void {
-  const doc = JSON.parse(run('npm', ['sbom', '--sbom-format', 'cyclonedx', '--omit', 'dev'])) as Record<
-    string,
-    unknown
-  >;
+interface Pkg {
+  version: string;
+  dependencies: Record<string, string>;
+}
+
+interface Bom {
+  serialNumber?: string;
+  metadata: { timestamp?: string; component: { name: string; version: string; 'bom-ref': string } };
+  components: { 'bom-ref': string }[];
+  dependencies: { ref: string; dependsOn?: string[] }[];
+}
+
+/** name@version of every package installed for runtime, from `npm ls` (which counts shared ones right). */
+function runtimePackages(): Set<string> {
+  type Tree = { version?: string; dependencies?: Record<string, Tree> };
+  const found = new Set<string>();
+  const walk = (deps: Record<string, Tree> | undefined): void => {
+    for (const [name, t] of Object.entries(deps ?? {})) {
+      if (t.version !== undefined) found.add(`${name}@${t.version}`);
+      walk(t.dependencies);
+    }
+  };
+  walk((JSON.parse(run('npm', ['ls', '--all', '--omit', 'dev', '--json'])) as Tree).dependencies);
+  return found;
+}
+
+/**
+ * CycloneDX SBOM of what the executable holds: the runtime dependencies and
+ * the Node.js it runs on. `npm sbom --omit dev` drops a runtime package that a
+ * devDependency also uses (npm 11 treats any child of a dev dependency as dev:
+ * @sigstore/protobuf-specs here), so the full SBOM is cut to `npm ls --omit dev`.
+ * npm's random serial number and time become the executable's digest and
+ * SOURCE_DATE_EPOCH (or none), and the top component is named after the
+ * package, not the clone's folder, so two builds give the same bytes.
+ */
+function sbom(out: string, exeDigest: string, nodeVersion: string): void {
+  const doc = JSON.parse(run('npm', ['sbom', '--sbom-format', 'cyclonedx'])) as Bom;
+  const top = doc.metadata.component;
+  const keep = runtimePackages();
+  keep.add(top['bom-ref']);
+  doc.components = doc.components.filter((c) => keep.has(c['bom-ref']));
+  // The top's own list comes from package.json: a devDependency may be a runtime package's dependency too.
+  const direct = Object.keys((JSON.parse(readFileSync(join(TOP, 'package.json'), 'utf8')) as Pkg).dependencies);
+  const isDirect = (ref: string): boolean => direct.some((n) => ref.startsWith(`${n}@`));
+  doc.dependencies = doc.dependencies
+    .filter((d) => keep.has(d.ref))
+    .map((d) => ({
+      ...d,
+      dependsOn: (d.dependsOn ?? []).filter((r) => keep.has(r) && (d.ref !== top['bom-ref'] || isDirect(r))),
+    }));
+  const node = `node@${nodeVersion}`;
+  doc.components.push({
+    'bom-ref': node,
+    type: 'platform',
+    name: 'node',
+    version: nodeVersion,
+    description: 'the Node.js runtime the executable is built on (the node devDependency)',
+    purl: `pkg:generic/node@${nodeVersion}`,
+  } as Bom['components'][number]);
+  doc.dependencies.find((d) => d.ref === top['bom-ref'])?.dependsOn?.push(node);
+  top.name = 'airlock';
   const h = exeDigest;
   doc.serialNumber = `urn:uuid:${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
-  const meta = doc.metadata as Record<string, unknown>;
   const epoch = process.env.SOURCE_DATE_EPOCH;
-  if (epoch !== undefined && /^\d+$/.test(epoch)) meta.timestamp = new Date(Number(epoch) * 1000).toISOString();
-  else delete meta.timestamp;
+  if (epoch !== undefined && /^\d+$/.test(epoch)) doc.metadata.timestamp = new Date(Number(epoch) * 1000).toISOString();
+  else delete doc.metadata.timestamp;
   writeFileSync(join(out, 'airlock.cdx.json'), `${JSON.stringify(doc, null, 2)}\n`);
 }
 
@@ -253,7 +307,7 @@ export async function buildAll(outArg = 'dist'): Promise<void> {
   const exeDigest = sha256(readFileSync(exe));
   const sums = [`${exeDigest}  airlock`, `${sha256(readFileSync(join(out, tgz)))}  ${tgz}`];
   writeFileSync(join(out, 'SHA256SUMS'), `${sums.join('\n')}\n`);
-  sbom(out, exeDigest);
+  sbom(out, exeDigest, run(nodeBinary(), ['--version']).trim().replace(/^v/, ''));
   process.stdout.write(
     `built ${relative(process.cwd(), exe) || basename(exe)} (sha256 ${exeDigest}), script sha256 ${sha256(script)}\n`,
   );
