@@ -42,10 +42,10 @@ export function importedPackages(text: string): Set<string> {
   for (const re of IMPORT_PATTERNS) {
     for (const m of text.matchAll(re)) {
       if (/^\s*(?:import|export)\s+type\b/.test(m[0])) continue;
-      const spec = m[1]!;
-      if (spec.startsWith('.') || spec.startsWith('/') || isBuiltin(spec)) continue;
-      const parts = spec.split('/');
-      found.add(spec.startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0]!);
+      const spec = m[1];
+      if (spec === undefined || spec.startsWith('.') || spec.startsWith('/') || isBuiltin(spec)) continue;
+      const [first = '', second = ''] = spec.split('/');
+      found.add(spec.startsWith('@') ? `${first}/${second}` : first);
     }
   }
   return found;
