@@ -32,7 +32,7 @@ function build(out: string): Promise<unknown> {
   return run(process.execPath, [join(REPO_ROOT, 'scripts', 'build.ts'), out], {
     cwd: REPO_ROOT,
     maxBuffer: 16 << 20,
-    timeout: 480_000,
+    timeout: 1_100_000,
   });
 }
 
@@ -42,7 +42,7 @@ before(
     for (const d of [gap, emptyPath, home]) mkdirSync(d);
     copyFileSync(join(outA, 'airlock'), join(gap, 'airlock'));
   },
-  { timeout: 900_000 },
+  { timeout: 1_200_000 },
 );
 after(() => rmSync(work, { recursive: true, force: true }));
 
