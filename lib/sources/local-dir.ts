@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { InputError, errorMessage } from '../errors.ts';
 import { parseDistFilename } from '../dist/index.ts';
 import { sha256File } from '../util/digest.ts';
-import { readFileCapped } from '../util/json.ts';
+import { CAPS } from '../util/caps.ts';
+import { readUserFile } from '../util/read.ts';
+import { checkProvenanceObject } from './provenance.ts';
 import { safeSegment } from './layout.ts';
 import type { CollectedFile, CollectedPackage, LocalFile } from './types.ts';
 
@@ -12,7 +14,6 @@ import type { CollectedFile, CollectedPackage, LocalFile } from './types.ts';
 // FILE.metadata). Files are hashed in place and bundled from there.
 
 const DIST = /\.(whl|tar\.gz|zip)$/;
-const PROVENANCE_CAP = 16 * 1024 * 1024;
 
 async function optional(path: string): Promise<LocalFile | undefined> {
   const st = await stat(path).catch(() => undefined);
@@ -22,21 +23,12 @@ async function optional(path: string): Promise<LocalFile | undefined> {
 }
 
 async function checkProvenance(path: string): Promise<void> {
-  // The same cap as a provenance object fetched from an index.
-  const bytes = await readFileCapped(
-    path,
-    PROVENANCE_CAP,
-    () => new InputError('INPUT_UNREADABLE', `provenance larger than ${PROVENANCE_CAP} bytes`, { file: path }),
-  );
-  try {
-    const doc = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)) as unknown;
-    if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new Error('not a JSON object');
-  } catch (e) {
-    throw new InputError('MALFORMED_JSON', `provenance is not a JSON object (${errorMessage(e)})`, {
-      file: path,
-      cause: e,
-    });
-  }
+  const cap = CAPS.provenance;
+  const bytes = await readUserFile(path, {
+    cap,
+    tooLarge: () => new InputError('INPUT_UNREADABLE', `provenance larger than ${cap} bytes`, { file: path }),
+  });
+  checkProvenanceObject(bytes, path);
 }
 
 export async function collectFromDir(dir: string): Promise<CollectedPackage[]> {

@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { join, relative } from 'node:path';
 import { TufError, UsageError } from '../errors.ts';
 import { sha256Hex } from '../util/digest.ts';
-import { readFileBytes, readFileCapped } from '../util/json.ts';
+import { TUF_LIMITS } from '../util/caps.ts';
+import { readUserFile } from '../util/read.ts';
 import { parseMetadata, versionFromName } from './parse.ts';
 import type { Instance, PinnedRoot } from './types.ts';
 
@@ -13,7 +14,7 @@ import type { Instance, PinnedRoot } from './types.ts';
 
 export const TRUST_ROOTS_DIR = fileURLToPath(new URL('../../trust-roots/', import.meta.url));
 export const INSTANCES: readonly Instance[] = ['public-good', 'staging'];
-const ROOT_CAP = 512_000;
+const ROOT_CAP = TUF_LIMITS.rootMaxBytes;
 
 function pinnedFrom(bytes: Uint8Array, label: string, instance?: Instance): PinnedRoot {
   // Parsing here makes a bad --root fail at once, naming the file; signatures
@@ -27,14 +28,11 @@ export async function loadPinnedRoot(opts: { instance?: Instance; rootFile?: str
     if (opts.instance !== undefined) throw new UsageError('USAGE', 'give either a root file or an instance, not both');
     // The same cap as any root the updater reads (python-tuf's default).
     const file = opts.rootFile;
-    return pinnedFrom(
-      await readFileCapped(
-        file,
-        ROOT_CAP,
-        () => new TufError('TUF_TOO_LARGE', `more than the cap of ${ROOT_CAP} bytes for a root`, { file }),
-      ),
-      file,
-    );
+    const bytes = await readUserFile(file, {
+      cap: ROOT_CAP,
+      tooLarge: () => new TufError('TUF_TOO_LARGE', `more than the cap of ${ROOT_CAP} bytes for a root`, { file }),
+    });
+    return pinnedFrom(bytes, file);
   }
   const instance = opts.instance ?? 'public-good';
   if (!INSTANCES.includes(instance))
@@ -47,5 +45,5 @@ export async function loadPinnedRoot(opts: { instance?: Instance; rootFile?: str
   if (versions[0] === undefined) throw new UsageError('USAGE', `no pinned root for instance ${instance} in ${dir}`);
   const path = join(dir, `${versions[0]}.root.json`);
   const label = relative(join(TRUST_ROOTS_DIR, '..'), path).split('\\').join('/');
-  return pinnedFrom(await readFileBytes(path, label), label, instance);
+  return pinnedFrom(await readUserFile(path, { cap: ROOT_CAP, label }), label, instance);
 }

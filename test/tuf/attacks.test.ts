@@ -273,17 +273,20 @@ test('an expired final root fails whatever the grace; expired intermediate roots
   assert.equal(result.root.version, 3);
 });
 
+// The one set of limits (lib/util/caps.ts TUF_LIMITS), every metadata cap lowered.
+const SMALL_METADATA = { rootMaxBytes: 300, timestampMaxBytes: 300, snapshotMaxBytes: 300, targetsMaxBytes: 300 };
+
 test('metadata over the size cap: TUF_TOO_LARGE', async () => {
   const { repo } = await setup();
   await repo.write();
   const source = await openLocalRepository(repo.dir);
-  await assert.rejects(verifyRepository(source, { pinned: repo.pinned(), now: NOW, maxMetadataBytes: 300 }), {
+  await assert.rejects(verifyRepository(source, { pinned: repo.pinned(), now: NOW, limits: SMALL_METADATA }), {
     code: 'TUF_TOO_LARGE',
     file: 'metadata/timestamp.json',
   });
   repo.addRoot();
   await repo.write();
-  await assert.rejects(verifyRepository(source, { pinned: repo.pinned(), now: NOW, maxMetadataBytes: 300 }), {
+  await assert.rejects(verifyRepository(source, { pinned: repo.pinned(), now: NOW, limits: SMALL_METADATA }), {
     code: 'TUF_TOO_LARGE',
     file: 'metadata/2.root.json',
   });
