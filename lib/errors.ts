@@ -51,7 +51,7 @@ export const CODES = {
   ),
   INTERNAL_ERROR: i('internal', 'An unexpected internal error; run again with --debug and report it.'),
 
-  // --- TUF trust (lib/tuf, lib/state) ---
+  // --- TUF trust (lib/tuf) ---
   TUF_NOT_A_REPOSITORY: i(
     'tuf',
     'The folder is not a TUF repository copy (no root, timestamp, snapshot or targets metadata found).',
@@ -105,7 +105,7 @@ export const CODES = {
   SIGNATURE_INVALID: v('sigstore', 'The signature does not verify with the certificate or key.'),
   IDENTITY_MISMATCH: v('sigstore', 'The certificate identity (SAN) or issuer differs from the one expected.'),
 
-  // --- PEP 740 (lib/pep740, lib/policy) ---
+  // --- PEP 740 and publishers (lib/pep740, lib/publisher) ---
   STATEMENT_TYPE: v('pep740', 'The DSSE payload is not an in-toto Statement v1.'),
   SUBJECT_NAME: v(
     'pep740',

@@ -34,7 +34,8 @@ export function wrapStep(e: unknown, fallback: ErrorCode, file: string, field?: 
   let code: ErrorCode = fallback;
   if (lib === 'CERTIFICATE_ERROR') {
     // SCT failures and chain failures share one library code; the message is
-    // the only thing that tells them apart.
+    // the only thing that tells them apart (pinned both ways by
+    // test/sigstore/library-contract.test.ts).
     code = /\bSCTs?\b/.test(errorMessage(e)) ? 'SCT_INVALID' : 'CERT_CHAIN';
   } else if (lib !== undefined && LIBRARY_CODES[lib] !== undefined) {
     code = LIBRARY_CODES[lib];
