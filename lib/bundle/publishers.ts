@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { CAPS } from '../util/caps.ts';
 import { parseJson } from '../util/json.ts';
+import { readStreamBounded } from '../util/read.ts';
 
 // The publisher a PEP 740 provenance object names, for `airlock inspect`:
 // read from the bundle without verifying anything, so it is only a claim.
@@ -40,13 +41,7 @@ export function publishersOf(bytes: Buffer | undefined): { publishers: Publisher
   return publishers.length ? { publishers } : { publishers, error: 'no publisher named' };
 }
 
-export async function readCapped(stream: Readable): Promise<Buffer | undefined> {
-  const parts: Buffer[] = [];
-  let n = 0;
+export function readCapped(stream: Readable): Promise<Buffer | undefined> {
   // Read to the end in every case: the reader checks the member's digest at its end.
-  for await (const chunk of stream) {
-    n += (chunk as Buffer).length;
-    if (n <= PROVENANCE_CAP) parts.push(chunk as Buffer);
-  }
-  return n <= PROVENANCE_CAP ? Buffer.concat(parts) : undefined;
+  return readStreamBounded(stream, PROVENANCE_CAP);
 }

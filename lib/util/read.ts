@@ -89,3 +89,24 @@ export async function readUserFile(path: string, opts: ReadFileOptions): Promise
 export async function readJsonFile(path: string, opts: ReadFileOptions): Promise<unknown> {
   return parseJson(await readUserFile(path, opts), opts.label ?? path);
 }
+
+/**
+ * A stream's bytes (an archive member, a download), at most `cap`. Past the
+ * cap: with `tooLarge`, that error at once; without, the rest is still read
+ * and dropped and the result is undefined, so that a check at the stream's
+ * end (a member's digest) still runs.
+ */
+export async function readStreamBounded(
+  stream: AsyncIterable<Uint8Array>,
+  cap: number,
+  tooLarge?: () => AirlockError,
+): Promise<Buffer | undefined> {
+  const parts: Uint8Array[] = [];
+  let n = 0;
+  for await (const chunk of stream) {
+    n += chunk.length;
+    if (n > cap && tooLarge) throw tooLarge();
+    if (n <= cap) parts.push(chunk);
+  }
+  return n <= cap ? Buffer.concat(parts) : undefined;
+}
