@@ -49,24 +49,50 @@ async function readBounded(fh: FileHandle, size: number, cap: number, tooLarge: 
   return buf.subarray(0, off);
 }
 
-async function read(path: string, opts: ReadFileOptions, missingOk: boolean): Promise<Uint8Array | undefined> {
+/**
+ * Opens a regular file for reading (O_NONBLOCK, O_NOFOLLOW with `noFollow`),
+ * its type checked on the descriptor; undefined when it does not exist and
+ * `missingOk`. The caller closes the handle.
+ */
+export async function openRegularFile(
+  path: string,
+  opts: { label?: string; noFollow?: boolean; missingOk?: boolean } = {},
+): Promise<{ fh: FileHandle; size: number } | undefined> {
   const label = opts.label ?? path;
-  const tooLarge = (size?: number) =>
-    opts.tooLarge?.(size) ?? new InputError('INPUT_UNREADABLE', `larger than ${opts.cap} bytes`, { file: label });
   const flags = constants.O_RDONLY | constants.O_NONBLOCK | (opts.noFollow ? constants.O_NOFOLLOW : 0);
   let fh: FileHandle;
   try {
     fh = await open(path, flags);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (missingOk && (code === 'ENOENT' || code === 'ENOTDIR')) return undefined;
+    if (opts.missingOk && (code === 'ENOENT' || code === 'ENOTDIR')) return undefined;
     throw unreadable(label, e);
   }
   try {
     const st = await fh.stat();
     if (!st.isFile()) throw new InputError('INPUT_UNREADABLE', `${kindOf(st)}, not a regular file`, { file: label });
-    if (st.size > opts.cap) throw tooLarge(st.size);
-    return new Uint8Array(await readBounded(fh, st.size, opts.cap, () => tooLarge(undefined)));
+    return { fh, size: st.size };
+  } catch (e) {
+    await fh.close().catch(() => undefined);
+    if (isAirlockError(e)) throw e;
+    throw unreadable(label, e);
+  }
+}
+
+async function read(path: string, opts: ReadFileOptions, missingOk: boolean): Promise<Uint8Array | undefined> {
+  const label = opts.label ?? path;
+  const tooLarge = (size?: number) =>
+    opts.tooLarge?.(size) ?? new InputError('INPUT_UNREADABLE', `larger than ${opts.cap} bytes`, { file: label });
+  const opened = await openRegularFile(path, {
+    label,
+    missingOk,
+    ...(opts.noFollow !== undefined ? { noFollow: opts.noFollow } : {}),
+  });
+  if (!opened) return undefined;
+  const { fh } = opened;
+  try {
+    if (opened.size > opts.cap) throw tooLarge(opened.size);
+    return new Uint8Array(await readBounded(fh, opened.size, opts.cap, () => tooLarge(undefined)));
   } catch (e) {
     if (isAirlockError(e)) throw e;
     throw unreadable(label, e);
