@@ -49,12 +49,15 @@ export const CODES = {
     'input',
     'Another airlock process holds the lock of the state folder or export destination, and did not release it in time.',
   ),
-  INTERNAL_ERROR: i('internal', 'An unexpected internal error; run again with --debug and report it.'),
+  INTERNAL_ERROR: i(
+    'internal',
+    'An unexpected internal error (a bug of airlock, such as the bundle writer building a manifest its reader refuses); run again with --debug and report it.',
+  ),
 
   // --- TUF trust (lib/tuf) ---
   TUF_NOT_A_REPOSITORY: i(
     'tuf',
-    'The folder is not a TUF repository copy (no root, timestamp, snapshot or targets metadata found).',
+    'The folder is not a TUF repository copy (no root, timestamp, snapshot or targets metadata found), or holds metadata in both layouts.',
   ),
   TUF_METADATA_MALFORMED: i('tuf', 'TUF metadata is not valid JSON or lacks a required field of the TUF format.'),
   TUF_STATE_UNREADABLE: i('tuf', 'The trust state folder exists but its content cannot be read or parsed.'),
@@ -86,7 +89,10 @@ export const CODES = {
   ),
 
   // --- Sigstore bundle verification (lib/sigstore) ---
-  BUNDLE_UNSUPPORTED: i('sigstore', 'The Sigstore bundle media type or version is unknown.'),
+  BUNDLE_UNSUPPORTED: i(
+    'sigstore',
+    'The Sigstore bundle media type or version is unknown, or it cannot be verified from what was given (a non-ECDSA signature from a digest alone).',
+  ),
   BUNDLE_MALFORMED: i('sigstore', 'The Sigstore bundle is structurally invalid (missing field, bad base64).'),
   TRUSTED_ROOT_INVALID: i('sigstore', 'The trusted_root.json cannot be parsed or has no usable authorities.'),
   CERT_CHAIN: v('sigstore', 'The signing certificate does not chain to a Fulcio CA valid at the signing time.'),
