@@ -53,7 +53,7 @@ export async function main(argv: string[]): Promise<number> {
   const done = (code: number) => {
     exitCode = code;
   };
-  let y = yargs(argv)
+  let y: Argv<GlobalArgs> = yargs(argv)
     .scriptName('airlock')
     .usage('$0 <command> [options]\n\nOffline verification for air-gapped Python package mirrors.')
     .option('json', {
@@ -73,7 +73,7 @@ export async function main(argv: string[]): Promise<number> {
     .fail((msg, err) => {
       if (err) throw err;
       throw new UsageError('USAGE', msg);
-    }) as unknown as Argv<GlobalArgs>;
+    });
   for (const c of COMMANDS) y = c.register(y, done);
   try {
     refuseUnknownCommand(argv);
