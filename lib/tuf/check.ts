@@ -1,7 +1,7 @@
 import { InternalError } from '../errors.ts';
 import { loadPinnedRoot } from './pinned.ts';
 import { openLocalRepository } from './source.ts';
-import { commitState, loadTrustState, statePath } from './state.ts';
+import { commitState, commitStateHeld, loadTrustState, statePath } from './state.ts';
 import type { Instance, PinnedRoot, RepositorySource, TrustResult, TrustState } from './types.ts';
 import { REQUIRED_TARGET, verifyRepository, type VerifyOptions } from './updater.ts';
 
@@ -37,6 +37,8 @@ export interface CheckedRepository {
    * state folder. Call it only when the command as a whole succeeded.
    */
   commit(): Promise<void>;
+  /** `commit()` for a caller that already holds the state folder's lock (to write more under one lock). */
+  commitHeld(): Promise<void>;
 }
 
 function isPinned(p: CheckRepositoryOptions['pin']): p is PinnedRoot {
@@ -68,6 +70,9 @@ export async function checkRepository(opts: CheckRepositoryOptions): Promise<Che
     ...(file !== undefined ? { state: { file, previousRootVersion: base?.rootVersion } } : {}),
     commit: async () => {
       if (stateDir !== undefined) await commitState(stateDir, pinned, result.newState, base);
+    },
+    commitHeld: async () => {
+      if (stateDir !== undefined) await commitStateHeld(stateDir, pinned, result.newState, base);
     },
   };
 }

@@ -6,5 +6,5 @@ export { checkRepository, type CheckRepositoryOptions, type CheckedRepository } 
 export { loadPinnedRoot, INSTANCES, TRUST_ROOTS_DIR } from './pinned.ts';
 export { openLocalRepository, type LocalRepositorySource } from './source.ts';
 export { verifyRepository, REQUIRED_TARGET, OPTIONAL_TARGETS, type VerifyOptions } from './updater.ts';
-export { commitState, defaultStateDir, loadTrustState, statePath } from './state.ts';
+export { commitState, commitStateHeld, defaultStateDir, loadTrustState, statePath } from './state.ts';
 export { TrustedMetadataSet } from './trusted-set.ts';

@@ -170,16 +170,24 @@ export async function commitState(
   next: TrustState,
   base: TrustState | undefined,
 ): Promise<void> {
-  await withLock(stateDir, async () => {
-    const stored = await loadTrustState(stateDir, pinned);
-    // Unchanged since the check read it: the check itself compared against it.
-    const older = stored && !sameState(stored, base) ? olderThanStored(next, stored, base) : undefined;
-    if (older)
-      throw new TufError(
-        'TUF_ROLLBACK',
-        `${older}: another airlock moved the trust state forward meanwhile; the state is left as it is`,
-        { file: statePath(stateDir, pinned) },
-      );
-    await writeState(stateDir, pinned, next);
-  });
+  await withLock(stateDir, () => commitStateHeld(stateDir, pinned, next, base));
+}
+
+/** commitState for a caller that already holds the state folder's lock (withLock is not re-entrant). */
+export async function commitStateHeld(
+  stateDir: string,
+  pinned: PinnedRoot,
+  next: TrustState,
+  base: TrustState | undefined,
+): Promise<void> {
+  const stored = await loadTrustState(stateDir, pinned);
+  // Unchanged since the check read it: the check itself compared against it.
+  const older = stored && !sameState(stored, base) ? olderThanStored(next, stored, base) : undefined;
+  if (older)
+    throw new TufError(
+      'TUF_ROLLBACK',
+      `${older}: another airlock moved the trust state forward meanwhile; the state is left as it is`,
+      { file: statePath(stateDir, pinned) },
+    );
+  await writeState(stateDir, pinned, next);
 }

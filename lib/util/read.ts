@@ -34,7 +34,7 @@ function kindOf(st: Stats): string {
   if (st.isFIFO()) return 'a FIFO';
   if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
   if (st.isSocket()) return 'a socket';
-  return 'not a regular file';
+  return 'a special file';
 }
 
 async function readBounded(fh: FileHandle, size: number, cap: number, tooLarge: () => AirlockError): Promise<Buffer> {
