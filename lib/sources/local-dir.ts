@@ -1,4 +1,5 @@
-import { readdir, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { lstat, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError, errorMessage } from '../errors.ts';
 import { parseDistFilename } from '../dist/index.ts';
@@ -15,8 +16,20 @@ import type { CollectedFile, CollectedPackage, LocalFile } from './types.ts';
 
 const DIST = /\.(whl|tar\.gz|zip)$/;
 
+/** A file's type, following links; a link to nothing is unreadable, never "absent". */
+async function statOf(path: string): Promise<Stats | undefined> {
+  try {
+    return await stat(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const link = await lstat(path).catch(() => undefined);
+    if (code === 'ENOENT' && !link) return undefined;
+    throw new InputError('INPUT_UNREADABLE', `cannot read (${code ?? errorMessage(e)})`, { file: path, cause: e });
+  }
+}
+
 async function optional(path: string): Promise<LocalFile | undefined> {
-  const st = await stat(path).catch(() => undefined);
+  const st = await statOf(path);
   if (!st) return undefined;
   if (!st.isFile()) throw new InputError('INPUT_UNREADABLE', 'not a regular file', { file: path });
   return { localPath: path, ...(await sha256File(path)) };
@@ -44,7 +57,7 @@ export async function collectFromDir(dir: string): Promise<CollectedPackage[]> {
   const byRelease = new Map<string, CollectedPackage>();
   for (const filename of names.filter((n) => DIST.test(n))) {
     const path = join(dir, filename);
-    if (!(await stat(path)).isFile()) continue;
+    if (!(await statOf(path))?.isFile()) continue;
     safeSegment(filename, dir);
     const d = parseDistFilename(filename);
     const file: CollectedFile = { filename, localPath: path, ...(await sha256File(path)) };
