@@ -3,7 +3,7 @@
 // devDependency, whatever Node the host has: on an older Node this launcher
 // re-executes itself with that one. It is plain JavaScript so that any Node
 // can read it; everything else lives in lib/ as TypeScript run by Node 24.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
@@ -18,15 +18,30 @@ if (major < 24) {
     );
     process.exit(2);
   }
-  const r = spawnSync(nodeBin, [import.meta.filename ?? new URL(import.meta.url).pathname, ...process.argv.slice(2)], {
+  // Async, so that this process stays responsive: a SIGINT or SIGTERM sent to
+  // the launcher (not only to the terminal's process group) is passed on to
+  // the child, which removes its partial output; the launcher exits when the
+  // child does, with its status, and never leaves it orphaned.
+  const child = spawn(nodeBin, [import.meta.filename ?? new URL(import.meta.url).pathname, ...process.argv.slice(2)], {
     stdio: 'inherit',
   });
-  if (r.error) {
-    process.stderr.write(`airlock: INTERNAL_ERROR: cannot start ${nodeBin}: ${r.error.message}\n`);
-    process.exit(2);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.on(signal, () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    });
   }
-  if (r.signal) process.kill(process.pid, r.signal);
-  process.exit(r.status ?? 2);
+  child.on('error', (e) => {
+    process.stderr.write(`airlock: INTERNAL_ERROR: cannot start ${nodeBin}: ${e.message}\n`);
+    process.exit(2);
+  });
+  child.on('exit', (code, signal) => {
+    if (signal) {
+      // Die of the same signal, as a shell expects; our own handlers step aside first.
+      process.removeAllListeners(signal);
+      process.kill(process.pid, signal);
+    }
+    process.exit(code ?? 2);
+  });
 } else {
   const { main } = await import('../lib/cli/main.ts');
   process.exitCode = await main(process.argv.slice(2));

@@ -9,117 +9,170 @@ export const EXIT_OK = 0;
 export const EXIT_VERIFY = 1;
 export const EXIT_INPUT = 2;
 
+/** The error class of a code: each code belongs to exactly one (and so to one exit status). */
+export type ErrorKind =
+  | 'usage'
+  | 'input'
+  | 'internal'
+  | 'tuf'
+  | 'sigstore'
+  | 'pep740'
+  | 'digest'
+  | 'archive'
+  | 'source';
+
 interface CodeInfo {
+  readonly kind: ErrorKind;
   readonly exit: typeof EXIT_VERIFY | typeof EXIT_INPUT;
   readonly summary: string;
 }
 
-function v(summary: string): CodeInfo {
-  return { exit: EXIT_VERIFY, summary };
+function v<const K extends ErrorKind>(kind: K, summary: string): CodeInfo & { readonly kind: K; readonly exit: 1 } {
+  return { kind, exit: EXIT_VERIFY, summary };
 }
-function i(summary: string): CodeInfo {
-  return { exit: EXIT_INPUT, summary };
+function i<const K extends ErrorKind>(kind: K, summary: string): CodeInfo & { readonly kind: K; readonly exit: 2 } {
+  return { kind, exit: EXIT_INPUT, summary };
 }
 
 export const CODES = {
   // --- usage and input (any command) ---
-  USAGE: i('The command line is wrong: unknown command or option, missing or invalid argument.'),
-  INPUT_UNREADABLE: i('A file or folder named on the command line (or inside an input) cannot be read.'),
-  MALFORMED_JSON: i('A JSON input is not valid JSON.'),
-  SCHEMA_INVALID: i('A JSON input does not match its schema; the message names the file and field.'),
+  USAGE: i('usage', 'The command line is wrong: unknown command or option, missing or invalid argument.'),
+  INPUT_UNREADABLE: i('input', 'A file or folder named on the command line (or inside an input) cannot be read.'),
+  MALFORMED_JSON: i('input', 'A JSON input is not valid JSON.'),
+  SCHEMA_INVALID: i('input', 'A JSON input does not match its schema; the message names the file and field.'),
   OUTPUT_FAILED: i(
+    'input',
     'An output file or folder cannot be written (read-only folder, disk full); nothing was left under the final name.',
   ),
-  INTERRUPTED: i('The command was interrupted by a signal; nothing was left under the final name.'),
-  LOCKED: i('Another airlock process holds the lock of the state folder or export destination, and did not release it in time.'),
-  INTERNAL_ERROR: i('An unexpected internal error; run again with --debug and report it.'),
-
-  // --- TUF trust (lib/tuf, lib/state) ---
-  TUF_NOT_A_REPOSITORY: i(
-    'The folder is not a TUF repository copy (no root, timestamp, snapshot or targets metadata found).',
+  INTERRUPTED: i('input', 'The command was interrupted by a signal; nothing was left under the final name.'),
+  LOCKED: i(
+    'input',
+    'Another airlock process holds the lock of the state folder or export destination, and did not release it in time.',
   ),
-  TUF_METADATA_MALFORMED: i('TUF metadata is not valid JSON or lacks a required field of the TUF format.'),
-  TUF_STATE_UNREADABLE: i('The trust state folder exists but its content cannot be read or parsed.'),
-  TUF_MISSING_FILE: v('A metadata or target file that the verified metadata requires is not in the copy.'),
-  TUF_WRONG_TYPE: v('Metadata `_type` is not the role it was loaded as.'),
-  TUF_SIGNATURE: v('Metadata is not signed by a threshold of distinct trusted keys.'),
-  TUF_ROOT_VERSION: v('A new root is not exactly version N+1 of the trusted root.'),
-  TUF_VERSION_MISMATCH: v('A metadata version differs from the one its file name or the referring metadata names.'),
+  INTERNAL_ERROR: i(
+    'internal',
+    'An unexpected internal error (a bug of airlock, such as the bundle writer building a manifest its reader refuses); run again with --debug and report it.',
+  ),
+
+  // --- TUF trust (lib/tuf) ---
+  TUF_NOT_A_REPOSITORY: i(
+    'tuf',
+    'The folder is not a TUF repository copy (no root, timestamp, snapshot or targets metadata found), or holds metadata in both layouts.',
+  ),
+  TUF_METADATA_MALFORMED: i('tuf', 'TUF metadata is not valid JSON or lacks a required field of the TUF format.'),
+  TUF_STATE_UNREADABLE: i('tuf', 'The trust state folder exists but its content cannot be read or parsed.'),
+  TUF_MISSING_FILE: v('tuf', 'A metadata or target file that the verified metadata requires is not in the copy.'),
+  TUF_WRONG_TYPE: v('tuf', 'Metadata `_type` is not the role it was loaded as.'),
+  TUF_SIGNATURE: v('tuf', 'Metadata is not signed by a threshold of distinct trusted keys.'),
+  TUF_ROOT_VERSION: v('tuf', 'A new root is not exactly version N+1 of the trusted root.'),
+  TUF_VERSION_MISMATCH: v(
+    'tuf',
+    'A metadata version differs from the one its file name or the referring metadata names.',
+  ),
   TUF_ROLLBACK: v(
+    'tuf',
     'A metadata version is lower than the one already trusted (stored state or the copy itself), or equal to it with different content.',
   ),
   TUF_EXPIRED: v(
+    'tuf',
     'Metadata expired at the reference time (`--now`), beyond any grace allowed; an expired root is never accepted.',
   ),
-  TUF_HASH_MISMATCH: v('A metadata or target file does not match the hash that the referring metadata records.'),
-  TUF_LENGTH_MISMATCH: v('A metadata or target file does not have the length that the referring metadata records.'),
-  TUF_TOO_LARGE: v('A metadata file is larger than the size cap.'),
+  TUF_HASH_MISMATCH: v('tuf', 'A metadata or target file does not match the hash that the referring metadata records.'),
+  TUF_LENGTH_MISMATCH: v(
+    'tuf',
+    'A metadata or target file does not have the length that the referring metadata records.',
+  ),
+  TUF_TOO_LARGE: v('tuf', 'A metadata file is larger than the size cap.'),
   TUF_UNKNOWN_TARGET: v(
+    'tuf',
     'A required target (trusted_root.json, signing_config) is not listed in the verified targets metadata.',
   ),
 
   // --- Sigstore bundle verification (lib/sigstore) ---
-  BUNDLE_UNSUPPORTED: i('The Sigstore bundle media type or version is unknown.'),
-  BUNDLE_MALFORMED: i('The Sigstore bundle is structurally invalid (missing field, bad base64).'),
-  TRUSTED_ROOT_INVALID: i('The trusted_root.json cannot be parsed or has no usable authorities.'),
-  CERT_CHAIN: v('The signing certificate does not chain to a Fulcio CA valid at the signing time.'),
-  CERT_VALIDITY: v('The signing time lies outside the certificate validity.'),
-  SCT_INVALID: v('The certificate has no valid signed certificate timestamp from a trusted CT log.'),
-  TLOG_PROOF: v('The transparency-log inclusion proof or checkpoint does not verify.'),
-  TLOG_SET: v('The signed entry timestamp (SET) of a Rekor v1 entry does not verify.'),
-  TLOG_BODY_MISMATCH: v('The transparency-log entry body does not match the signature, key or payload.'),
-  TLOG_MISSING: v('The bundle has no transparency-log entry from a trusted log.'),
-  TLOG_DUPLICATE: v('The bundle lists the same transparency-log entry more than once.'),
-  NO_TRUSTED_TIME: v('No verified timestamp (SET, TSA or proven log time) establishes when the signature was made.'),
-  TIMESTAMP_INVALID: v('An RFC 3161 timestamp does not verify against a trusted timestamp authority.'),
-  SIGNATURE_INVALID: v('The signature does not verify with the certificate or key.'),
-  IDENTITY_MISMATCH: v('The certificate identity (SAN) or issuer differs from the one expected.'),
+  BUNDLE_UNSUPPORTED: i(
+    'sigstore',
+    'The Sigstore bundle media type or version is unknown, or it cannot be verified from what was given (a non-ECDSA signature from a digest alone).',
+  ),
+  BUNDLE_MALFORMED: i('sigstore', 'The Sigstore bundle is structurally invalid (missing field, bad base64).'),
+  TRUSTED_ROOT_INVALID: i('sigstore', 'The trusted_root.json cannot be parsed or has no usable authorities.'),
+  CERT_CHAIN: v('sigstore', 'The signing certificate does not chain to a Fulcio CA valid at the signing time.'),
+  CERT_VALIDITY: v('sigstore', 'The signing time lies outside the certificate validity.'),
+  SCT_INVALID: v('sigstore', 'The certificate has no valid signed certificate timestamp from a trusted CT log.'),
+  TLOG_PROOF: v('sigstore', 'The transparency-log inclusion proof or checkpoint does not verify.'),
+  TLOG_SET: v('sigstore', 'The signed entry timestamp (SET) of a Rekor v1 entry does not verify.'),
+  TLOG_BODY_MISMATCH: v('sigstore', 'The transparency-log entry body does not match the signature, key or payload.'),
+  TLOG_MISSING: v('sigstore', 'The bundle has no transparency-log entry from a trusted log.'),
+  TLOG_DUPLICATE: v('sigstore', 'The bundle lists the same transparency-log entry more than once.'),
+  NO_TRUSTED_TIME: v(
+    'sigstore',
+    'No verified timestamp (SET, TSA or proven log time) establishes when the signature was made.',
+  ),
+  TIMESTAMP_INVALID: v('sigstore', 'An RFC 3161 timestamp does not verify against a trusted timestamp authority.'),
+  SIGNATURE_INVALID: v('sigstore', 'The signature does not verify with the certificate or key.'),
+  IDENTITY_MISMATCH: v('sigstore', 'The certificate identity (SAN) or issuer differs from the one expected.'),
 
-  // --- PEP 740 (lib/pep740, lib/policy) ---
-  STATEMENT_TYPE: v('The DSSE payload is not an in-toto Statement v1.'),
-  SUBJECT_NAME: v('The statement subject is not exactly the distribution file (name compared as PEP 740 says).'),
-  DIGEST_MISMATCH: v('A sha256 digest differs from the one expected (statement subject, manifest, index or lock).'),
-  PREDICATE_TYPE: v('The statement predicate type is neither PyPI publish v1 nor SLSA provenance v1.'),
+  // --- PEP 740 and publishers (lib/pep740, lib/publisher) ---
+  STATEMENT_TYPE: v('pep740', 'The DSSE payload is not an in-toto Statement v1.'),
+  SUBJECT_NAME: v(
+    'pep740',
+    'The statement subject is not exactly the distribution file (name compared as PEP 740 says).',
+  ),
+  DIGEST_MISMATCH: v(
+    'digest',
+    'A sha256 digest differs from the one expected (statement subject, manifest, index or lock).',
+  ),
+  PREDICATE_TYPE: v('pep740', 'The statement predicate type is neither PyPI publish v1 nor SLSA provenance v1.'),
   PUBLISHER_MISMATCH: v(
+    'pep740',
     'The certificate does not match the Trusted Publisher expected or the one the provenance names.',
   ),
-  NO_ATTESTATIONS: v('A provenance object holds no attestation.'),
+  NO_ATTESTATIONS: v('pep740', 'A provenance object holds no attestation.'),
   DIST_FILENAME_INVALID: i(
+    'input',
     'A distribution file name is not a valid wheel or sdist name (PEP 427, PEP 625) or its version is not PEP 440.',
   ),
 
   // --- portable bundle archive (lib/bundle) ---
-  ARCHIVE_UNREADABLE: i('The bundle archive is not a readable tar archive (or its compression is broken).'),
-  ARCHIVE_TRUNCATED: v('The bundle archive ends in the middle of a member.'),
-  ARCHIVE_TRAILING_DATA: v('The bundle archive has data after its end.'),
-  ARCHIVE_UNSAFE_PATH: v('A member path is absolute, contains `..`, or is otherwise unsafe.'),
-  ARCHIVE_LINK: v('A member is a symbolic or hard link.'),
-  ARCHIVE_SPECIAL_FILE: v('A member is a device, FIFO or other non-regular file.'),
-  ARCHIVE_DUPLICATE: v('Two members have the same path.'),
-  ARCHIVE_PATH_COLLISION: v('Two member paths collide after Unicode normalisation or case folding.'),
-  ARCHIVE_TOO_LARGE: v('A member declares a size beyond the configured cap.'),
-  MANIFEST_MISSING: v('The archive does not start with the airlock manifest.'),
-  MANIFEST_INVALID: v('The manifest fails its schema.'),
-  MEMBER_UNLISTED: v('A member is not listed in the manifest.'),
-  MEMBER_MISSING: v('A member listed in the manifest is not in the archive.'),
-  MEMBER_SIZE_MISMATCH: v('A member size differs from the manifest.'),
-  MEMBER_DIGEST_MISMATCH: v('A member sha256 differs from the manifest.'),
+  ARCHIVE_UNREADABLE: i('archive', 'The bundle archive is not a readable tar archive (or its compression is broken).'),
+  ARCHIVE_TRUNCATED: v('archive', 'The bundle archive ends in the middle of a member.'),
+  ARCHIVE_TRAILING_DATA: v('archive', 'The bundle archive has data after its end.'),
+  ARCHIVE_UNSAFE_PATH: v('archive', 'A member path is absolute, contains `..`, or is otherwise unsafe.'),
+  ARCHIVE_LINK: v('archive', 'A member is a symbolic or hard link.'),
+  ARCHIVE_SPECIAL_FILE: v('archive', 'A member is a device, FIFO or other non-regular file.'),
+  ARCHIVE_DUPLICATE: v('archive', 'Two members have the same path.'),
+  ARCHIVE_PATH_COLLISION: v('archive', 'Two member paths collide after Unicode normalisation or case folding.'),
+  ARCHIVE_TOO_LARGE: v('archive', 'A member declares a size beyond the configured cap.'),
+  MANIFEST_MISSING: v('archive', 'The archive does not start with the airlock manifest.'),
+  MANIFEST_INVALID: v('archive', 'The manifest fails its schema.'),
+  MEMBER_UNLISTED: v('archive', 'A member is not listed in the manifest.'),
+  MEMBER_MISSING: v('archive', 'A member listed in the manifest is not in the archive.'),
+  MEMBER_SIZE_MISMATCH: v('archive', 'A member size differs from the manifest.'),
+  MEMBER_DIGEST_MISMATCH: v('archive', 'A member sha256 differs from the manifest.'),
 
   // --- sources on the connected side (lib/sources, lib/lock) ---
-  LOCK_INVALID: i('The lock or requirements file cannot be parsed, or an entry lacks a name, version or hash.'),
-  HTTP_ERROR: i('A server answered with an HTTP error status (after retries for 5xx).'),
-  HTTP_TIMEOUT: i('A server did not answer within the timeout.'),
-  HTTP_INSECURE_REDIRECT: v('A redirect pointed to a non-https URL (loopback excepted).'),
-  DOWNLOAD_TRUNCATED: v('A download ended before the length the server or index announced.'),
-  HASH_PIN_MISMATCH: v('A downloaded file does not match the hash pinned in the lock or requirements file.'),
-  NOT_FOUND: i('A project, version or file named in the input is not on the index.'),
-  YANKED: v('A file is yanked on the index and was not pinned exactly.'),
+  LOCK_INVALID: i(
+    'input',
+    'The lock or requirements file cannot be parsed, or an entry lacks a name, version or hash.',
+  ),
+  HTTP_ERROR: i('source', 'A server answered with an HTTP error status (after retries for 5xx).'),
+  HTTP_TIMEOUT: i('source', 'A server did not answer within the timeout.'),
+  HTTP_INSECURE_REDIRECT: v('source', 'A redirect pointed to a non-https URL (loopback excepted).'),
+  DOWNLOAD_TRUNCATED: v('source', 'A download ended before the length the server or index announced.'),
+  HASH_PIN_MISMATCH: v('source', 'A downloaded file does not match the hash pinned in the lock or requirements file.'),
+  NOT_FOUND: i('source', 'A project, version or file named in the input is not on the index.'),
+  YANKED: v('source', 'A file is yanked on the index and was not pinned exactly.'),
   INDEX_MALFORMED: i(
+    'source',
     'An index page is neither PEP 691 JSON nor PEP 503 HTML, or has an API version airlock does not know.',
   ),
-} as const satisfies Record<string, CodeInfo>;
+} as const;
 
 export type ErrorCode = keyof typeof CODES;
+
+/** The codes of one error class. */
+export type CodeOf<K extends ErrorKind> = {
+  [C in ErrorCode]: (typeof CODES)[C]['kind'] extends K ? C : never;
+}[ErrorCode];
 
 export interface ErrorDetails {
   /** The file (or URL, or archive member) the error is about, as the user named it. */
@@ -161,22 +214,80 @@ export class AirlockError extends Error {
 }
 
 // One subclass per concern, so callers can tell where a failure came from with
-// instanceof while the code stays the single thing scripts match on.
-export class UsageError extends AirlockError {}
-export class InputError extends AirlockError {}
-export class TufError extends AirlockError {}
-export class SigstoreError extends AirlockError {}
-export class Pep740Error extends AirlockError {}
-export class ArchiveError extends AirlockError {}
-export class SourceError extends AirlockError {}
+// instanceof while the code stays the single thing scripts match on. Each
+// constructor takes only the codes of its class (CODES[code].kind): a code
+// thrown as another class does not compile.
+export class UsageError extends AirlockError {
+  constructor(code: CodeOf<'usage'>, message: string, details?: ErrorDetails) {
+    super(code, message, details);
+  }
+}
+export class InputError extends AirlockError {
+  constructor(code: CodeOf<'input'>, message: string, details?: ErrorDetails) {
+    super(code, message, details);
+  }
+}
+/** A bug in airlock, never an input's fault: printed as INTERNAL_ERROR. */
+export class InternalError extends AirlockError {
+  constructor(message: string, details?: ErrorDetails) {
+    super('INTERNAL_ERROR', message, details);
+  }
+}
+export class TufError extends AirlockError {
+  constructor(code: CodeOf<'tuf'>, message: string, details?: ErrorDetails) {
+    super(code, message, details);
+  }
+}
+export class SigstoreError extends AirlockError {
+  constructor(code: CodeOf<'sigstore'>, message: string, details?: ErrorDetails) {
+    super(code, message, details);
+  }
+}
+export class Pep740Error extends AirlockError {
+  constructor(code: CodeOf<'pep740'>, message: string, details?: ErrorDetails) {
+    super(code, message, details);
+  }
+}
+/** A digest that differs from the one expected, wherever it is checked (PEP 740 subject, Sigstore artifact, download). */
+export class DigestError extends AirlockError {
+  constructor(code: CodeOf<'digest'>, message: string, details?: ErrorDetails) {
+    super(code, message, details);
+  }
+}
+export class ArchiveError extends AirlockError {
+  constructor(code: CodeOf<'archive'>, message: string, details?: ErrorDetails) {
+    super(code, message, details);
+  }
+}
+export class SourceError extends AirlockError {
+  constructor(code: CodeOf<'source'>, message: string, details?: ErrorDetails) {
+    super(code, message, details);
+  }
+}
+
+/** The class of each kind, for code that picks a code at run time (a schema check, a verification step). */
+export const ERROR_CLASSES = {
+  usage: UsageError,
+  input: InputError,
+  internal: InternalError,
+  tuf: TufError,
+  sigstore: SigstoreError,
+  pep740: Pep740Error,
+  digest: DigestError,
+  archive: ArchiveError,
+  source: SourceError,
+} as const satisfies Record<ErrorKind, abstract new (...args: never[]) => AirlockError>;
+
+/** An error of the class `code` belongs to. */
+export function errorFor(code: ErrorCode, message: string, details?: ErrorDetails): AirlockError {
+  const kind = CODES[code].kind;
+  if (kind === 'internal') return new InternalError(message, details);
+  const Class = ERROR_CLASSES[kind] as new (c: ErrorCode, m: string, d?: ErrorDetails) => AirlockError;
+  return new Class(code, message, details);
+}
 
 export function isAirlockError(e: unknown): e is AirlockError {
   return e instanceof AirlockError;
-}
-
-/** Wraps a library error at a boundary, keeping the original as `cause`. */
-export function wrapError(e: unknown, fallback: (cause: unknown) => AirlockError): AirlockError {
-  return isAirlockError(e) ? e : fallback(e);
 }
 
 export function errorMessage(e: unknown): string {

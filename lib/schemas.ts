@@ -1,6 +1,6 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { assetBytes } from './assets.ts';
-import { InputError, type ErrorCode } from './errors.ts';
+import { errorFor, type ErrorCode } from './errors.ts';
 
 // Every format airlock reads or writes has a JSON Schema in schemas/. Schemas
 // are compiled once, on first use, so start-up stays cheap.
@@ -29,7 +29,7 @@ export function validateSchema<T>(name: string, value: unknown, file: string, co
     const field = err ? err.instancePath || '/' : '/';
     const extra = err?.keyword === 'additionalProperties' ? ` '${String(err.params.additionalProperty)}'` : '';
     const allowed = err?.keyword === 'enum' ? ` (${(err.params.allowedValues as unknown[]).join(', ')})` : '';
-    throw new InputError(code, `${err?.message ?? 'does not match schema'}${extra}${allowed} (schema ${name})`, {
+    throw errorFor(code, `${err?.message ?? 'does not match schema'}${extra}${allowed} (schema ${name})`, {
       file,
       field,
     });

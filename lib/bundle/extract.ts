@@ -5,6 +5,7 @@ import type { Readable } from 'node:stream';
 import type tar from 'tar-stream';
 import { finished, pipeline } from 'node:stream/promises';
 import { ArchiveError, InputError, errorMessage, isAirlockError } from '../errors.ts';
+import { readStreamBounded } from '../util/read.ts';
 import { memberCheck } from './member-check.ts';
 import { pipeAll } from './pipe.ts';
 import type { ManifestMember, ReadOptions } from './types.ts';
@@ -30,14 +31,8 @@ export async function* chunksOf(entry: AsyncIterable<Buffer>): AsyncGenerator<Bu
 }
 
 export async function readAll(stream: Readable, max: number, file: string): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  let n = 0;
-  for await (const chunk of stream) {
-    n += (chunk as Buffer).length;
-    if (n > max) throw new ArchiveError('ARCHIVE_TOO_LARGE', `larger than ${max} bytes`, { file });
-    parts.push(chunk as Buffer);
-  }
-  return Buffer.concat(parts);
+  const tooLarge = () => new ArchiveError('ARCHIVE_TOO_LARGE', `larger than ${max} bytes`, { file });
+  return (await readStreamBounded(stream, max, tooLarge))!;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { ArchiveError, errorMessage } from '../errors.ts';
 import { validateSchema } from '../schemas.ts';
+import { parseJson } from '../util/json.ts';
 import { eq } from '@renovatebot/pep440';
 import { normalizeVersion, parseDistFilename } from '../dist/index.ts';
 import { collisionKey, comparePaths, layoutRole } from './paths.ts';
@@ -16,12 +17,11 @@ function invalid(message: string, field: string, file: string): ArchiveError {
 
 /** Parses and checks manifest bytes; every failure is MANIFEST_INVALID naming the field. */
 export function parseManifest(bytes: Uint8Array, file = MANIFEST_PATH): Manifest {
-  let value: unknown;
-  try {
-    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-  } catch (e) {
-    throw new ArchiveError('MANIFEST_INVALID', `not valid UTF-8 JSON (${errorMessage(e)})`, { file, cause: e });
-  }
+  const value = parseJson(
+    bytes,
+    file,
+    (_m, e) => new ArchiveError('MANIFEST_INVALID', `not valid UTF-8 JSON (${errorMessage(e)})`, { file, cause: e }),
+  );
   // Version first, so a newer format says so instead of failing on some field.
   if (
     value !== null &&

@@ -1,10 +1,13 @@
 import type { Readable } from 'node:stream';
+import { CAPS } from '../util/caps.ts';
+import { parseJson } from '../util/json.ts';
+import { readStreamBounded } from '../util/read.ts';
 
 // The publisher a PEP 740 provenance object names, for `airlock inspect`:
 // read from the bundle without verifying anything, so it is only a claim.
 
-/** Provenance objects are a few KiB; anything far larger is not read. */
-export const PROVENANCE_CAP = 4 * 1024 * 1024;
+/** Provenance objects are a few KiB; the one provenance cap of every command (lib/util/caps.ts). */
+export const PROVENANCE_CAP = CAPS.provenance;
 
 export type Publisher = Record<string, string | null>;
 
@@ -21,7 +24,7 @@ export function publishersOf(bytes: Buffer | undefined): { publishers: Publisher
   if (bytes === undefined) return { publishers: [], error: `larger than ${PROVENANCE_CAP} bytes, not read` };
   let doc: unknown;
   try {
-    doc = JSON.parse(bytes.toString('utf8'));
+    doc = parseJson(bytes, 'provenance');
   } catch {
     return { publishers: [], error: 'not valid JSON' };
   }
@@ -38,13 +41,7 @@ export function publishersOf(bytes: Buffer | undefined): { publishers: Publisher
   return publishers.length ? { publishers } : { publishers, error: 'no publisher named' };
 }
 
-export async function readCapped(stream: Readable): Promise<Buffer | undefined> {
-  const parts: Buffer[] = [];
-  let n = 0;
+export function readCapped(stream: Readable): Promise<Buffer | undefined> {
   // Read to the end in every case: the reader checks the member's digest at its end.
-  for await (const chunk of stream) {
-    n += (chunk as Buffer).length;
-    if (n <= PROVENANCE_CAP) parts.push(chunk as Buffer);
-  }
-  return n <= PROVENANCE_CAP ? Buffer.concat(parts) : undefined;
+  return readStreamBounded(stream, PROVENANCE_CAP);
 }

@@ -6,6 +6,8 @@ import type { Compression } from './types.ts';
 // When a stream breaks (zlib, tar-stream, the file system), the error says
 // little ("Unexpected end of data"); where the reader was when it broke says
 // which code applies. Also the checks at the clean end of the archive.
+// zlib's codes are read where it gives one; the library messages read below
+// are pinned one by one in test/bundle/library-messages.test.ts.
 
 export function unreadable(file: string, e: unknown): InputError {
   return new InputError('INPUT_UNREADABLE', `cannot read (${(e as NodeJS.ErrnoException).code ?? errorMessage(e)})`, {

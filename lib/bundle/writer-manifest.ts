@@ -1,4 +1,4 @@
-import { ArchiveError } from '../errors.ts';
+import { ArchiveError, InternalError, isAirlockError } from '../errors.ts';
 import { sha256File } from '../util/digest.ts';
 import { validateSchema } from '../schemas.ts';
 import { assertNoFileDirConflict, verifyManifest } from './manifest.ts';
@@ -39,10 +39,9 @@ export function checkInputs(members: MemberInput[]): MemberInput[] {
         'member path is outside the bundle layout (packages/, index/, tuf/metadata/, tuf/targets/)',
         { file: printable(m.path) },
       );
+    // Roles come from lib/sources, not from an input: a mismatch is a bug, not a bad bundle.
     if (role !== m.role)
-      throw new ArchiveError('MANIFEST_INVALID', `role '${m.role}' does not match the path (expected '${role}')`, {
-        file: m.path,
-      });
+      throw new InternalError(`role '${m.role}' does not match the path (expected '${role}')`, { file: m.path });
     const other = keys.get(collisionKey(m.path));
     if (other === m.path) throw new ArchiveError('ARCHIVE_DUPLICATE', 'member given twice', { file: m.path });
     if (other !== undefined)
@@ -85,7 +84,15 @@ export function buildManifest(input: ManifestInput, members: ManifestMember[]): 
     ...(input.tuf === undefined ? {} : { tuf: canonical(input.tuf) as Manifest['tuf'] }),
     members: members.map((m) => ({ path: m.path, size: m.size, sha256: m.sha256, role: m.role })),
   };
-  validateSchema<Manifest>('bundle-manifest', manifest, MANIFEST_PATH, 'MANIFEST_INVALID');
-  verifyManifest(manifest);
+  // The reader's own checks, so that a writer bug cannot produce a bundle the
+  // reader refuses; failing them is that bug (INTERNAL_ERROR, exit 2), never
+  // "verification failed" (MANIFEST_INVALID is for bundles read).
+  try {
+    validateSchema<Manifest>('bundle-manifest', manifest, MANIFEST_PATH, 'MANIFEST_INVALID');
+    verifyManifest(manifest);
+  } catch (e) {
+    if (!isAirlockError(e) || e.code !== 'MANIFEST_INVALID') throw e;
+    throw new InternalError(`the bundle writer built a manifest the reader refuses: ${e.toLine()}`, { cause: e });
+  }
   return manifest;
 }

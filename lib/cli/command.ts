@@ -2,58 +2,45 @@ import type { Argv, ArgumentsCamelCase } from 'yargs';
 import { printError, printResult, type CommandResult } from './output.ts';
 
 // Glue between yargs and the command implementations: a command's `run`
-// returns a CommandResult or throws an AirlockError; this module prints either
-// and records the exit code for main().
+// returns a CommandResult or throws an AirlockError; `action` prints either,
+// runs the result's commit when it succeeded, and reports the exit code to
+// main() through `done` (no module state: main owns the code).
 
 export interface GlobalArgs {
   json: boolean;
   debug: boolean;
 }
 
-let lastExitCode = 0;
-const onSuccess: Array<() => Promise<void>> = [];
-
-/**
- * Work that must happen only if the command succeeds (exit 0), after its
- * result is known: `attest verify --trust-dir` and `sigstore verify-bundle
- * --trust-dir` move the trust state forward this way, so a refused
- * attestation or bundle never changes it. A failure here fails the command.
- */
-export function afterSuccess(fn: () => Promise<void>): void {
-  onSuccess.push(fn);
-}
-
-export function takeExitCode(): number {
-  const c = lastExitCode;
-  lastExitCode = 0;
-  return c;
-}
-
-export function setExitCode(code: number): void {
-  lastExitCode = code;
-}
-
-export type Args<T> = ArgumentsCamelCase<T & GlobalArgs>;
+/** Receives the exit code of the command that ran. */
+export type Done = (exitCode: number) => void;
 
 /** Wraps a command body so that its result or error is printed the one way airlock prints. */
-export function action<T>(run: (args: Args<T>) => Promise<CommandResult>): (args: Args<T>) => Promise<void> {
+export function action<A extends Partial<GlobalArgs>>(
+  done: Done,
+  run: (args: A) => Promise<CommandResult>,
+): (args: A) => Promise<void> {
   return async (args) => {
     const opts = { json: Boolean(args.json), debug: Boolean(args.debug) };
     try {
       const result = await run(args);
-      const commits = onSuccess.splice(0);
-      if (result.exitCode === 0) for (const commit of commits) await commit();
-      lastExitCode = printResult(result, opts);
+      // A commit (the trust state moving forward) happens only when the whole
+      // command succeeded; if it fails, the command fails with its error.
+      if (result.exitCode === 0) await result.commit?.();
+      done(printResult(result, opts));
     } catch (e) {
-      onSuccess.length = 0;
-      lastExitCode = printError(e, opts);
+      done(printError(e, opts));
     }
   };
 }
 
 export interface CommandModule {
-  register(y: Argv<GlobalArgs>): Argv<GlobalArgs>;
+  /** The command and its subcommands, so that an unknown one is refused before yargs prints help. */
+  readonly name: string;
+  readonly subcommands?: readonly string[];
+  register(y: Argv<GlobalArgs>, done: Done): Argv<GlobalArgs>;
 }
+
+export type Args<T> = ArgumentsCamelCase<T & GlobalArgs>;
 
 // Options several commands share, declared once so their help text agrees.
 export const NOW_OPTION = {

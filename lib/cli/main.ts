@@ -3,7 +3,8 @@ import yargs, { type Argv } from 'yargs';
 import { UsageError } from '../errors.ts';
 import { toolVersion } from '../bundle/tool.ts';
 import { removePendingTemps } from '../util/atomic.ts';
-import { takeExitCode, setExitCode, type GlobalArgs } from './command.ts';
+import type { CommandModule, GlobalArgs } from './command.ts';
+import { refuseRepeatedFlags } from './commands/single-options.ts';
 import { printError } from './output.ts';
 import { attestCommand } from './commands/attest.ts';
 import { bundleCommand } from './commands/bundle.ts';
@@ -11,7 +12,32 @@ import { inspectCommand } from './commands/inspect.ts';
 import { sigstoreCommand } from './commands/sigstore.ts';
 import { trustCommand } from './commands/trust.ts';
 
-const COMMANDS = [trustCommand, attestCommand, sigstoreCommand, bundleCommand, inspectCommand];
+const COMMANDS: readonly CommandModule[] = [
+  trustCommand,
+  attestCommand,
+  sigstoreCommand,
+  bundleCommand,
+  inspectCommand,
+];
+
+/** Every boolean option, global or of a command (their repeats are refused before parsing). */
+const FLAGS = ['json', 'debug', 'help', 'version', 'only-binary'];
+
+/**
+ * yargs prints the top-level help, exit 0, for `airlock frobnicate --help`:
+ * an unknown command (or subcommand) is refused before yargs sees it, with or
+ * without --help. Global options are all flags, so the first word that is not
+ * an option names the command, the next one its subcommand.
+ */
+function refuseUnknownCommand(argv: string[]): void {
+  const words = argv.slice(0, argv.includes('--') ? argv.indexOf('--') : argv.length).filter((a) => !a.startsWith('-'));
+  const [name, sub] = words;
+  if (name === undefined) return;
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) throw new UsageError('USAGE', `Unknown argument: ${name}`);
+  if (command.subcommands && sub !== undefined && !command.subcommands.includes(sub))
+    throw new UsageError('USAGE', `Unknown argument: ${sub}`);
+}
 
 function onSignal(signal: NodeJS.Signals): void {
   removePendingTemps(rmSync);
@@ -25,7 +51,11 @@ export async function main(argv: string[], version: string = toolVersion()): Pro
   process.once('SIGTERM', onSignal);
   const wantsJson = argv.includes('--json');
   const debug = argv.includes('--debug');
-  let y = yargs(argv)
+  let exitCode = 0;
+  const done = (code: number) => {
+    exitCode = code;
+  };
+  let y: Argv<GlobalArgs> = yargs(argv)
     .scriptName('airlock')
     .usage('$0 <command> [options]\n\nOffline verification for air-gapped Python package mirrors.')
     .option('json', {
@@ -45,12 +75,14 @@ export async function main(argv: string[], version: string = toolVersion()): Pro
     .fail((msg, err) => {
       if (err) throw err;
       throw new UsageError('USAGE', msg);
-    }) as unknown as Argv<GlobalArgs>;
-  for (const c of COMMANDS) y = c.register(y);
+    });
+  for (const c of COMMANDS) y = c.register(y, done);
   try {
+    refuseUnknownCommand(argv);
+    refuseRepeatedFlags(argv, FLAGS);
     await y.parseAsync();
   } catch (e) {
-    setExitCode(printError(e, { json: wantsJson, debug }));
+    exitCode = printError(e, { json: wantsJson, debug });
   }
-  return takeExitCode();
+  return exitCode;
 }

@@ -1,4 +1,4 @@
-import { AirlockError, EXIT_INPUT, InputError, isAirlockError, errorMessage } from '../errors.ts';
+import { AirlockError, EXIT_INPUT, InternalError, isAirlockError, errorMessage } from '../errors.ts';
 
 // The only place that turns results and errors into what the user sees: one
 // line on stderr (or one JSON object on stdout with --json), and an exit code.
@@ -10,6 +10,11 @@ export interface CommandResult {
   text: string;
   /** Machine-readable report, printed on stdout with --json. */
   json: unknown;
+  /**
+   * Moves persistent state forward (the trust state); run by the CLI only
+   * when the whole command succeeded, before the result is printed.
+   */
+  commit?: () => Promise<void>;
 }
 
 export interface OutputOptions {
@@ -25,9 +30,7 @@ export function printResult(result: CommandResult, opts: OutputOptions): number 
 
 export function toAirlockError(e: unknown): AirlockError {
   if (isAirlockError(e)) return e;
-  return new InputError('INTERNAL_ERROR', `unexpected error: ${errorMessage(e)} (run with --debug for details)`, {
-    cause: e,
-  });
+  return new InternalError(`unexpected error: ${errorMessage(e)} (run with --debug for details)`, { cause: e });
 }
 
 export function printError(e: unknown, opts: OutputOptions): number {

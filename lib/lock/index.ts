@@ -1,5 +1,6 @@
-import { InputError } from '../errors.ts';
-import { readFileCapped } from '../util/json.ts';
+import { InputError, InternalError } from '../errors.ts';
+import { CAPS } from '../util/caps.ts';
+import { readUserFile } from '../util/read.ts';
 import { parsePylock } from './pylock.ts';
 import { parseRequirements } from './requirements.ts';
 import { parseSpecs } from './specs.ts';
@@ -11,16 +12,12 @@ export { parsePylock, parseRequirements, parseSpecs };
 
 export type LockKind = 'pylock' | 'requirements';
 
-// A lock names files and hashes: even a very large one is a few megabytes.
-const LOCK_CAP = 64 * 1024 * 1024;
-
 /** Reads a lock input from disk (the only I/O of lib/lock) and dispatches on its kind. */
 export async function readLock(kind: LockKind, path: string): Promise<LockEntry[]> {
-  const bytes = await readFileCapped(
-    path,
-    LOCK_CAP,
-    () => new InputError('LOCK_INVALID', `larger than ${LOCK_CAP} bytes`, { file: path }),
-  );
+  const bytes = await readUserFile(path, {
+    cap: CAPS.lock,
+    tooLarge: () => new InputError('LOCK_INVALID', `larger than ${CAPS.lock} bytes`, { file: path }),
+  });
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
@@ -33,6 +30,6 @@ export async function readLock(kind: LockKind, path: string): Promise<LockEntry[
     case 'requirements':
       return parseRequirements(text, path);
     default:
-      throw new InputError('INTERNAL_ERROR', `unknown lock kind '${String(kind)}'`);
+      throw new InternalError(`unknown lock kind '${String(kind satisfies never)}'`);
   }
 }

@@ -3,6 +3,7 @@
 // The top-level object's `version` selects the format; only version 1 exists.
 
 import { InputError } from '../errors.ts';
+import { isObject } from '../util/json.ts';
 import { parseAttestation, parseProvenance } from './parse.ts';
 import type { Attestation, Provenance } from './types.ts';
 
@@ -16,10 +17,6 @@ export { inspectAttestation, inspectProvenance, type InspectedAttestation } from
 export type Pep740Document =
   | { kind: 'provenance'; provenance: Provenance }
   | { kind: 'attestation'; attestation: Attestation };
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /**
  * Tells a provenance object from a bare attestation by its keys, then

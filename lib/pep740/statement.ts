@@ -1,6 +1,7 @@
 import { canonicalDistFilename } from '../dist/index.ts';
 import { isSha256Hex } from '../util/digest.ts';
-import { Pep740Error, errorMessage } from '../errors.ts';
+import { isObject, parseJson } from '../util/json.ts';
+import { type AirlockError, errorFor, errorMessage } from '../errors.ts';
 import {
   IN_TOTO_PAYLOAD_TYPE,
   IN_TOTO_STATEMENT_V1,
@@ -23,22 +24,15 @@ function err(
   code: 'STATEMENT_TYPE' | 'SUBJECT_NAME' | 'DIGEST_MISMATCH' | 'PREDICATE_TYPE',
   message: string,
   where: Where,
-): Pep740Error {
-  return new Pep740Error(code, message, where);
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+): AirlockError {
+  return errorFor(code, message, where);
 }
 
 /** Decodes the statement without judging it (for inspection, and as the first step of checking). */
 export function decodeStatement(payload: Uint8Array, where: Where): Record<string, unknown> {
-  let value: unknown;
-  try {
-    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(payload));
-  } catch (e) {
-    throw err('STATEMENT_TYPE', `the statement is not UTF-8 JSON (${errorMessage(e)})`, where);
-  }
+  const value = parseJson(payload, where.file, (_m, e) =>
+    err('STATEMENT_TYPE', `the statement is not UTF-8 JSON (${errorMessage(e)})`, where),
+  );
   if (!isObject(value)) throw err('STATEMENT_TYPE', 'the statement is not a JSON object', where);
   return value;
 }

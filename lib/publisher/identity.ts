@@ -1,5 +1,5 @@
-import { Pep740Error, isAirlockError } from '../errors.ts';
-import { checkIdentity as checkSigstoreIdentity } from '../sigstore/index.ts';
+import { Pep740Error } from '../errors.ts';
+import { checkIdentity } from '../sigstore/index.ts';
 import type { SignerInfo } from '../sigstore/types.ts';
 import { GOOGLE_ISSUER, type ActiveStatePolicy, type GooglePolicy, type IdentityPolicy, type Where } from './types.ts';
 
@@ -24,14 +24,9 @@ export function checkGoogle(policy: GooglePolicy, signer: SignerInfo, where: Whe
   }
 }
 
-/** A plain identity: exact SAN and exact issuer, by lib/sigstore's own check, reported where the attestation is. */
-export function checkIdentity(policy: IdentityPolicy, signer: SignerInfo, where: Where): void {
-  try {
-    checkSigstoreIdentity(signer, { identity: policy.identity, issuer: policy.issuer }, where.file);
-  } catch (e) {
-    if (!isAirlockError(e)) throw e;
-    throw new Pep740Error(e.code, e.message, { ...where, cause: e });
-  }
+/** A plain identity: exact SAN and exact issuer, by lib/sigstore's one check, reported where the attestation is. */
+export function checkPlainIdentity(policy: IdentityPolicy, signer: SignerInfo, where: Where): void {
+  checkIdentity(signer, { identity: policy.identity, issuer: policy.issuer }, where.file, where.field);
 }
 
 /**

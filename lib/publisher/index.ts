@@ -2,7 +2,7 @@ import { Pep740Error } from '../errors.ts';
 import type { SignerInfo } from '../sigstore/types.ts';
 import { checkGitHub, checkGitLab } from './ci.ts';
 import { policyFromClaim } from './claim.ts';
-import { checkActiveState, checkGoogle, checkIdentity } from './identity.ts';
+import { checkActiveState, checkGoogle, checkPlainIdentity } from './identity.ts';
 import type { PublisherCheck, PublisherClaim, PublisherPolicy, Where } from './types.ts';
 
 // Trusted Publisher identity policy: does a verified Sigstore certificate come
@@ -27,7 +27,7 @@ export function checkPublisher(policy: PublisherPolicy, signer: SignerInfo, wher
     case 'activestate':
       return checkActiveState(policy, signer, where);
     case 'identity':
-      return checkIdentity(policy, signer, where);
+      return checkPlainIdentity(policy, signer, where);
     default:
       throw new Pep740Error(
         'PUBLISHER_MISMATCH',

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import type { Bundle } from '@sigstore/bundle';
 import { HashAlgorithm } from '@sigstore/protobuf-specs';
-import { UsageError } from '../errors.ts';
+import { InternalError } from '../errors.ts';
 import { fail } from './errors.ts';
 import { verifyPrehashed } from './prehash.ts';
 
@@ -37,7 +37,8 @@ export function checkMessageArtifact(
 ): void {
   const md = bundle.content.messageSignature.messageDigest;
   if (artifact?.bytes === undefined && artifact?.sha256 === undefined) {
-    throw new UsageError('USAGE', 'a message-signature bundle needs the artifact (its bytes or sha256:HEX)', { file });
+    // The CLI always passes the artifact: a caller that does not is a bug.
+    throw new InternalError('a message-signature bundle needs the artifact (its bytes or sha256:HEX)', { file });
   }
   const alg =
     NODE_HASH[md.algorithm] ?? (md.algorithm === HashAlgorithm.HASH_ALGORITHM_UNSPECIFIED ? 'sha256' : undefined);
@@ -71,10 +72,10 @@ export function checkMessageArtifact(
     );
   const ok = verifyPrehashed(key, want, bundle.content.messageSignature.signature);
   if (ok === undefined)
-    throw new UsageError(
-      'USAGE',
+    throw fail(
+      'BUNDLE_UNSUPPORTED',
       `a ${key.asymmetricKeyType} signature cannot be verified from a digest: give the artifact file`,
-      { file },
+      file,
     );
   if (!ok)
     throw fail(

@@ -1,4 +1,4 @@
-import { SigstoreError, errorMessage, isAirlockError, type ErrorCode } from '../errors.ts';
+import { type AirlockError, errorFor, errorMessage, isAirlockError, type ErrorCode } from '../errors.ts';
 import { parseJson } from '../util/json.ts';
 
 // The one place where @sigstore/verify's VerificationError codes become
@@ -28,23 +28,24 @@ function libraryCode(e: unknown): string | undefined {
  * Wraps an error thrown by the library during one verification step, keeping
  * the original as `cause`. Our own AirlockErrors pass through unchanged.
  */
-export function wrapStep(e: unknown, fallback: ErrorCode, file: string, field?: string): SigstoreError {
-  if (isAirlockError(e)) return e as SigstoreError;
+export function wrapStep(e: unknown, fallback: ErrorCode, file: string, field?: string): AirlockError {
+  if (isAirlockError(e)) return e;
   const lib = libraryCode(e);
   let code: ErrorCode = fallback;
   if (lib === 'CERTIFICATE_ERROR') {
     // SCT failures and chain failures share one library code; the message is
-    // the only thing that tells them apart.
+    // the only thing that tells them apart (pinned both ways by
+    // test/sigstore/library-contract.test.ts).
     code = /\bSCTs?\b/.test(errorMessage(e)) ? 'SCT_INVALID' : 'CERT_CHAIN';
   } else if (lib !== undefined && LIBRARY_CODES[lib] !== undefined) {
     code = LIBRARY_CODES[lib];
   }
   const details = { file, cause: e, ...(field === undefined ? {} : { field }) };
-  return new SigstoreError(code, errorMessage(e), details);
+  return errorFor(code, errorMessage(e), details);
 }
 
-export function fail(code: ErrorCode, message: string, file: string, field?: string, cause?: unknown): SigstoreError {
-  return new SigstoreError(code, message, {
+export function fail(code: ErrorCode, message: string, file: string, field?: string, cause?: unknown): AirlockError {
+  return errorFor(code, message, {
     file,
     ...(field === undefined ? {} : { field }),
     ...(cause === undefined ? {} : { cause }),

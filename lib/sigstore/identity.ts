@@ -6,9 +6,17 @@ import type { SignerInfo } from './types.ts';
 // `https://github.com/org/repo-evil`, and a pattern someone forgot to anchor
 // is the classic way that happens.
 
-/** SAN equals `identity` and the OIDC issuer equals `issuer`; IDENTITY_MISMATCH otherwise. */
-export function checkIdentity(signer: SignerInfo, expected: { identity: string; issuer: string }, file: string): void {
-  const field = '/verificationMaterial/certificate';
+/**
+ * SAN equals `identity` and the OIDC issuer equals `issuer`; IDENTITY_MISMATCH
+ * otherwise, naming `file` and `field` (the certificate, or where a PEP 740
+ * attestation sits in its provenance).
+ */
+export function checkIdentity(
+  signer: SignerInfo,
+  expected: { identity: string; issuer: string },
+  file: string,
+  field = '/verificationMaterial/certificate',
+): void {
   // An empty expectation would match a certificate that names no SAN (or an
   // empty issuer extension): it pins nothing, so it is never a match.
   if (expected.identity === '' || expected.issuer === '') {

@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { Verifier, toSignedEntity, type SignedEntity } from '@sigstore/verify';
 import { isSha256Hex } from '../util/digest.ts';
-import { UsageError, errorMessage } from '../errors.ts';
+import { InternalError, errorMessage } from '../errors.ts';
 import { checkDsseSubject, checkMessageArtifact, type ArtifactInput } from './artifact.ts';
 import { fail, wrapStep } from './errors.ts';
 import type { ParsedBundle } from './parse.ts';
@@ -78,7 +78,8 @@ function checkSignature(
 export function verifyBundle(parsed: ParsedBundle, trust: SigstoreTrust, opts: VerifyOptions): VerifiedBundle {
   const { file } = opts;
   if (opts.artifact?.sha256 !== undefined && !isSha256Hex(opts.artifact.sha256)) {
-    throw new UsageError('USAGE', `artifact sha256 must be 64 lowercase hex digits, got '${opts.artifact.sha256}'`);
+    // The CLI checks and lowercases sha256:HEX: a caller that does not is a bug.
+    throw new InternalError(`artifact sha256 must be 64 lowercase hex digits, got '${opts.artifact.sha256}'`);
   }
   const { bundle } = parsed;
   const tlogs = trust.material.tlogs;

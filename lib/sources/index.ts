@@ -8,8 +8,7 @@ import { collectFromDir } from './local-dir.ts';
 import { manifestTuf, packageMembers, tufMembers } from './manifest.ts';
 import { collectFromIndex } from './pypi.ts';
 import type { FileFilters } from './select.ts';
-import { fetchTufRepository } from './tuf-fetch.ts';
-import { verifyTufCopy } from './tuf-verify.ts';
+import { collectTuf, type TufInput } from './tuf-verify.ts';
 import type { ProgressSink } from './types.ts';
 
 // The connected side of airlock: collect distributions (from an index or a
@@ -17,7 +16,8 @@ import type { ProgressSink } from './types.ts';
 // staging folder beside the output, verify the TUF copy as the air-gapped side
 // will, then write one archive. The staging folder is always removed.
 
-export { TUF_URLS } from './tuf-fetch.ts';
+export { TUF_URLS } from './tuf-http.ts';
+export type { TufInput } from './tuf-verify.ts';
 export { httpOptions, type HttpOptions } from './http.ts';
 export { parseBaseUrl } from './urls.ts';
 export { bundleReport, reportText, type BundleReport } from './report.ts';
@@ -27,7 +27,6 @@ export type { ProgressSink } from './types.ts';
 export type PackageInput =
   | { kind: 'index'; entries: LockEntry[]; indexUrl: URL; filters?: FileFilters }
   | { kind: 'dir'; dir: string };
-export type TufInput = { kind: 'url'; url: URL } | { kind: 'dir'; dir: string };
 
 export interface BundleRequest {
   output: string;
@@ -57,9 +56,7 @@ export async function createBundle(req: BundleRequest): Promise<BundleOutcome> {
   const staging = await makeTempDirFor(req.output);
   try {
     // TUF first: it is small, and a repository that does not verify makes the rest moot.
-    const tufDir =
-      req.tuf.kind === 'url' ? await fetchTufRepository(req.tuf.url, req.pinned, staging, req.http) : req.tuf.dir;
-    const tuf = await verifyTufCopy(tufDir, req.pinned, req.now);
+    const tuf = await collectTuf(req.tuf, req.pinned, req.now, staging, req.http);
     const p = req.packages;
     const pkgs =
       p.kind === 'dir'

@@ -1,9 +1,12 @@
-import { readdir, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { lstat, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError, errorMessage } from '../errors.ts';
 import { parseDistFilename } from '../dist/index.ts';
 import { sha256File } from '../util/digest.ts';
-import { readFileCapped } from '../util/json.ts';
+import { CAPS } from '../util/caps.ts';
+import { readUserFile } from '../util/read.ts';
+import { checkProvenanceObject } from './provenance.ts';
 import { safeSegment } from './layout.ts';
 import type { CollectedFile, CollectedPackage, LocalFile } from './types.ts';
 
@@ -12,31 +15,33 @@ import type { CollectedFile, CollectedPackage, LocalFile } from './types.ts';
 // FILE.metadata). Files are hashed in place and bundled from there.
 
 const DIST = /\.(whl|tar\.gz|zip)$/;
-const PROVENANCE_CAP = 16 * 1024 * 1024;
+
+/** A file's type, following links; a link to nothing is unreadable, never "absent". */
+async function statOf(path: string): Promise<Stats | undefined> {
+  try {
+    return await stat(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const link = await lstat(path).catch(() => undefined);
+    if (code === 'ENOENT' && !link) return undefined;
+    throw new InputError('INPUT_UNREADABLE', `cannot read (${code ?? errorMessage(e)})`, { file: path, cause: e });
+  }
+}
 
 async function optional(path: string): Promise<LocalFile | undefined> {
-  const st = await stat(path).catch(() => undefined);
+  const st = await statOf(path);
   if (!st) return undefined;
   if (!st.isFile()) throw new InputError('INPUT_UNREADABLE', 'not a regular file', { file: path });
   return { localPath: path, ...(await sha256File(path)) };
 }
 
 async function checkProvenance(path: string): Promise<void> {
-  // The same cap as a provenance object fetched from an index.
-  const bytes = await readFileCapped(
-    path,
-    PROVENANCE_CAP,
-    () => new InputError('INPUT_UNREADABLE', `provenance larger than ${PROVENANCE_CAP} bytes`, { file: path }),
-  );
-  try {
-    const doc = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)) as unknown;
-    if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new Error('not a JSON object');
-  } catch (e) {
-    throw new InputError('MALFORMED_JSON', `provenance is not a JSON object (${errorMessage(e)})`, {
-      file: path,
-      cause: e,
-    });
-  }
+  const cap = CAPS.provenance;
+  const bytes = await readUserFile(path, {
+    cap,
+    tooLarge: () => new InputError('INPUT_UNREADABLE', `provenance larger than ${cap} bytes`, { file: path }),
+  });
+  checkProvenanceObject(bytes, path);
 }
 
 export async function collectFromDir(dir: string): Promise<CollectedPackage[]> {
@@ -52,7 +57,7 @@ export async function collectFromDir(dir: string): Promise<CollectedPackage[]> {
   const byRelease = new Map<string, CollectedPackage>();
   for (const filename of names.filter((n) => DIST.test(n))) {
     const path = join(dir, filename);
-    if (!(await stat(path)).isFile()) continue;
+    if (!(await statOf(path))?.isFile()) continue;
     safeSegment(filename, dir);
     const d = parseDistFilename(filename);
     const file: CollectedFile = { filename, localPath: path, ...(await sha256File(path)) };

@@ -1,10 +1,12 @@
-import { InputError, SourceError } from '../errors.ts';
+import { DigestError, InputError, SourceError } from '../errors.ts';
 import type { LockEntry } from '../lock/index.ts';
+import { CAPS } from '../util/caps.ts';
 import { sha256Hex } from '../util/digest.ts';
 import type { IndexFile } from './index-page.ts';
 import { coreMetadataPath, distPath, provenancePath } from './layout.ts';
 import type { IndexSourceOptions } from './pypi.ts';
 import type { SelectedFile } from './select.ts';
+import { checkProvenanceObject } from './provenance.ts';
 import { ensureParent, writeStaged } from './staging.ts';
 import { downloadToFile, fetchBytes } from './transfer.ts';
 import type { CollectedFile, LocalFile } from './types.ts';
@@ -13,7 +15,6 @@ import type { CollectedFile, LocalFile } from './types.ts';
 // folder and checked against the index's sha256 and size and the lock's pin,
 // then its PEP 740 provenance and PEP 658 core metadata.
 
-const SMALL_CAP = 16 * 1024 * 1024;
 const INTEGRITY_ACCEPT = 'application/vnd.pypi.integrity.v1+json, application/json;q=0.5';
 
 /** PyPI's Integrity API, on the index host, for indexes that do not link provenance (PEP 503 pages). */
@@ -26,17 +27,9 @@ async function fetchProvenance(pkg: LockEntry, f: IndexFile, o: IndexSourceOptio
   if (f.provenance === null) return undefined;
   const url = f.provenance ?? integrityUrl(o, pkg.name, pkg.version, f.filename);
   // A 404 means "no provenance for this file"; any other failure is an error.
-  const got = await fetchBytes(url, { accept: INTEGRITY_ACCEPT, maxBytes: SMALL_CAP, allow404: true }, o.http);
+  const got = await fetchBytes(url, { accept: INTEGRITY_ACCEPT, maxBytes: CAPS.provenance, allow404: true }, o.http);
   if (!got) return undefined;
-  try {
-    const doc = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(got.bytes)) as unknown;
-    if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new Error('not a JSON object');
-  } catch (e) {
-    throw new InputError('MALFORMED_JSON', `provenance is not a JSON object (${(e as Error).message})`, {
-      file: got.url.href,
-      cause: e,
-    });
-  }
+  checkProvenanceObject(got.bytes, got.url.href);
   return writeStaged(o.staging, provenancePath(pkg.name, f.filename), got.bytes);
 }
 
@@ -47,10 +40,10 @@ async function fetchCoreMetadata(pkg: LockEntry, f: IndexFile, o: IndexSourceOpt
   if (!f.coreMetadata || f.coreMetadata.sha256 === undefined) return undefined;
   // PEP 658: the metadata lives at the file URL plus `.metadata`.
   const url = new URL(`${f.url.href}.metadata`);
-  const got = await fetchBytes(url, { accept: '*/*', maxBytes: SMALL_CAP }, o.http);
+  const got = await fetchBytes(url, { accept: '*/*', maxBytes: CAPS.indexDocument }, o.http);
   const sha = sha256Hex(got!.bytes);
   if (sha !== f.coreMetadata.sha256) {
-    throw new SourceError(
+    throw new DigestError(
       'DIGEST_MISMATCH',
       `core metadata sha256 ${sha} differs from the index's ${f.coreMetadata.sha256}`,
       { file: got!.url.href },
@@ -70,7 +63,7 @@ export async function fetchFile(
   const expected = f.sha256 ?? sel.pin;
   if (expected === undefined) {
     // Fail closed: a file nothing can be compared with is not bundled.
-    throw new SourceError('DIGEST_MISMATCH', `the index gives no sha256 for ${f.filename} and nothing pins one`, {
+    throw new DigestError('DIGEST_MISMATCH', `the index gives no sha256 for ${f.filename} and nothing pins one`, {
       file: f.url.href,
     });
   }
@@ -83,7 +76,7 @@ export async function fetchFile(
     http,
   );
   if (f.sha256 !== undefined && dl.sha256 !== f.sha256) {
-    throw new SourceError('DIGEST_MISMATCH', `downloaded sha256 ${dl.sha256} differs from the index's ${f.sha256}`, {
+    throw new DigestError('DIGEST_MISMATCH', `downloaded sha256 ${dl.sha256} differs from the index's ${f.sha256}`, {
       file: dl.url.href,
     });
   }

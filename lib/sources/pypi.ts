@@ -1,4 +1,5 @@
-import { SourceError } from '../errors.ts';
+import { InputError, SourceError } from '../errors.ts';
+import { CAPS } from '../util/caps.ts';
 import { parseDistFilename } from '../dist/index.ts';
 import type { LockEntry } from '../lock/index.ts';
 import type { HttpOptions } from './http.ts';
@@ -15,8 +16,6 @@ import type { CollectedPackage, ProgressSink } from './types.ts';
 // core metadata and PEP 740 provenance (PEP 740 link or PyPI's Integrity API),
 // all downloaded into the staging folder and checked on the way.
 
-const PAGE_CAP = 64 * 1024 * 1024;
-
 export interface IndexSourceOptions {
   indexUrl: URL;
   staging: string;
@@ -28,7 +27,7 @@ export interface IndexSourceOptions {
 
 async function fetchPage(name: string, o: IndexSourceOptions): Promise<{ page: ProjectPage; bytes: Uint8Array }> {
   const url = new URL(`${name}/`, o.indexUrl);
-  const got = await fetchBytes(url, { accept: ACCEPT, maxBytes: PAGE_CAP, allow404: true }, o.http);
+  const got = await fetchBytes(url, { accept: ACCEPT, maxBytes: CAPS.indexPage, allow404: true }, o.http);
   if (!got) throw new SourceError('NOT_FOUND', `project ${name} is not on the index`, { file: url.href });
   return { page: parseProjectPage(got.bytes, got.contentType, got.url), bytes: got.bytes };
 }
@@ -71,7 +70,7 @@ export async function collectFromIndex(entries: LockEntry[], o: IndexSourceOptio
     for (const sel of selectFiles(entry, page.page.files, o.filters)) {
       checkBelongs(entry, sel, new URL(`${entry.name}/`, o.indexUrl).href);
       if (work.some((w) => w.sel.file.filename === sel.file.filename)) {
-        throw new SourceError('LOCK_INVALID', `${sel.file.filename} is selected twice`, {
+        throw new InputError('LOCK_INVALID', `${sel.file.filename} is selected twice`, {
           file: entry.file,
           field: entry.field,
         });

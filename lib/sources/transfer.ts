@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
-import { AirlockError, InputError, SourceError, errorMessage } from '../errors.ts';
+import { AirlockError, DigestError, InputError, SourceError, errorMessage } from '../errors.ts';
 import { declaredLength, httpError, openUrl, type HttpOptions } from './http.ts';
 
 // Response bodies: small documents into memory under a cap, distributions
@@ -81,7 +81,7 @@ export async function downloadToFile(
       size += c.length;
       if (expected !== undefined && size > expected) {
         r.cancel();
-        throw new SourceError('DIGEST_MISMATCH', `more than the ${expected} bytes announced`, { file: r.url.href });
+        throw new DigestError('DIGEST_MISMATCH', `more than the ${expected} bytes announced`, { file: r.url.href });
       }
       hash.update(c);
       o.onBytes?.(c.length);

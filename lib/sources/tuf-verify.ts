@@ -1,14 +1,18 @@
 import { join } from 'node:path';
-import { InputError } from '../errors.ts';
-import { openLocalRepository, verifyRepository } from '../tuf/index.ts';
+import { InternalError } from '../errors.ts';
+import { checkRepository } from '../tuf/index.ts';
 import type { PinnedRoot, TrustResult } from '../tuf/types.ts';
+import type { HttpOptions } from './http.ts';
 import { tufMetadataPath, tufTargetPath } from './layout.ts';
+import { writeStaged } from './staging.ts';
+import { httpRepository } from './tuf-http.ts';
 import type { LocalFile } from './types.ts';
 
-// A TUF copy (the staged download, or a local --tuf-dir) is verified with
+// A TUF copy (Sigstore's CDN over HTTP, or a local --tuf-dir) is verified with
 // lib/tuf exactly as the air-gapped side will verify it, before anything is
 // bundled; failures keep their TUF_* codes. Only the files the verification
-// read go into the bundle, from where they lie.
+// read go into the bundle: a local copy's from where they lie, a download's
+// from the staging folder, written only once verified.
 
 export interface TufBundleFiles {
   result: TrustResult;
@@ -16,24 +20,50 @@ export interface TufBundleFiles {
   members: Array<LocalFile & { path: string; role: 'tuf-metadata' | 'tuf-target' }>;
 }
 
-/** Verifies a TUF copy (staged download or --tuf-dir) and lists its verified files as bundle members. */
-export async function verifyTufCopy(dir: string, pinned: PinnedRoot, now: Date): Promise<TufBundleFiles> {
-  const source = await openLocalRepository(dir);
-  const result = await verifyRepository(source, { pinned, now });
+export type TufInput = { kind: 'url'; url: URL } | { kind: 'dir'; dir: string };
+
+function split(path: string): { isMeta: boolean; rel: string } {
+  const isMeta = path.startsWith('metadata/');
+  if (!isMeta && !path.startsWith('targets/')) throw new InternalError(`unexpected TUF file path ${path}`);
+  return { isMeta, rel: path.slice(isMeta ? 'metadata/'.length : 'targets/'.length) };
+}
+
+function member(path: string, local: LocalFile): TufBundleFiles['members'][number] {
+  const { isMeta, rel } = split(path);
+  return {
+    path: isMeta ? tufMetadataPath(rel) : tufTargetPath(rel),
+    role: isMeta ? 'tuf-metadata' : 'tuf-target',
+    ...local,
+  };
+}
+
+/** Verifies the TUF copy from `pinned` at `now` and lists its verified files as bundle members. */
+export async function collectTuf(
+  input: TufInput,
+  pinned: PinnedRoot,
+  now: Date,
+  staging: string,
+  http: HttpOptions,
+): Promise<TufBundleFiles> {
+  if (input.kind === 'url') {
+    const source = httpRepository(input.url, http);
+    const { result } = await checkRepository({ pin: pinned, source, now });
+    const members = [];
+    for (const f of result.files) {
+      const bytes = source.fetched.get(f.path);
+      if (!bytes) throw new InternalError(`verified TUF file ${f.path} was not kept`);
+      members.push(member(f.path, await writeStaged(staging, `tuf/${f.path}`, bytes)));
+    }
+    return { result, members };
+  }
+  const dir = input.dir;
+  const { result, source } = await checkRepository({ pin: pinned, source: dir, now });
+  const cdn = 'layout' in source && source.layout === 'cdn';
   const members = result.files.map((f) => {
-    const isMeta = f.path.startsWith('metadata/');
-    if (!isMeta && !f.path.startsWith('targets/'))
-      throw new InputError('INTERNAL_ERROR', `unexpected TUF file path ${f.path}`);
-    const rel = f.path.slice(isMeta ? 'metadata/'.length : 'targets/'.length);
+    const { isMeta, rel } = split(f.path);
     // The CDN layout keeps metadata at the top of the folder.
-    const local = isMeta && source.layout === 'cdn' ? join(dir, ...rel.split('/')) : join(dir, ...f.path.split('/'));
-    return {
-      path: isMeta ? tufMetadataPath(rel) : tufTargetPath(rel),
-      role: isMeta ? ('tuf-metadata' as const) : ('tuf-target' as const),
-      localPath: local,
-      sha256: f.sha256,
-      size: f.size,
-    };
+    const local = isMeta && cdn ? join(dir, ...rel.split('/')) : join(dir, ...f.path.split('/'));
+    return member(f.path, { localPath: local, sha256: f.sha256, size: f.size });
   });
   return { result, members };
 }

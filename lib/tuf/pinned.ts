@@ -1,7 +1,8 @@
 import { assetBytes, assetNames } from '../assets.ts';
 import { TufError, UsageError } from '../errors.ts';
 import { sha256Hex } from '../util/digest.ts';
-import { readFileCapped } from '../util/json.ts';
+import { TUF_LIMITS } from '../util/caps.ts';
+import { readUserFile } from '../util/read.ts';
 import { parseMetadata, versionFromName } from './parse.ts';
 import type { Instance, PinnedRoot } from './types.ts';
 
@@ -11,7 +12,7 @@ import type { Instance, PinnedRoot } from './types.ts';
 // (lib/assets.ts). A user may bring their own with --root.
 
 export const INSTANCES: readonly Instance[] = ['public-good', 'staging'];
-const ROOT_CAP = 512_000;
+const ROOT_CAP = TUF_LIMITS.rootMaxBytes;
 
 function pinnedFrom(bytes: Uint8Array, label: string, instance?: Instance): PinnedRoot {
   // Parsing here makes a bad --root fail at once, naming the file; signatures
@@ -25,14 +26,11 @@ export async function loadPinnedRoot(opts: { instance?: Instance; rootFile?: str
     if (opts.instance !== undefined) throw new UsageError('USAGE', 'give either a root file or an instance, not both');
     // The same cap as any root the updater reads (python-tuf's default).
     const file = opts.rootFile;
-    return pinnedFrom(
-      await readFileCapped(
-        file,
-        ROOT_CAP,
-        () => new TufError('TUF_TOO_LARGE', `more than the cap of ${ROOT_CAP} bytes for a root`, { file }),
-      ),
-      file,
-    );
+    const bytes = await readUserFile(file, {
+      cap: ROOT_CAP,
+      tooLarge: () => new TufError('TUF_TOO_LARGE', `more than the cap of ${ROOT_CAP} bytes for a root`, { file }),
+    });
+    return pinnedFrom(bytes, file);
   }
   const instance = opts.instance ?? 'public-good';
   if (!INSTANCES.includes(instance))

@@ -1,11 +1,13 @@
-import { open, readdir, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { InputError, TufError } from '../errors.ts';
+import { readUserFileIfExists } from '../util/read.ts';
 import type { RepositorySource } from './types.ts';
 
-// The one place that reads a TUF copy from disk. Reads are capped: a file
-// larger than the cap is refused before it is read whole (TUF_TOO_LARGE), so a
-// hostile copy cannot make us buffer gigabytes.
+// A TUF copy on disk, as a RepositorySource (lib/sources/tuf-http.ts is the
+// other one). Reads are capped: a file larger than the cap is refused before
+// it is read whole (TUF_TOO_LARGE), so a hostile copy cannot make us buffer
+// gigabytes.
 
 const METADATA_NAME = /^(?:\d+\.)?[A-Za-z0-9._-]+\.json$/;
 
@@ -27,40 +29,21 @@ function looksLikeMetadata(names: string[]): boolean {
   return names.some((n) => /^(\d+\.)?(root|timestamp)\.json$/.test(n));
 }
 
-async function readCapped(path: string, maxBytes: number, label: string): Promise<Uint8Array | undefined> {
-  let fh;
-  try {
-    fh = await open(path, 'r');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    throw new InputError('INPUT_UNREADABLE', `cannot read (${code ?? String(e)})`, { file: label, cause: e });
-  }
-  try {
-    const st = await fh.stat();
-    if (!st.isFile()) throw new InputError('INPUT_UNREADABLE', 'not a regular file', { file: label });
-    if (st.size > maxBytes)
-      throw new TufError('TUF_TOO_LARGE', `${st.size} bytes > cap of ${maxBytes}`, { file: label });
-    // Read one byte past the cap so a file that grows after stat() is still caught.
-    const buf = Buffer.alloc(Math.min(st.size, maxBytes) + 1);
-    let off = 0;
-    for (;;) {
-      const { bytesRead } = await fh.read(buf, off, buf.length - off, off);
-      if (bytesRead === 0) break;
-      off += bytesRead;
-      if (off === buf.length) break;
-    }
-    if (off > maxBytes) throw new TufError('TUF_TOO_LARGE', `more than the cap of ${maxBytes} bytes`, { file: label });
-    return new Uint8Array(buf.buffer, buf.byteOffset, off);
-  } catch (e) {
-    if (e instanceof InputError || e instanceof TufError) throw e;
-    throw new InputError('INPUT_UNREADABLE', `cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`, {
-      file: label,
-      cause: e,
-    });
-  } finally {
-    await fh.close();
-  }
+// A copy's files are read by the one reader: no symbolic links (a copy never
+// needs one), only regular files (a FIFO named 16.root.json is refused at
+// once), bounded by the role's cap.
+function readCapped(path: string, maxBytes: number, label: string): Promise<Uint8Array | undefined> {
+  return readUserFileIfExists(path, {
+    cap: maxBytes,
+    label,
+    noFollow: true,
+    tooLarge: (size) =>
+      new TufError(
+        'TUF_TOO_LARGE',
+        size === undefined ? `more than the cap of ${maxBytes} bytes` : `${size} bytes > cap of ${maxBytes}`,
+        { file: label },
+      ),
+  });
 }
 
 function safeRelative(name: string): boolean {
@@ -98,10 +81,19 @@ export async function openLocalRepository(dir: string): Promise<LocalRepositoryS
   };
   let layout: 'canonical' | 'cdn';
   let metaDir: string;
-  if ((await isDir(join(dir, 'metadata'))) && looksLikeMetadata(await list(join(dir, 'metadata')))) {
+  const canonical = (await isDir(join(dir, 'metadata'))) && looksLikeMetadata(await list(join(dir, 'metadata')));
+  const cdn = looksLikeMetadata(await list(dir));
+  if (canonical && cdn) {
+    // Which roots count would depend on the layout picked: refuse rather than guess.
+    throw new TufError(
+      'TUF_NOT_A_REPOSITORY',
+      'TUF metadata both in metadata/ and at the top of the folder: ambiguous layout, keep one',
+      { file: dir },
+    );
+  } else if (canonical) {
     layout = 'canonical';
     metaDir = join(dir, 'metadata');
-  } else if (looksLikeMetadata(await list(dir))) {
+  } else if (cdn) {
     layout = 'cdn';
     metaDir = dir;
   } else {

@@ -1,14 +1,13 @@
 import { posix } from 'node:path';
 import type { TargetFile, Targets } from '@tufjs/models';
 import { TufError } from '../errors.ts';
+import { TUF_LIMITS } from '../util/caps.ts';
 import type { Loaded } from './trusted-set.ts';
 
 // 5.6.7 and 5.7: finding a target through the targets role and its delegations, and
 // naming its file. Only roles on the search path are loaded: a snapshot may
 // list roles that no longer exist, and a target we do not need must never
 // make the check fail.
-
-const MAX_DELEGATIONS = 32;
 
 export type LoadRole = (role: string, delegator: string) => Promise<Loaded<Targets>>;
 
@@ -23,10 +22,11 @@ export async function findTarget(
   path: string,
   getLoaded: (role: string) => Loaded<Targets> | undefined,
   load: LoadRole,
+  maxDelegations: number = TUF_LIMITS.maxDelegations,
 ): Promise<FoundTarget | undefined> {
   const stack: Array<{ role: string; delegator: string }> = [{ role: 'targets', delegator: 'root' }];
   const visited = new Set<string>();
-  while (stack.length && visited.size < MAX_DELEGATIONS) {
+  while (stack.length && visited.size < maxDelegations) {
     const { role, delegator } = stack.pop()!;
     if (visited.has(role)) continue;
     visited.add(role);

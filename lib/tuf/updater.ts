@@ -1,4 +1,5 @@
 import { TufError } from '../errors.ts';
+import { TUF_LIMITS, type TufLimits } from '../util/caps.ts';
 import { sha256Hex } from '../util/digest.ts';
 import { checkLengthAndHashes } from './checks.ts';
 import { versionFromName } from './parse.ts';
@@ -15,18 +16,21 @@ import type { PinnedRoot, RepositorySource, TrustResult, TrustState, VerifiedTar
 export const REQUIRED_TARGET = 'trusted_root.json';
 export const OPTIONAL_TARGETS = ['signing_config.v0.2.json', 'signing_config.json'] as const;
 
-// Per-role size caps, python-tuf's defaults; `maxMetadataBytes` replaces all
-// of them (tests, constrained callers). Target files have their own cap.
-const DEFAULT_CAPS = { root: 512_000, timestamp: 16_384, snapshot: 2_000_000, targets: 5_000_000 } as const;
-const TARGET_CAP = 32 * 1024 * 1024;
-const MAX_ROOT_ROTATIONS = 1024;
+type MetaRole = 'root' | 'timestamp' | 'snapshot' | 'targets';
+const CAP_OF = {
+  root: 'rootMaxBytes',
+  timestamp: 'timestampMaxBytes',
+  snapshot: 'snapshotMaxBytes',
+  targets: 'targetsMaxBytes',
+} as const satisfies Record<MetaRole, keyof TufLimits>;
 
 export interface VerifyOptions {
   pinned: PinnedRoot;
   now: Date;
   graceMs?: number;
   state?: TrustState;
-  maxMetadataBytes?: number;
+  /** Overrides of the one set of limits (lib/util/caps.ts TUF_LIMITS), as python-tuf's UpdaterConfig. */
+  limits?: Partial<TufLimits>;
   /** How to name the trust state in messages (its file path). */
   stateFile?: string;
   /** Target names to verify besides trusted_root.json and the signing configs (optional targets: absent is fine). */
@@ -35,11 +39,13 @@ export interface VerifyOptions {
 
 export async function verifyRepository(source: RepositorySource, opts: VerifyOptions): Promise<TrustResult> {
   const graceMs = opts.graceMs ?? 0;
-  const cap = (role: keyof typeof DEFAULT_CAPS) => opts.maxMetadataBytes ?? DEFAULT_CAPS[role];
+  const limits: TufLimits = { ...TUF_LIMITS, ...opts.limits };
+  const cap = (role: MetaRole) => limits[CAP_OF[role]];
+  const targetCap = limits.targetMaxBytes;
   const files: TrustResult['files'] = [];
   const record = (path: string, bytes: Uint8Array) =>
     files.push({ path, sha256: sha256Hex(bytes), size: bytes.length });
-  const readMeta = async (name: string, role: keyof typeof DEFAULT_CAPS, required: string): Promise<Uint8Array> => {
+  const readMeta = async (name: string, role: MetaRole, required: string): Promise<Uint8Array> => {
     const bytes = await source.readMetadata(name, cap(role));
     if (!bytes)
       throw new TufError('TUF_MISSING_FILE', `not in the copy (${required})`, { file: source.describeMetadata(name) });
@@ -71,7 +77,7 @@ export async function verifyRepository(source: RepositorySource, opts: VerifyOpt
   let rootFile = fromState ? stateLabel : opts.pinned.label;
 
   // 5.3: walk N+1.root.json until the copy has no next version.
-  for (let i = 0; i < MAX_ROOT_ROTATIONS; i++) {
+  for (let i = 0; i < limits.maxRootRotations; i++) {
     const name = `${set.root.version + 1}.root.json`;
     const bytes = await source.readMetadata(name, cap('root'));
     if (!bytes) break;
@@ -83,15 +89,17 @@ export async function verifyRepository(source: RepositorySource, opts: VerifyOpt
   // A copy holding a root beyond a gap would silently stop the walk at the
   // gap, trusting an older root than the copy carries: refuse it.
   const listed = (await source.listMetadata?.()) ?? [];
+  // Named as the copy names it (`015.root.json`), not as its version would be written.
   const beyond = listed
     .filter((n) => /^\d+\.root\.json$/.test(n))
-    .map((n) => versionFromName(n)!)
-    .filter((v) => v > set.root.version);
-  if (beyond.length) {
+    .map((n) => ({ name: n, version: versionFromName(n)! }))
+    .filter((r) => r.version > set.root.version)
+    .sort((a, b) => b.version - a.version);
+  if (beyond[0]) {
     const next = `${set.root.version + 1}.root.json`;
     throw new TufError(
       'TUF_ROOT_VERSION',
-      `the copy holds ${Math.max(...beyond)}.root.json but the verified root chain ends at v${set.root.version} (no usable ${next})`,
+      `the copy holds ${beyond[0].name} but the verified root chain ends at v${set.root.version} (no usable ${next})`,
       { file: source.describeMetadata(next) },
     );
   }
@@ -131,7 +139,7 @@ export async function verifyRepository(source: RepositorySource, opts: VerifyOpt
     ...[...OPTIONAL_TARGETS, ...(opts.extraTargets ?? [])].map((n): [string, boolean] => [n, false]),
   ];
   for (const [name, required] of wanted) {
-    const found = await findTarget(name, (r) => set.getTargets(r), loadRole);
+    const found = await findTarget(name, (r) => set.getTargets(r), loadRole, limits.maxDelegations);
     if (!found) {
       if (required)
         throw new TufError('TUF_UNKNOWN_TARGET', `${name} is not listed in the verified targets metadata`, {
@@ -141,13 +149,16 @@ export async function verifyRepository(source: RepositorySource, opts: VerifyOpt
     }
     const { hashedName, sha256 } = targetPath(found, consistent);
     const file = source.describeTarget(hashedName);
-    if (found.target.length > TARGET_CAP)
+    if (found.target.length > targetCap)
       throw new TufError(
         'TUF_TOO_LARGE',
-        `${found.listedIn} records ${found.target.length} bytes > cap of ${TARGET_CAP}`,
-        { file },
+        `${found.listedIn} records ${found.target.length} bytes > cap of ${targetCap}`,
+        {
+          file,
+        },
       );
-    const bytes = await source.readTarget(hashedName, TARGET_CAP);
+    // Never more than the targets metadata records: a longer file is refused while read.
+    const bytes = await source.readTarget(hashedName, targetCap);
     if (!bytes) throw new TufError('TUF_MISSING_FILE', `not in the copy (${found.listedIn} lists ${name})`, { file });
     checkLengthAndHashes(
       bytes,

@@ -1,78 +1,28 @@
-import { open, readFile } from 'node:fs/promises';
-import { type AirlockError, InputError, errorMessage, isAirlockError } from '../errors.ts';
+import { type AirlockError, InputError, errorMessage } from '../errors.ts';
 
-/** Parses JSON bytes; a failure names the file and the position. */
-export function parseJson(bytes: Uint8Array | string, file: string): unknown {
+/**
+ * The one JSON parser. A failure (invalid UTF-8 included) is MALFORMED_JSON
+ * naming the file and the position, or what `fail` makes of the message when
+ * the format has a code of its own (TUF metadata, an in-toto statement).
+ */
+export function parseJson(
+  bytes: Uint8Array | string,
+  file: string,
+  fail?: (message: string, cause: unknown) => AirlockError,
+): unknown {
   try {
     // Decoding inside the try: invalid UTF-8 is malformed input, not an internal error.
     const text = typeof bytes === 'string' ? bytes : new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     return JSON.parse(text);
   } catch (e) {
-    throw new InputError('MALFORMED_JSON', `not valid JSON (${errorMessage(e)})`, { file, cause: e });
+    const message = `not valid JSON (${errorMessage(e)})`;
+    throw fail?.(message, e) ?? new InputError('MALFORMED_JSON', message, { file, cause: e });
   }
 }
 
-/**
- * Reads a whole file, but never more than `maxBytes`: a huge file, or a
- * device that never ends (`/dev/zero`), fails with `tooLarge()` instead of
- * exhausting memory. Other read failures are INPUT_UNREADABLE.
- */
-export async function readFileCapped(
-  path: string,
-  maxBytes: number,
-  tooLarge: () => AirlockError,
-  label = path,
-): Promise<Uint8Array> {
-  const unreadable = (e: unknown) =>
-    new InputError('INPUT_UNREADABLE', `cannot read (${(e as NodeJS.ErrnoException).code ?? errorMessage(e)})`, {
-      file: label,
-      cause: e,
-    });
-  let fh;
-  try {
-    fh = await open(path, 'r');
-  } catch (e) {
-    throw unreadable(e);
-  }
-  try {
-    const parts: Buffer[] = [];
-    let total = 0;
-    for (;;) {
-      const buf = Buffer.alloc(Math.min(64 * 1024, maxBytes + 1 - total));
-      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
-      if (bytesRead === 0) break;
-      total += bytesRead;
-      if (total > maxBytes) throw tooLarge();
-      parts.push(buf.subarray(0, bytesRead));
-    }
-    return new Uint8Array(Buffer.concat(parts, total));
-  } catch (e) {
-    if (isAirlockError(e)) throw e;
-    throw unreadable(e);
-  } finally {
-    await fh.close().catch(() => undefined);
-  }
-}
-
-export async function readFileBytes(path: string, label = path): Promise<Uint8Array> {
-  try {
-    return new Uint8Array(await readFile(path));
-  } catch (e) {
-    throw new InputError('INPUT_UNREADABLE', `cannot read (${(e as NodeJS.ErrnoException).code ?? errorMessage(e)})`, {
-      file: label,
-      cause: e,
-    });
-  }
-}
-
-export async function readJsonFile(path: string, label = path): Promise<unknown> {
-  const bytes = await readFileBytes(path, label);
-  try {
-    return parseJson(bytes, label);
-  } catch (e) {
-    if (e instanceof InputError) throw e;
-    throw new InputError('MALFORMED_JSON', `not valid UTF-8 JSON (${errorMessage(e)})`, { file: label, cause: e });
-  }
+/** A JSON object (not null, not an array). */
+export function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** Stable JSON for output files: sorted keys are not needed, but a trailing newline is. */

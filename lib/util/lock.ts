@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { mkdir, open, readFile, unlink } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InputError, errorMessage } from '../errors.ts';
+import { parseJson } from './json.ts';
 
 // One exclusive lock per folder (the trust state, an export destination): a
 // file created with O_EXCL that names its holder. Two airlock processes that
@@ -38,7 +39,7 @@ function alive(pid: number): boolean {
 
 function parseHolder(text: string): LockHolder | undefined {
   try {
-    const v = JSON.parse(text) as Partial<LockHolder>;
+    const v = parseJson(text, LOCK_FILE) as Partial<LockHolder>;
     if (Number.isSafeInteger(v.pid) && typeof v.host === 'string' && typeof v.since === 'string') {
       return v as LockHolder;
     }

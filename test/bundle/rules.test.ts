@@ -161,7 +161,8 @@ describe('provenance publishers (inspect)', () => {
       publishers: [],
       error: 'no publisher named',
     });
-    assert.deepEqual(publishersOf(undefined).error, 'larger than 4194304 bytes, not read');
+    // One provenance cap for every command (issue 8.2): 16 MiB, as `bundle` accepts (was 4 MiB here).
+    assert.deepEqual(publishersOf(undefined).error, 'larger than 16777216 bytes, not read');
   });
 });
 

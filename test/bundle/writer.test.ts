@@ -114,9 +114,12 @@ describe('writer refuses', () => {
       { path: 'tuf/targets/../x', role: 'tuf-target', localPath: members[0]!.localPath },
     ]);
   });
+  // Issue 8.4: the writer's inputs and manifest come from airlock itself, so
+  // failing the reader's checks is a writer bug (INTERNAL_ERROR, exit 2), not
+  // MANIFEST_INVALID ("verification failed", exit 1); the message keeps the detail.
   test('a role that does not match the path', async () => {
     await refuses(
-      'MANIFEST_INVALID',
+      'INTERNAL_ERROR',
       /tuf\/targets\/x\.pub: role 'tuf-metadata' does not match the path \(expected 'tuf-target'\)/,
       [...members, { path: 'tuf/targets/x.pub', role: 'tuf-metadata', localPath: members[0]!.localPath }],
     );
@@ -136,15 +139,15 @@ describe('writer refuses', () => {
   });
   test('a package file that is not among the members', async () => {
     await refuses(
-      'MANIFEST_INVALID',
-      /^MANIFEST_INVALID: airlock-manifest\.json: \/packages\/1\/files\/0\/path: 'packages\/rfc8785\/rfc8785-0\.1\.2-py3-none-any\.whl' is not listed in members as distribution$/,
+      'INTERNAL_ERROR',
+      /^INTERNAL_ERROR: the bundle writer built a manifest the reader refuses: MANIFEST_INVALID: airlock-manifest\.json: \/packages\/1\/files\/0\/path: 'packages\/rfc8785\/rfc8785-0\.1\.2-py3-none-any\.whl' is not listed in members as distribution$/,
       members.filter((m) => !m.path.endsWith('.whl')),
     );
   });
   test('a manifest field the schema refuses', async () => {
     await refuses(
-      'MANIFEST_INVALID',
-      /^MANIFEST_INVALID: airlock-manifest\.json: \/createdAt: must match pattern/,
+      'INTERNAL_ERROR',
+      /^INTERNAL_ERROR: the bundle writer built a manifest the reader refuses: MANIFEST_INVALID: airlock-manifest\.json: \/createdAt: must match pattern/,
       members,
       { ...input, createdAt: 'yesterday' },
     );

@@ -92,6 +92,11 @@ describe('@sigstore/verify internals lib/sigstore relies on', () => {
     assert.ok(Array.isArray(r.scts) && r.scts.length >= 1, 'scts lists the verified SCTs');
     const before = new Date('2000-01-01T00:00:00Z'); // no Fulcio CA was valid then
     throwsCode(() => verifyCertificate(leaf, [signed, before], PUBLIC.material), 'CERTIFICATE_ERROR');
+    // ... and a chain failure does not mention SCTs, or it would be read as SCT_INVALID.
+    assert.throws(
+      () => verifyCertificate(leaf, [signed, before], PUBLIC.material),
+      (e: Error) => !/\bSCTs?\b/.test(e.message),
+    );
     throwsCode(() => verifyCertificate(leaf, [before, signed], PUBLIC.material), 'CERTIFICATE_ERROR');
     // An SCT from no trusted CT log throws, with "SCT" in the message (lib/sigstore/errors.ts tells SCT_INVALID from CERT_CHAIN by it).
     throwsCode(

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { copyFile, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { copyFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { tempDir } from './tmp.ts';
@@ -40,4 +41,25 @@ test('--from-dir refusals: missing folder, no distributions, bad provenance, bad
   const dir2 = await tempDir('airlock-src-dir-');
   await writeFile(join(dir2, 'not-a-wheel.whl'), 'x');
   await assert.rejects(collectFromDir(dir2), { code: 'DIST_FILENAME_INVALID' });
+});
+
+// Issue 9.4/9.5: a dangling symbolic link in --from-dir was an uncaught ENOENT
+// (INTERNAL_ERROR) for a distribution and silently "no provenance" beside one;
+// a FIFO named like a provenance would have blocked the read.
+test('--from-dir: a dangling link or a FIFO is INPUT_UNREADABLE naming the file', async () => {
+  const dir = await tempDir('airlock-src-dir-');
+  const wheel = join(dir, 'rfc8785-0.1.2-py3-none-any.whl');
+  await symlink(join(dir, 'gone.whl'), wheel);
+  await assert.rejects(collectFromDir(dir), { code: 'INPUT_UNREADABLE', file: wheel, message: 'cannot read (ENOENT)' });
+  await rm(wheel);
+  await copyFile(PYPI('rfc8785-0.1.2-py3-none-any.whl'), wheel);
+  await symlink(join(dir, 'gone.provenance'), `${wheel}.provenance`);
+  await assert.rejects(collectFromDir(dir), { code: 'INPUT_UNREADABLE', file: `${wheel}.provenance` });
+  await rm(`${wheel}.provenance`);
+  try {
+    execFileSync('mkfifo', [`${wheel}.provenance`]);
+  } catch {
+    return;
+  }
+  await assert.rejects(collectFromDir(dir), { code: 'INPUT_UNREADABLE', file: `${wheel}.provenance` });
 });

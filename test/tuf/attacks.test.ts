@@ -273,17 +273,37 @@ test('an expired final root fails whatever the grace; expired intermediate roots
   assert.equal(result.root.version, 3);
 });
 
+test('root rotations beyond the limit are not followed (one limits object; 256 by default)', async () => {
+  const { repo } = await setup();
+  repo.addRoot();
+  repo.addRoot();
+  repo.addRoot();
+  await repo.write();
+  const source = await openLocalRepository(repo.dir);
+  // Two rotations followed (v3), and the copy's 4.root.json beyond them is named.
+  await assert.rejects(verifyRepository(source, { pinned: repo.pinned(), now: NOW, limits: { maxRootRotations: 2 } }), {
+    code: 'TUF_ROOT_VERSION',
+    file: 'metadata/4.root.json',
+    message: 'the copy holds 4.root.json but the verified root chain ends at v3 (no usable 4.root.json)',
+  });
+  const { root } = await verifyRepository(source, { pinned: repo.pinned(), now: NOW });
+  assert.equal(root.version, 4);
+});
+
+// The one set of limits (lib/util/caps.ts TUF_LIMITS), every metadata cap lowered.
+const SMALL_METADATA = { rootMaxBytes: 300, timestampMaxBytes: 300, snapshotMaxBytes: 300, targetsMaxBytes: 300 };
+
 test('metadata over the size cap: TUF_TOO_LARGE', async () => {
   const { repo } = await setup();
   await repo.write();
   const source = await openLocalRepository(repo.dir);
-  await assert.rejects(verifyRepository(source, { pinned: repo.pinned(), now: NOW, maxMetadataBytes: 300 }), {
+  await assert.rejects(verifyRepository(source, { pinned: repo.pinned(), now: NOW, limits: SMALL_METADATA }), {
     code: 'TUF_TOO_LARGE',
     file: 'metadata/timestamp.json',
   });
   repo.addRoot();
   await repo.write();
-  await assert.rejects(verifyRepository(source, { pinned: repo.pinned(), now: NOW, maxMetadataBytes: 300 }), {
+  await assert.rejects(verifyRepository(source, { pinned: repo.pinned(), now: NOW, limits: SMALL_METADATA }), {
     code: 'TUF_TOO_LARGE',
     file: 'metadata/2.root.json',
   });

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadPinnedRoot, loadTrustState, statePath } from '../../lib/tuf/index.ts';
 import { readLock } from '../../lib/lock/index.ts';
@@ -14,6 +14,9 @@ import { tempDir } from './harness.ts';
 // Review fix: files named on the command line were read whole, without a cap:
 // `--root /dev/zero` (or `-r /dev/zero`) never returned and grew without
 // bound. Each is now read up to a cap and refused past it with its code.
+// Since the one reader (lib/util/read.ts, issue 9.5) checks the type on the
+// opened descriptor, a device such as /dev/zero is refused before any read
+// (INPUT_UNREADABLE, `a device, not a regular file`) instead of at the cap.
 
 const ZERO = '/dev/zero';
 
@@ -27,26 +30,36 @@ test('a --root larger than the root cap, or endless: TUF_TOO_LARGE, nothing buff
     message: 'more than the cap of 512000 bytes for a root',
   });
   if (existsSync(ZERO)) {
-    await assert.rejects(loadPinnedRoot({ rootFile: ZERO }), { code: 'TUF_TOO_LARGE', file: ZERO });
+    await assert.rejects(loadPinnedRoot({ rootFile: ZERO }), { code: 'INPUT_UNREADABLE', file: ZERO });
     const r = await runCli(['trust', 'verify', TUF_2026(), '--root', ZERO, '--now', '2026-08-22T00:00:00Z'], {
       timeoutMs: 30_000,
     });
-    assert.equal(r.code, 1);
-    assert.equal(r.stderr, `airlock: TUF_TOO_LARGE: ${ZERO}: more than the cap of 512000 bytes for a root\n`);
+    assert.equal(r.code, 2);
+    assert.equal(r.stderr, `airlock: INPUT_UNREADABLE: ${ZERO}: a device, not a regular file\n`);
   }
   await assert.rejects(loadPinnedRoot({ rootFile: d }), {
     code: 'INPUT_UNREADABLE',
     file: d,
-    message: 'cannot read (EISDIR)',
+    message: 'a folder, not a regular file',
   });
 });
 
-test('a lock or requirements file past the cap: LOCK_INVALID', { skip: !existsSync(ZERO) }, async () => {
-  await assert.rejects(readLock('requirements', ZERO), {
+test('a lock or requirements file past the cap: LOCK_INVALID; a device: INPUT_UNREADABLE', async () => {
+  const d = await tempDir();
+  const big = join(d, 'requirements.txt');
+  await writeFile(big, '');
+  await truncate(big, 64 * 1024 * 1024 + 1);
+  await assert.rejects(readLock('requirements', big), {
     code: 'LOCK_INVALID',
-    file: ZERO,
+    file: big,
     message: 'larger than 67108864 bytes',
   });
+  if (existsSync(ZERO))
+    await assert.rejects(readLock('requirements', ZERO), {
+      code: 'INPUT_UNREADABLE',
+      file: ZERO,
+      message: 'a device, not a regular file',
+    });
   await assert.rejects(readLock('pylock', '/nonexistent/pylock.toml'), {
     code: 'INPUT_UNREADABLE',
     message: 'cannot read (ENOENT)',

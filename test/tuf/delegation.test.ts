@@ -5,7 +5,7 @@ import { cp, mkdir, readdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TestTufRepo, generateKey } from '../helpers/tuf-repo.ts';
 import { NOW, check, context, expectFailure } from './harness.ts';
-import { trustedRootFromRepository } from '../../lib/tuf/index.ts';
+import { checkRepository } from '../../lib/tuf/index.ts';
 
 // Delegations, repositories without consistent snapshots, the CDN layout, and
 // snapshot entries for roles nobody needs (as the real Sigstore snapshots have).
@@ -122,13 +122,13 @@ test('the CDN layout (metadata at the top, targets/ under it) verifies; messages
   await mkdir(cdn);
   for (const n of await readdir(repo.path('metadata'))) await rename(repo.path('metadata', n), join(cdn, n));
   await cp(repo.path('targets'), join(cdn, 'targets'), { recursive: true });
-  const { result } = await trustedRootFromRepository(cdn, { rootFile: ctx.rootFile, now: NOW });
+  const { result } = await checkRepository({ pin: { rootFile: ctx.rootFile }, source: cdn, now: NOW });
   // The canonical layout in `files`, whatever the copy's layout.
   assert.deepEqual(result.files.map((f) => f.path).slice(0, 2), ['metadata/2.root.json', 'metadata/timestamp.json']);
   repo.timestamp.expires = '2020-01-01T00:00:00Z';
   await repo.write();
   await rename(repo.path('metadata', 'timestamp.json'), join(cdn, 'timestamp.json'));
-  await assert.rejects(trustedRootFromRepository(cdn, { rootFile: ctx.rootFile, now: NOW }), {
+  await assert.rejects(checkRepository({ pin: { rootFile: ctx.rootFile }, source: cdn, now: NOW }), {
     code: 'TUF_EXPIRED',
     file: 'timestamp.json',
   });

@@ -4,7 +4,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isAirlockError } from '../../lib/errors.ts';
-import { trustedRootFromRepository } from '../../lib/tuf/index.ts';
+import { checkRepository } from '../../lib/tuf/index.ts';
 import { encode, type TestTufRepo } from '../helpers/tuf-repo.ts';
 
 // Shared by the lib/tuf tests: run a check with a trust state folder, and
@@ -57,13 +57,17 @@ export async function context(repo: TestTufRepo): Promise<Ctx> {
   return { rootFile, stateDir: join(d, 'state') };
 }
 
+/** The one check (lib/tuf/check.ts), committed to the state as a command that succeeded would. */
 export async function check(repo: TestTufRepo, ctx: Ctx, opts: { now?: Date; graceMs?: number } = {}) {
-  return trustedRootFromRepository(repo.dir, {
-    rootFile: ctx.rootFile,
+  const checked = await checkRepository({
+    pin: { rootFile: ctx.rootFile },
+    source: repo.dir,
     stateDir: ctx.stateDir,
     now: opts.now ?? NOW,
     ...(opts.graceMs !== undefined ? { graceMs: opts.graceMs } : {}),
   });
+  await checked.commit();
+  return checked;
 }
 
 /** Runs the check, expects `code` (and `file`), and that the state folder is unchanged. */

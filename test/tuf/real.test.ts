@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { TUF_2025, TUF_2026, TUF_STAGING } from '../helpers/fixtures.ts';
 import { sha256Hex } from '../../lib/util/digest.ts';
-import { loadPinnedRoot, loadState, trustedRootFromRepository, type Instance } from '../../lib/tuf/index.ts';
+import { checkRepository, loadPinnedRoot, loadTrustState, type Instance } from '../../lib/tuf/index.ts';
 import { snapshotDir, tempDir } from './harness.ts';
 
 // The real Sigstore repositories (public-good 2025 and 2026, staging 2026),
@@ -71,13 +71,25 @@ const CASES: Case[] = [
   },
 ];
 
-const run = (c: Case, now: string, graceMs?: number, stateDir?: string) =>
-  trustedRootFromRepository(c.dir(), {
-    instance: c.instance,
+async function run(c: Case, now: string, graceMs?: number, stateDir?: string) {
+  const checked = await checkRepository({
+    pin: { instance: c.instance },
+    source: c.dir(),
     now: new Date(now),
     ...(graceMs !== undefined ? { graceMs } : {}),
     ...(stateDir ? { stateDir } : {}),
   });
+  await checked.commit();
+  return checked;
+}
+
+/** The stored root version and role versions (the digests and listing aside). */
+async function loadState(stateDir: string, pinned: Awaited<ReturnType<typeof loadPinnedRoot>>) {
+  const s = await loadTrustState(stateDir, pinned);
+  return (
+    s && { root: s.root, rootVersion: s.rootVersion, timestamp: s.timestamp, snapshot: s.snapshot, targets: s.targets }
+  );
+}
 
 for (const c of CASES) {
   test(`${c.name}: verifies at ${c.valid} from the pinned root`, async () => {

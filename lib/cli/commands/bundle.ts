@@ -1,62 +1,46 @@
 import type { CommandModule } from '../command.ts';
-import { NOW_OPTION, TRUSTED_ROOT_INSTANCE_OPTION, action, type Args } from '../command.ts';
-import type { BundleArgs } from '../handlers/bundle.ts';
+import { NOW_OPTION, TRUSTED_ROOT_INSTANCE_OPTION, action } from '../command.ts';
+import { declareOptions } from './single-options.ts';
+
+const BUNDLE_OPTIONS = {
+  requirement: { alias: 'r', type: 'string', describe: 'pip requirements file in hash-checking mode' },
+  lock: { type: 'string', describe: 'PEP 751 pylock.toml' },
+  'from-dir': { type: 'string', describe: 'Local folder of distributions with .provenance files beside them' },
+  output: { alias: 'o', type: 'string', demandOption: true, describe: 'Output archive (.tar, .tar.gz, .tar.zst)' },
+  'index-url': {
+    type: 'string',
+    default: 'https://pypi.org/simple/',
+    describe: 'Simple repository (PEP 691 JSON, PEP 503 HTML fallback)',
+  },
+  'tuf-url': { type: 'string', describe: "Sigstore TUF repository base URL (default: the instance's CDN)" },
+  'tuf-dir': { type: 'string', describe: 'Local copy of the TUF repository instead of the CDN' },
+  instance: TRUSTED_ROOT_INSTANCE_OPTION,
+  root: { type: 'string', describe: 'Start from this TUF root.json instead of a pinned one' },
+  now: NOW_OPTION,
+  jobs: { type: 'number', default: 4, describe: 'Parallel downloads' },
+  timeout: { type: 'number', default: 60, describe: 'Seconds without an answer or data before a download fails' },
+  platform: {
+    type: 'string',
+    array: true,
+    describe: 'NAME==VERSION only: keep wheels for this platform tag (repeatable), plus pure wheels and sdists',
+  },
+  'python-version': { type: 'string', describe: 'NAME==VERSION only: keep wheels for this Python (e.g. 3.12)' },
+  'only-binary': { type: 'boolean', describe: 'NAME==VERSION only: leave sdists out' },
+} as const;
 
 export const bundleCommand: CommandModule = {
-  register: (y) =>
+  name: 'bundle',
+  register: (y, done) =>
     y.command(
       'bundle [specs..]',
       'Snapshot locked distributions, their provenance and Sigstore TUF metadata into one archive (connected side)',
       (c) =>
-        c
-          .positional('specs', { type: 'string', array: true, describe: 'NAME==VERSION requirements' })
-          .option('requirement', {
-            alias: 'r',
-            type: 'string',
-            describe: 'pip requirements file in hash-checking mode',
-          })
-          .option('lock', { type: 'string', describe: 'PEP 751 pylock.toml' })
-          .option('from-dir', {
-            type: 'string',
-            describe: 'Local folder of distributions with .provenance files beside them',
-          })
-          .option('output', {
-            alias: 'o',
-            type: 'string',
-            demandOption: true,
-            describe: 'Output archive (.tar, .tar.gz, .tar.zst)',
-          })
-          .option('index-url', {
-            type: 'string',
-            default: 'https://pypi.org/simple/',
-            describe: 'Simple repository (PEP 691 JSON, PEP 503 HTML fallback)',
-          })
-          .option('tuf-url', {
-            type: 'string',
-            describe: "Sigstore TUF repository base URL (default: the instance's CDN)",
-          })
-          .option('tuf-dir', { type: 'string', describe: 'Local copy of the TUF repository instead of the CDN' })
+        declareOptions(
+          c.positional('specs', { type: 'string', array: true, describe: 'NAME==VERSION requirements' }),
+          BUNDLE_OPTIONS,
+        )
           .conflicts('tuf-url', 'tuf-dir')
-          .option('instance', TRUSTED_ROOT_INSTANCE_OPTION)
-          .option('root', { type: 'string', describe: 'Start from this TUF root.json instead of a pinned one' })
-          .conflicts('root', 'instance')
-          .option('now', NOW_OPTION)
-          .option('jobs', { type: 'number', default: 4, describe: 'Parallel downloads' })
-          .option('timeout', {
-            type: 'number',
-            default: 60,
-            describe: 'Seconds without an answer or data before a download fails',
-          })
-          .option('platform', {
-            type: 'string',
-            array: true,
-            describe: 'NAME==VERSION only: keep wheels for this platform tag (repeatable), plus pure wheels and sdists',
-          })
-          .option('python-version', {
-            type: 'string',
-            describe: 'NAME==VERSION only: keep wheels for this Python (e.g. 3.12)',
-          })
-          .option('only-binary', { type: 'boolean', describe: 'NAME==VERSION only: leave sdists out' }),
-      action(async (raw) => (await import('../handlers/bundle.ts')).bundle(raw as unknown as Args<BundleArgs>)),
+          .conflicts('root', 'instance'),
+      action(done, async (args) => (await import('../handlers/bundle.ts')).bundle(args)),
     ),
 };

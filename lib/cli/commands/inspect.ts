@@ -1,17 +1,22 @@
 import type { CommandModule } from '../command.ts';
 import { action } from '../command.ts';
+import { declareOptions } from './single-options.ts';
 
 export const inspectCommand: CommandModule = {
-  register: (y) =>
+  name: 'inspect',
+  register: (y, done) =>
     y.command(
       'inspect <bundle>',
       'List what a bundle archive holds, without verifying it',
       (c) =>
-        c.positional('bundle', {
-          type: 'string',
-          demandOption: true,
-          describe: 'Bundle archive (.tar, .tar.gz, .tar.zst)',
-        }),
-      action(async (args) => (await import('../handlers/inspect.ts')).inspect(String(args.bundle), Boolean(args.json))),
+        declareOptions(
+          c.positional('bundle', {
+            type: 'string',
+            demandOption: true,
+            describe: 'Bundle archive (.tar, .tar.gz, .tar.zst)',
+          }),
+          {},
+        ),
+      action(done, async (args) => (await import('../handlers/inspect.ts')).inspect(args.bundle, args.json)),
     ),
 };

@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import type { CommandResult } from '../output.ts';
-import { InputError, UsageError } from '../../errors.ts';
+import { InputError, UsageError, errorFor } from '../../errors.ts';
 import { canonicalDistFilename } from '../../dist/index.ts';
 import {
   parseDocument,
@@ -20,7 +20,9 @@ import {
 import { policyFromOptions } from '../../publisher/index.ts';
 import { checkTrustArgs, loadTrust, type TrustArgs } from './trust-material.ts';
 import { sha256File } from '../../util/digest.ts';
-import { INPUT_CAPS, readJsonCapped } from './read-capped.ts';
+import { CAPS } from '../../util/caps.ts';
+import { parseJson } from '../../util/json.ts';
+import { readInput } from './read-input.ts';
 import { parseNow } from '../../util/time.ts';
 
 // `attest verify` and `attest inspect`: the I/O edge of lib/pep740. Files are
@@ -29,19 +31,23 @@ import { parseNow } from '../../util/time.ts';
 
 export interface AttestVerifyArgs extends TrustArgs {
   file: string;
-  provenance?: string;
-  attestation?: string;
-  repository?: string;
-  workflow?: string;
-  environment?: string;
-  ref?: string;
-  identity?: string;
-  issuer?: string;
-  now?: string;
+  provenance?: string | undefined;
+  attestation?: string | undefined;
+  repository?: string | undefined;
+  workflow?: string | undefined;
+  environment?: string | undefined;
+  ref?: string | undefined;
+  identity?: string | undefined;
+  issuer?: string | undefined;
+  now?: string | undefined;
+}
+
+async function readPep740(path: string, what: string): Promise<Pep740Document> {
+  return parseDocument(parseJson(await readInput(path, CAPS.provenance, what), path), path);
 }
 
 async function readDocument(path: string, want: 'provenance' | 'attestation'): Promise<Pep740Document> {
-  const doc = parseDocument(await readJsonCapped(path, INPUT_CAPS.document, `PEP 740 ${want}`), path);
+  const doc = await readPep740(path, `PEP 740 ${want}`);
   if (doc.kind !== want) {
     throw new InputError('SCHEMA_INVALID', `is a PEP 740 ${doc.kind}, but was given as --${want}`, {
       file: path,
@@ -63,7 +69,7 @@ export async function verify(args: AttestVerifyArgs): Promise<CommandResult> {
   try {
     canonicalDistFilename(filename);
   } catch (e) {
-    if (e instanceof InputError) throw new InputError(e.code, e.message, { file: args.file, cause: e });
+    if (e instanceof InputError) throw errorFor(e.code, e.message, { file: args.file, cause: e });
     throw e;
   }
   const sourceKind = args.provenance !== undefined ? 'provenance' : 'attestation';
@@ -72,7 +78,7 @@ export async function verify(args: AttestVerifyArgs): Promise<CommandResult> {
   // The file is read before the trust material: with --trust-dir, loading it
   // moves the trust state forward, which an unreadable FILE must not have done.
   const { sha256, size } = await sha256File(args.file);
-  const { trust, label } = await loadTrust(args, now);
+  const { trust, label, commit } = await loadTrust(args, now);
   const opts = { dist: { filename, sha256 }, expected, file: sourceFile };
   const attestations =
     doc.kind === 'provenance'
@@ -93,12 +99,12 @@ export async function verify(args: AttestVerifyArgs): Promise<CommandResult> {
     },
     attestations,
   };
-  return { exitCode: 0, text: formatVerifyReport(report), json: report };
+  return { exitCode: 0, text: formatVerifyReport(report), json: report, ...(commit ? { commit } : {}) };
 }
 
 export async function inspect(args: { provenance: string }): Promise<CommandResult> {
   const file = args.provenance;
-  const doc = parseDocument(await readJsonCapped(file, INPUT_CAPS.document, 'PEP 740 provenance or attestation'), file);
+  const doc = await readPep740(file, 'PEP 740 provenance or attestation');
   const attestations =
     doc.kind === 'provenance'
       ? inspectProvenance(doc.provenance, file)

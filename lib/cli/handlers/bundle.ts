@@ -1,5 +1,4 @@
 // `bundle`: the I/O edge of lib/sources and lib/bundle on the connected side.
-import type { Args } from '../command.ts';
 import type { CommandResult } from '../output.ts';
 import { createProgress } from '../progress.ts';
 import { UsageError } from '../../errors.ts';
@@ -10,22 +9,23 @@ import type { Instance } from '../../tuf/types.ts';
 import { parseNow } from '../../util/time.ts';
 
 export interface BundleArgs {
-  specs?: string[];
-  requirement?: string;
-  lock?: string;
-  fromDir?: string;
+  specs?: string[] | undefined;
+  requirement?: string | undefined;
+  lock?: string | undefined;
+  fromDir?: string | undefined;
   output: string;
   indexUrl: string;
-  tufUrl?: string;
-  tufDir?: string;
-  instance?: Instance;
-  root?: string;
-  now?: string;
+  tufUrl?: string | undefined;
+  tufDir?: string | undefined;
+  instance?: Instance | undefined;
+  root?: string | undefined;
+  now?: string | undefined;
   jobs: number;
   timeout: number;
-  platform?: string[];
-  pythonVersion?: string;
-  onlyBinary?: boolean;
+  platform?: string[] | undefined;
+  pythonVersion?: string | undefined;
+  onlyBinary?: boolean | undefined;
+  json: boolean;
 }
 
 /** createdAt: --now, else SOURCE_DATE_EPOCH (reproducible builds), else the clock; to the second. */
@@ -82,7 +82,7 @@ async function packageInput(a: BundleArgs): Promise<{ input: PackageInput; sourc
   return { input: { kind: 'index', entries, indexUrl, filters }, sources };
 }
 
-export async function bundle(a: Args<BundleArgs>): Promise<CommandResult> {
+export async function bundle(a: BundleArgs): Promise<CommandResult> {
   if (!Number.isInteger(a.jobs) || a.jobs < 1 || a.jobs > 64)
     throw new UsageError('USAGE', `--jobs must be an integer from 1 to 64, got ${a.jobs}`);
   if (!Number.isFinite(a.timeout) || a.timeout <= 0)

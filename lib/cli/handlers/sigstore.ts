@@ -3,10 +3,10 @@ import { existsSync } from 'node:fs';
 import { HashAlgorithm } from '@sigstore/protobuf-specs';
 import type { CommandResult } from '../output.ts';
 import { UsageError } from '../../errors.ts';
-import { readFileBytes } from '../../util/json.ts';
+import { CAPS } from '../../util/caps.ts';
 import { parseNow } from '../../util/time.ts';
 import { checkTrustArgs, loadTrust, type TrustArgs } from './trust-material.ts';
-import { INPUT_CAPS, readFileCapped } from './read-capped.ts';
+import { readInput } from './read-input.ts';
 import { sha256File } from '../../util/digest.ts';
 import {
   checkIdentity,
@@ -28,10 +28,10 @@ import {
 export interface VerifyBundleArgs extends TrustArgs {
   artifact: string;
   bundle: string;
-  certificateIdentity?: string;
-  certificateOidcIssuer?: string;
-  key?: string;
-  now?: string;
+  certificateIdentity?: string | undefined;
+  certificateOidcIssuer?: string | undefined;
+  key?: string | undefined;
+  now?: string | undefined;
 }
 
 const DIGEST_ARG = /^sha256:([0-9a-fA-F]{64})$/;
@@ -51,7 +51,7 @@ async function readArtifact(arg: string, parsed: ParsedBundle): Promise<Artifact
     content.$case === 'dsseEnvelope' ||
     ((alg === HashAlgorithm.SHA2_256 || alg === HashAlgorithm.HASH_ALGORITHM_UNSPECIFIED) && isEcKey(parsed));
   if (streamable) return { sha256: (await sha256File(arg)).sha256 };
-  return { bytes: await readFileBytes(arg) };
+  return { bytes: await readInput(arg, CAPS.messageArtifact, 'message-signature artifact') };
 }
 
 function isEcKey(parsed: ParsedBundle): boolean {
@@ -121,14 +121,15 @@ export async function verifyBundleCommand(args: VerifyBundleArgs): Promise<Comma
   // --trust-dir that moves the trust state forward, which a command refused
   // for a malformed bundle, a missing identity or an unreadable artifact
   // must not have done.
-  const parsed = parseBundle(await readFileCapped(args.bundle, INPUT_CAPS.document, 'Sigstore bundle'), args.bundle);
+  const parsed = parseBundle(await readInput(args.bundle, CAPS.document, 'Sigstore bundle'), args.bundle);
   const expected = parsed.certificate ? expectedIdentity(args) : undefined;
-  const keyPem = args.key === undefined ? undefined : await readFileCapped(args.key, INPUT_CAPS.key, 'PEM public key');
+  const keyPem = args.key === undefined ? undefined : await readInput(args.key, CAPS.publicKey, 'PEM public key');
   if (keyPem !== undefined && args.key !== undefined) parsePublicKeyPem(keyPem, args.key);
   const artifact = await readArtifact(args.artifact, parsed);
-  let { trust } = await loadTrust(args, now);
+  const loaded = await loadTrust(args, now);
+  let trust = loaded.trust;
   if (keyPem !== undefined && args.key !== undefined) trust = withPublicKey(trust, keyPem, args.key);
   const verified = verifyBundle(parsed, trust, { artifact, file: args.bundle });
   if (expected) checkIdentity(verified.signer, expected, args.bundle);
-  return report(args.bundle, verified);
+  return { ...report(args.bundle, verified), ...(loaded.commit ? { commit: loaded.commit } : {}) };
 }

@@ -1,10 +1,10 @@
 import { UsageError } from '../../errors.ts';
-import { afterSuccess } from '../command.ts';
 import { loadTrustMaterial, type SigstoreTrust } from '../../sigstore/index.ts';
-import { defaultStateDir, trustedRootFromRepository, type Instance } from '../../tuf/index.ts';
+import { checkRepository, defaultStateDir, type Instance } from '../../tuf/index.ts';
+import { CAPS } from '../../util/caps.ts';
 import { parseJson } from '../../util/json.ts';
-import { INPUT_CAPS, readJsonCapped } from './read-capped.ts';
 import { parseDuration } from '../../util/time.ts';
+import { readInput } from './read-input.ts';
 
 // Where a command's Sigstore trusted root comes from: a trusted_root.json the
 // user vouches for (--trusted-root), or a TUF copy checked on the spot from a
@@ -12,11 +12,22 @@ import { parseDuration } from '../../util/time.ts';
 // `trust verify`. Shared by `attest verify` and `sigstore verify-bundle`.
 
 export interface TrustArgs {
-  trustedRoot?: string;
-  trustDir?: string;
-  instance?: Instance;
-  grace?: string;
-  state?: string;
+  trustedRoot?: string | undefined;
+  trustDir?: string | undefined;
+  instance?: Instance | undefined;
+  grace?: string | undefined;
+  state?: string | undefined;
+}
+
+export interface LoadedTrust {
+  trust: SigstoreTrust;
+  label: string;
+  /**
+   * Moves the trust state forward (with --trust-dir); the command returns it
+   * in its result so that it runs only when the whole command succeeded: a
+   * refused attestation or bundle leaves the state as it was.
+   */
+  commit?: () => Promise<void>;
 }
 
 export function checkTrustArgs(args: TrustArgs): void {
@@ -32,30 +43,23 @@ export function checkTrustArgs(args: TrustArgs): void {
   }
 }
 
-export async function loadTrust(args: TrustArgs, now: Date): Promise<{ trust: SigstoreTrust; label: string }> {
+export async function loadTrust(args: TrustArgs, now: Date): Promise<LoadedTrust> {
   checkTrustArgs(args);
   if (args.trustedRoot !== undefined) {
-    return {
-      trust: loadTrustMaterial(
-        await readJsonCapped(args.trustedRoot, INPUT_CAPS.trustedRoot, 'trusted_root.json'),
-        args.trustedRoot,
-      ),
-      label: args.trustedRoot,
-    };
+    const file = args.trustedRoot;
+    const bytes = await readInput(file, CAPS.trustedRoot, 'trusted_root.json');
+    return { trust: loadTrustMaterial(parseJson(bytes, file), file), label: file };
   }
   const dir = args.trustDir!;
-  const { trustedRoot, result, commitState } = await trustedRootFromRepository(dir, {
-    instance: args.instance ?? 'public-good',
+  const checked = await checkRepository({
+    pin: { instance: args.instance ?? 'public-good' },
+    source: dir,
     now,
     graceMs: args.grace === undefined ? 0 : parseDuration(args.grace),
     stateDir: args.state ?? defaultStateDir(),
-    deferStateWrite: true,
   });
-  const target = result.targetFiles.find((t) => t.name === 'trusted_root.json');
+  const target = checked.result.targetFiles.find((t) => t.name === 'trusted_root.json');
   const label = `${dir}/${target?.path ?? 'trusted_root.json'}`;
-  const trust = loadTrustMaterial(parseJson(trustedRoot, label), label);
-  // The trust state moves forward only when the whole command succeeds: a
-  // refused attestation or bundle (or an unusable trusted root) leaves it as it was.
-  if (commitState) afterSuccess(commitState);
-  return { trust, label };
+  const trust = loadTrustMaterial(parseJson(checked.trustedRoot, label), label);
+  return { trust, label, commit: checked.commit };
 }

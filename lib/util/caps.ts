@@ -1,0 +1,53 @@
+// The one table of input caps. Every input airlock reads into memory is
+// bounded by one of these; each is far above any real input and low enough
+// that a hostile one cannot exhaust memory. Change a cap here, nowhere else.
+
+const MiB = 1024 * 1024;
+
+export const CAPS = {
+  /** PEP 740 provenance object, in every command (bundle, inspect, attest). */
+  provenance: 16 * MiB,
+  /** A bare PEP 740 attestation or a Sigstore bundle. */
+  document: 16 * MiB,
+  /** A trusted_root.json given with --trusted-root (the same as a TUF target file). */
+  trustedRoot: 32 * MiB,
+  /**
+   * The artifact of a message-signature bundle signed with a key other than
+   * ECDSA: node:crypto verifies those over the bytes, held whole.
+   */
+  messageArtifact: 1024 * MiB,
+  /** A PEM public key. */
+  publicKey: 1 * MiB,
+  /** A lock or requirements file: it names files and hashes, a few MB at most. */
+  lock: 64 * MiB,
+  /** One trust state file: one root (512 kB at most) in base64 and a few versions. */
+  trustState: 4 * MiB,
+  /** A PEP 691 / PEP 503 index page. */
+  indexPage: 64 * MiB,
+  /** A PEP 658 core-metadata file or a provenance fetched from an index. */
+  indexDocument: 16 * MiB,
+} as const;
+
+/**
+ * TUF client limits, as python-tuf's ngclient `UpdaterConfig` (its defaults,
+ * except where noted): one object for every walk of a repository, local or HTTP.
+ */
+export const TUF_LIMITS = {
+  /** 5.3.3: root rotations followed in one update. */
+  maxRootRotations: 256,
+  /** Delegated roles visited in one target search (5.6.7). */
+  maxDelegations: 32,
+  rootMaxBytes: 512_000,
+  timestampMaxBytes: 16_384,
+  snapshotMaxBytes: 2_000_000,
+  targetsMaxBytes: 5_000_000,
+  /** Target files (python-tuf has no default; the updater's). */
+  targetMaxBytes: 32 * MiB,
+} as const;
+
+export type TufLimits = { -readonly [K in keyof typeof TUF_LIMITS]: number };
+
+/** `16 MiB`, for messages. */
+export function mib(n: number): string {
+  return `${Math.round((n / MiB) * 10) / 10} MiB`;
+}
