@@ -31,7 +31,9 @@ export const CODES = {
     'An output file or folder cannot be written (read-only folder, disk full); nothing was left under the final name.',
   ),
   INTERRUPTED: i('The command was interrupted by a signal; nothing was left under the final name.'),
-  LOCKED: i('Another airlock process holds the lock of the state folder or export destination, and did not release it in time.'),
+  LOCKED: i(
+    'Another airlock process holds the lock of the state folder or export destination, and did not release it in time.',
+  ),
   INTERNAL_ERROR: i('An unexpected internal error; run again with --debug and report it.'),
 
   // --- TUF trust (lib/tuf, lib/state) ---
@@ -117,6 +119,36 @@ export const CODES = {
   INDEX_MALFORMED: i(
     'An index page is neither PEP 691 JSON nor PEP 503 HTML, or has an API version airlock does not know.',
   ),
+
+  // --- policy, pins and verify (lib/policy, lib/pins, lib/verify) ---
+  POLICY_INVALID: i(
+    'The policy file is not valid TOML, or has an unknown key, an unknown publisher kind or a malformed digest; the message names the key.',
+  ),
+  NO_PROVENANCE: v('A file has no provenance and its project requires it (`require = "attested"`, the default).'),
+  HASH_NOT_ALLOWED: v('A file admitted by hash (`require = "hash"`) has a sha256 the policy does not list.'),
+  PUBLISHER_NOT_ALLOWED: v(
+    'The publisher the certificates show is not one the policy lists for the project (or its kind is one airlock cannot check, such as ActiveState).',
+  ),
+  PUBLISHER_UNPINNED: v(
+    'Neither the policy nor a pin names the project; `--accept-new` accepts and pins the publisher its certificates show.',
+  ),
+  PUBLISHER_CHANGED: v(
+    "The project's publisher differs from the one pinned in the state; `--accept-change PROJECT` accepts the new one.",
+  ),
+  PROVENANCE_DROPPED: v(
+    'A project pinned with provenance arrives without it (even where the policy says `require = "hash"`).',
+  ),
+  PUBLISHER_INCONSISTENT: v(
+    'The files of one release come from different publishers and the policy does not list each of them.',
+  ),
+  TIME_ROLLBACK: v(
+    '`now` is earlier than the latest time the state has accepted (check an old bundle with a separate `--state`).',
+  ),
+  INDEX_MISMATCH: v("An index page gives a file a sha256 or size other than the verified file's."),
+  ZIP_AMBIGUOUS: v(
+    "A wheel's zip could be read two ways (local and central headers disagree, duplicate or overlapping entries, data outside the central directory) or is not a readable zip.",
+  ),
+  VSA_KEY_INVALID: i('The `--vsa-key` file is not a PEM private key that can sign.'),
 } as const satisfies Record<string, CodeInfo>;
 
 export type ErrorCode = keyof typeof CODES;
@@ -169,6 +201,8 @@ export class SigstoreError extends AirlockError {}
 export class Pep740Error extends AirlockError {}
 export class ArchiveError extends AirlockError {}
 export class SourceError extends AirlockError {}
+export class PolicyError extends AirlockError {}
+export class VerifyError extends AirlockError {}
 
 export function isAirlockError(e: unknown): e is AirlockError {
   return e instanceof AirlockError;
