@@ -113,7 +113,9 @@ export const CODES = {
   HTTP_TIMEOUT: i('A server did not answer within the timeout.'),
   HTTP_INSECURE_REDIRECT: v('A redirect pointed to a non-https URL (loopback excepted).'),
   DOWNLOAD_TRUNCATED: v('A download ended before the length the server or index announced.'),
-  HASH_PIN_MISMATCH: v('A downloaded file does not match the hash pinned in the lock or requirements file.'),
+  HASH_PIN_MISMATCH: v(
+    'A downloaded or bundled file does not match the hash pinned in the lock, requirements or policy file.',
+  ),
   NOT_FOUND: i('A project, version or file named in the input is not on the index.'),
   YANKED: v('A file is yanked on the index and was not pinned exactly.'),
   INDEX_MALFORMED: i(
@@ -124,31 +126,35 @@ export const CODES = {
   POLICY_INVALID: i(
     'The policy file is not valid TOML, or has an unknown key, an unknown publisher kind or a malformed digest; the message names the key.',
   ),
-  NO_PROVENANCE: v('A file has no provenance and its project requires it (`require = "attested"`, the default).'),
-  HASH_NOT_ALLOWED: v('A file admitted by hash (`require = "hash"`) has a sha256 the policy does not list.'),
+  NO_PROVENANCE: v(
+    'A file has no provenance and the policy requires attestations (`require = "attested"`, the default).',
+  ),
   PUBLISHER_NOT_ALLOWED: v(
     'The publisher the certificates show is not one the policy lists for the project (or its kind is one airlock cannot check, such as ActiveState).',
   ),
   PUBLISHER_UNPINNED: v(
-    'Neither the policy nor a pin names the project; `--accept-new` accepts and pins the publisher its certificates show.',
+    'A project that neither the policy nor a pin names came with provenance; `--accept-new` pins the publisher its certificates show.',
   ),
   PUBLISHER_CHANGED: v(
-    "The project's publisher differs from the one pinned in the state; `--accept-change PROJECT` accepts the new one.",
+    "A pinned project's publisher (from its certificates) differs from the pinned ones; `--accept-change PROJECT` accepts it.",
   ),
   PROVENANCE_DROPPED: v(
-    'A project pinned with provenance arrives without it (even where the policy says `require = "hash"`).',
+    'A project that had provenance arrives without it (even under `require = "hash"`); `--accept-change PROJECT` accepts it.',
   ),
   PUBLISHER_INCONSISTENT: v(
-    'The files of one release come from different publishers and the policy does not list each of them.',
+    'The files of one release (or one project under `--accept-new`) come from different publishers and the policy does not list each of them.',
   ),
   TIME_ROLLBACK: v(
-    '`now` is earlier than the latest time the state has accepted (check an old bundle with a separate `--state`).',
+    'The reference time (`--now` or the clock) is earlier than the latest time the trust state has accepted (check an old bundle with a separate `--state`).',
   ),
   INDEX_MISMATCH: v("An index page gives a file a sha256 or size other than the verified file's."),
   ZIP_AMBIGUOUS: v(
     "A wheel's zip could be read two ways (local and central headers disagree, duplicate or overlapping entries, data outside the central directory) or is not a readable zip.",
   ),
   VSA_KEY_INVALID: i('The `--vsa-key` file is not a PEM private key that can sign.'),
+  PINS_UNREADABLE: i(
+    'The publisher pins file in the state folder cannot be read or does not match its schema (never reset silently).',
+  ),
 } as const satisfies Record<string, CodeInfo>;
 
 export type ErrorCode = keyof typeof CODES;
