@@ -1,0 +1,89 @@
+import { AirlockError, VerifyError, isAirlockError } from '../errors.ts';
+import { parseJsonPage } from '../sources/index-page.ts';
+import { parseJson } from '../util/json.ts';
+
+// A bundled PEP 691 project page is unauthenticated: whoever could change a
+// member could change it. What it says about a verified file's hash and size
+// must agree with the file; everything else it carries is reported as
+// unverified, never used to decide.
+
+export interface IndexFileFacts {
+  requiresPython?: string;
+  yanked?: boolean | string;
+  uploadTime?: string;
+}
+
+export interface IndexPageFacts {
+  member: string;
+  /** Per file name, the page's unverified fields. */
+  files: Map<string, IndexFileFacts>;
+  /** PEP 792 project status, when the page gives one. */
+  status?: { status: string; reason?: string };
+  /** Set when the page cannot be read: every file of the project is refused with it. */
+  error?: AirlockError;
+  /** Per file name, the page's hash or size that disagrees with the verified file. */
+  mismatches: Map<string, string>;
+}
+
+function obj(v: unknown): Record<string, unknown> | undefined {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+}
+
+function statusOf(page: Record<string, unknown>): IndexPageFacts['status'] {
+  // PEP 792 puts it in `project-status` (older drafts: `status` inside `meta`).
+  const ps = obj(page['project-status']);
+  if (!ps || typeof ps.status !== 'string') return undefined;
+  return typeof ps.reason === 'string' ? { status: ps.status, reason: ps.reason } : { status: ps.status };
+}
+
+function disagreement(f: Record<string, unknown>, verified: { sha256: string; size: number }): string | undefined {
+  const hashes = obj(f.hashes);
+  if (hashes && 'sha256' in hashes) {
+    const h = hashes.sha256;
+    if (typeof h !== 'string' || h.toLowerCase() !== verified.sha256)
+      return `the index page gives sha256 ${JSON.stringify(h)}, the verified file has ${verified.sha256}`;
+  }
+  if ('size' in f && f.size !== verified.size)
+    return `the index page gives size ${JSON.stringify(f.size)}, the verified file has ${verified.size} bytes`;
+  return undefined;
+}
+
+/**
+ * Reads a bundled project page and compares it with the verified files of
+ * that project (by file name). A page that names a file twice is compared
+ * entry by entry: every entry must agree.
+ */
+export function readIndexPage(
+  bytes: Uint8Array,
+  member: string,
+  verified: Map<string, { sha256: string; size: number }>,
+): IndexPageFacts {
+  const facts: IndexPageFacts = { member, files: new Map(), mismatches: new Map() };
+  let page: Record<string, unknown>;
+  try {
+    const json = parseJson(bytes, member);
+    parseJsonPage(json, new URL(`airlock-bundle:/${member}`));
+    page = obj(json) ?? {};
+  } catch (e) {
+    facts.error = isAirlockError(e)
+      ? new VerifyError(e.code, e.message, { file: member, ...(e.field ? { field: e.field } : {}), cause: e })
+      : new VerifyError('INDEX_MALFORMED', 'index page cannot be read', { file: member, cause: e });
+    return facts;
+  }
+  const status = statusOf(page);
+  if (status) facts.status = status;
+  for (const raw of page.files as unknown[]) {
+    const f = obj(raw);
+    if (!f || typeof f.filename !== 'string') continue;
+    const v = verified.get(f.filename);
+    if (!v) continue;
+    const bad = disagreement(f, v);
+    if (bad && !facts.mismatches.has(f.filename)) facts.mismatches.set(f.filename, bad);
+    const info: IndexFileFacts = {};
+    if (typeof f['requires-python'] === 'string') info.requiresPython = f['requires-python'];
+    if (typeof f.yanked === 'string' || typeof f.yanked === 'boolean') info.yanked = f.yanked;
+    if (typeof f['upload-time'] === 'string') info.uploadTime = f['upload-time'];
+    if (!facts.files.has(f.filename)) facts.files.set(f.filename, info);
+  }
+  return facts;
+}
