@@ -7,10 +7,11 @@ import { printError } from './output.ts';
 import { attestCommand } from './commands/attest.ts';
 import { bundleCommand } from './commands/bundle.ts';
 import { inspectCommand } from './commands/inspect.ts';
+import { pinsCommand } from './commands/pins.ts';
 import { sigstoreCommand } from './commands/sigstore.ts';
 import { trustCommand } from './commands/trust.ts';
 
-const COMMANDS = [trustCommand, attestCommand, sigstoreCommand, bundleCommand, inspectCommand];
+const COMMANDS = [trustCommand, attestCommand, sigstoreCommand, bundleCommand, inspectCommand, pinsCommand];
 
 function onSignal(signal: NodeJS.Signals): void {
   removePendingTemps(rmSync);

@@ -23,6 +23,7 @@ interface RawPolicy {
 
 /** A JSON pointer as the dotted TOML key an operator wrote: `/projects/a.b/publishers/0` → `projects."a.b".publishers[0]`. */
 export function tomlKey(pointer: string): string {
+  if (pointer === '' || pointer === '/') return '(top level)';
   const parts = pointer
     .split('/')
     .slice(1)
@@ -63,7 +64,24 @@ function validate(doc: unknown, file: string): RawPolicy {
   }
 }
 
-function checkPublishers(list: PublisherEntry[] | undefined, key: string, file: string): void {
+const ENTRY_FIELDS = [
+  'kind',
+  'repository',
+  'workflow',
+  'workflow_filepath',
+  'environment',
+  'issuer',
+  'email',
+  'identity',
+];
+
+/** A plain copy holding only the schema's fields (the TOML reader's tables are not plain objects). */
+function copyEntry(p: PublisherEntry): PublisherEntry {
+  const src = new Map(Object.entries(p));
+  return Object.fromEntries(ENTRY_FIELDS.filter((f) => src.has(f)).map((f) => [f, src.get(f)])) as PublisherEntry;
+}
+
+function checkPublishers(list: PublisherEntry[] | undefined, key: string, file: string): PublisherEntry[] | undefined {
   list?.forEach((p, i) => {
     // The schema admits the kind so that this reason, not "unknown kind", is what the operator reads.
     if ((p as { kind: string }).kind === 'ActiveState') {
@@ -74,23 +92,24 @@ function checkPublishers(list: PublisherEntry[] | undefined, key: string, file: 
       );
     }
   });
+  return list?.map(copyEntry);
 }
 
 function project(raw: RawProject, key: string, file: string): ProjectRule {
-  checkPublishers(raw.publishers, key, file);
+  const publishers = checkPublishers(raw.publishers, key, file);
   if (raw.require === 'hash' && raw.hashes === undefined) {
     throw invalid(file, `${key}.require`, 'require = "hash" needs the allowed digests in `hashes`');
   }
   const rule: ProjectRule = {};
   if (raw.require !== undefined) rule.require = raw.require;
   if (raw.hashes !== undefined) rule.hashes = raw.hashes.map((h) => h.slice('sha256:'.length));
-  if (raw.publishers !== undefined) rule.publishers = raw.publishers;
+  if (publishers !== undefined) rule.publishers = publishers;
   return rule;
 }
 
 function build(raw: RawPolicy, meta: Pick<Policy, 'uri' | 'sha256' | 'file' | 'builtin'>): Policy {
   const { file } = meta;
-  checkPublishers(raw.defaults?.publishers, 'defaults', file);
+  const defaultPublishers = checkPublishers(raw.defaults?.publishers, 'defaults', file);
   const projects = new Map<string, ProjectRule>();
   const spelled = new Map<string, string>();
   for (const [name, p] of Object.entries(raw.projects ?? {})) {
@@ -104,7 +123,7 @@ function build(raw: RawPolicy, meta: Pick<Policy, 'uri' | 'sha256' | 'file' | 'b
     projects.set(norm, project(p, key, file));
   }
   const defaults: Policy['defaults'] = { require: raw.defaults?.require ?? 'attested' };
-  if (raw.defaults?.publishers !== undefined) defaults.publishers = raw.defaults.publishers;
+  if (defaultPublishers !== undefined) defaults.publishers = defaultPublishers;
   return { ...meta, defaults, projects };
 }
 

@@ -9,7 +9,8 @@ import type { FileFacts, PolicyStep } from './types.ts';
 function releaseKey(f: FileFacts): string {
   let version = f.version;
   try {
-    version = normalizeVersion(f.version, f.filename);
+    // As packaging's canonicalize_version: 1.0 and 1.0.0 are one release.
+    version = normalizeVersion(f.version, f.filename).replace(/^((?:\d+!)?\d+(?:\.\d+)*?)(?:\.0)+(?=[^.\d]|$)/, '$1');
   } catch {
     // A version the parser refuses is compared as written.
   }
