@@ -352,3 +352,26 @@ test('judging is pure: the stored pins are not modified', () => {
   });
   assert.equal(JSON.stringify([...stored.projects]), before);
 });
+
+test('self-managed GitLab: the entry with its issuer matches its certificates; gitlab.com entries do not, nor the reverse', () => {
+  const selfManaged = withExtensions(
+    GITLAB_SIGNER,
+    {
+      sourceRepositoryURI: 'https://gitlab.example.com/facutuesca/gitlab-oidc-project',
+      buildConfigURI: 'https://gitlab.example.com/facutuesca/gitlab-oidc-project//.gitlab-ci.yml@refs/heads/main',
+    },
+    'https://gitlab.example.com',
+  );
+  const entry = `{ kind = "GitLab", repository = "facutuesca/gitlab-oidc-project", workflow_filepath = ".gitlab-ci.yml"`;
+  const own = policy(`[projects.x]\npublishers = [${entry}, issuer = "https://gitlab.example.com" }]`);
+  const com = policy(`[projects.x]\npublishers = [${entry} }]`);
+  const other = policy(`[projects.x]\npublishers = [${entry}, issuer = "https://gitlab.example.org" }]`);
+  assert.equal(one(own, file('x', [selfManaged])).verdict, 'accepted');
+  refused(one(com, file('x', [selfManaged])), 'PUBLISHER_NOT_ALLOWED');
+  refused(one(other, file('x', [selfManaged])), 'PUBLISHER_NOT_ALLOWED');
+  refused(one(own, file('x', [GITLAB_SIGNER])), 'PUBLISHER_NOT_ALLOWED');
+  // A certificate whose issuer claims a server the repository URI is not on is not read as that GitLab.
+  const mixed = withExtensions(selfManaged, {}, 'https://gitlab.example.org');
+  refused(one(own, file('x', [mixed])), 'PUBLISHER_NOT_ALLOWED');
+  assert.equal(publisherOfCertificate(certificateFacts(mixed)).kind, 'Identity');
+});
