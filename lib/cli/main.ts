@@ -10,8 +10,17 @@ import { inspectCommand } from './commands/inspect.ts';
 import { pinsCommand } from './commands/pins.ts';
 import { sigstoreCommand } from './commands/sigstore.ts';
 import { trustCommand } from './commands/trust.ts';
+import { verifyCommand } from './commands/verify.ts';
 
-const COMMANDS = [trustCommand, attestCommand, sigstoreCommand, bundleCommand, inspectCommand, pinsCommand];
+const COMMANDS = [
+  verifyCommand,
+  trustCommand,
+  attestCommand,
+  sigstoreCommand,
+  bundleCommand,
+  inspectCommand,
+  pinsCommand,
+];
 
 function onSignal(signal: NodeJS.Signals): void {
   removePendingTemps(rmSync);
