@@ -155,7 +155,9 @@ function nextPin(
 /** Applies the pins to the policy's steps (one per file, same order). */
 export function checkPins(pins: Pins, steps: readonly PolicyStep[], opts: JudgeOptions): PinsResult {
   const byProject = new Map<string, number[]>();
-  steps.forEach((s, i) => byProject.set(s.project, [...(byProject.get(s.project) ?? []), i]));
+  steps.forEach((s, i) => {
+    byProject.set(s.project, [...(byProject.get(s.project) ?? []), i]);
+  });
   const acceptChange = new Set(opts.acceptChange.map(normalizeProjectName));
   const decisions: FileDecision[] = new Array(steps.length);
   const projects = new Map(pins.projects);

@@ -88,8 +88,8 @@ test('a VSA for a file admitted by hash: its own level, no input attestation; th
 
 test('the schema refuses one-field mutations of a good VSA', () => {
   const good = buildVsa(ATTESTED);
-  const mutate = (f: (s: Record<string, any>) => void) => {
-    const s = structuredClone(good) as Record<string, any>;
+  const mutate = (f: (s: ReturnType<typeof JSON.parse>) => void) => {
+    const s = JSON.parse(JSON.stringify(good));
     f(s);
     assert.throws(
       () => validateSchema('vsa', s, 'vsa'),
