@@ -139,7 +139,9 @@ function nextPin(
     history: pin?.history ?? [],
   };
   if (!changed && !tofu) return { next: base };
-  const state: PinState = { publishers: seen, provenance: provenanceNow };
+  // An accepted change replaces the publishers; an accepted drop of provenance keeps them, so provenance that
+  // comes back from another publisher is still a change.
+  const state: PinState = { publishers: seen.length ? seen : (pin?.publishers ?? []), provenance: provenanceNow };
   const event: PinEvent = {
     project,
     kind: changed ? 'accept-change' : 'accept-new',

@@ -279,7 +279,11 @@ test('PROVENANCE_DROPPED: a project that had provenance arrives without it, even
   assert.equal(d.verdict, 'accepted');
   const pin = d.judgement.nextPins.projects.get('rfc8785')!;
   assert.equal(pin.provenance, false);
-  assert.deepEqual(pin.history.at(-1)?.new, { publishers: [], provenance: false });
+  assert.deepEqual(pin.history.at(-1)?.new, { publishers: [GH], provenance: false });
+  // The publisher stays pinned: provenance coming back from it is accepted, from another is a change.
+  const next = d.judgement.nextPins;
+  assert.deepEqual(one(builtinPolicy(), file('rfc8785', [GITHUB_SIGNER]), next).decidedBy, ['policy:defaults', 'pin']);
+  refused(one(builtinPolicy(), file('rfc8785', [OTHER_SIGNER]), next), 'PUBLISHER_CHANGED');
   // Without provenance before, none now: no drop.
   const hashOnly = pins({ rfc8785: pinOf([], false) });
   assert.equal(one(GH_POLICY, file('rfc8785', null), hashOnly).verdict, 'accepted');
