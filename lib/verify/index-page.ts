@@ -1,5 +1,4 @@
 import { AirlockError, VerifyError, isAirlockError } from '../errors.ts';
-import { parseJsonPage } from '../sources/index-page.ts';
 import { parseJson } from '../util/json.ts';
 
 // A bundled PEP 691 project page is unauthenticated: whoever could change a
@@ -48,6 +47,25 @@ function disagreement(f: Record<string, unknown>, verified: { sha256: string; si
   return undefined;
 }
 
+function malformed(member: string, field: string, msg: string): VerifyError {
+  return new VerifyError('INDEX_MALFORMED', `index page is malformed: ${msg}`, { file: member, field });
+}
+
+/**
+ * The PEP 691 envelope, checked as the connected side's reader (lib/sources/index-page.ts) does; its URLs
+ * are not resolved here: offline, no file is fetched, so they mean nothing.
+ */
+function pageObject(json: unknown, member: string): Record<string, unknown> {
+  const page = obj(json);
+  if (!page) throw malformed(member, '/', 'not a JSON object');
+  const api = obj(page.meta)?.['api-version'];
+  // PEP 691: a client must refuse a major version it does not know.
+  if (typeof api !== 'string' || !/^1\.\d+$/.test(api))
+    throw malformed(member, '/meta/api-version', `unsupported api-version ${JSON.stringify(api)}`);
+  if (!Array.isArray(page.files)) throw malformed(member, '/files', 'no files array');
+  return page;
+}
+
 /**
  * Reads a bundled project page and compares it with the verified files of
  * that project (by file name). A page that names a file twice is compared
@@ -61,9 +79,7 @@ export function readIndexPage(
   const facts: IndexPageFacts = { member, files: new Map(), mismatches: new Map() };
   let page: Record<string, unknown>;
   try {
-    const json = parseJson(bytes, member);
-    parseJsonPage(json, new URL(`airlock-bundle:/${member}`));
-    page = obj(json) ?? {};
+    page = pageObject(parseJson(bytes, member), member);
   } catch (e) {
     facts.error = isAirlockError(e)
       ? new VerifyError(e.code, e.message, { file: member, ...(e.field ? { field: e.field } : {}), cause: e })
