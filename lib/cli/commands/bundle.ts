@@ -56,7 +56,11 @@ export const bundleCommand: CommandModule = {
             type: 'string',
             describe: 'NAME==VERSION only: keep wheels for this Python (e.g. 3.12)',
           })
-          .option('only-binary', { type: 'boolean', describe: 'NAME==VERSION only: leave sdists out' }),
+          .option('only-binary', { type: 'boolean', describe: 'NAME==VERSION only: leave sdists out' })
+          .option('policy', {
+            type: 'string',
+            describe: 'Policy file (TOML): refuse, before writing, what airlock verify with it would refuse',
+          }),
       action(async (raw) => (await import('../handlers/bundle.ts')).bundle(raw as unknown as Args<BundleArgs>)),
     ),
 };

@@ -1,21 +1,18 @@
 import { lstat, rm } from 'node:fs/promises';
 import { UsageError } from '../../errors.ts';
-import { builtinPolicy, parsePolicy, type Policy } from '../../policy/index.ts';
 import { defaultStateDir, type Instance } from '../../tuf/index.ts';
 import { parseDuration, parseNow } from '../../util/time.ts';
 import { formatVerifyReport, verifyBundleFile, type VerifyReport } from '../../verify/index.ts';
 import { afterSuccess } from '../command.ts';
 import type { CommandResult } from '../output.ts';
 import { createProgress } from '../progress.ts';
-import { readFileCapped } from './read-capped.ts';
+import { loadPolicy } from './bundle-policy.ts';
 import { extractAccepted, loadVsaKey, writeReportFile, writeVsas } from './verify-outputs.ts';
 
 // `airlock verify`: the I/O edge of lib/verify. It reads the options, the
 // policy and the VSA key, runs the verification, writes what --report,
 // --vsa-out and --extract name, and moves the trust state, pins and time
 // forward only when every file was accepted (afterSuccess).
-
-const POLICY_CAP = 4 * 1024 * 1024;
 
 export interface VerifyArgs {
   bundle: string;
@@ -72,11 +69,6 @@ export function verifyArgs(args: Record<string, unknown>): VerifyArgs {
   if (instance !== undefined) out.instance = instance;
   if (typeof jobs === 'number') out.jobs = jobs;
   return out;
-}
-
-async function loadPolicy(file: string | undefined): Promise<Policy> {
-  if (file === undefined) return builtinPolicy();
-  return parsePolicy(await readFileCapped(file, POLICY_CAP, 'policy file'), file);
 }
 
 async function refuseExisting(path: string | undefined, option: string): Promise<void> {
