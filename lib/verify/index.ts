@@ -133,7 +133,7 @@ export async function verifyBundleFile(archive: string, opts: VerifyBundleOption
   }
   let keep = false;
   try {
-    let trust;
+    let trust: Awaited<ReturnType<typeof checkTrust>>;
     try {
       checkTime(pins, nowRecord);
       trust = await checkTrust(bundle, opts);
