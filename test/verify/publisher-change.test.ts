@@ -9,6 +9,7 @@ import { runCli } from '../helpers/cli.ts';
 import { createSigstoreInstance, OID, type SigstoreTestInstance } from '../helpers/sigstore-fixtures.ts';
 import { TestTufRepo } from '../helpers/tuf-repo.ts';
 import { removeTempDirs, snapshot, tempDir } from './helpers.ts';
+import { makeZip } from './zip.ts';
 
 // A project's publisher changing between two bundles, end to end: a Sigstore
 // instance generated here (CA, CT log, Rekor log) signs PEP 740 provenance for
@@ -38,12 +39,12 @@ after(async () => {
 });
 
 /** A provenance object (PyPI Integrity API format) for DIST, signed as GitHub repository `repo`, workflow release.yml. */
-async function provenance(repository: string): Promise<Buffer> {
+async function provenance(repository: string, file = FILE, sha256 = DIST_SHA): Promise<Buffer> {
   const ref = 'refs/tags/v1.0';
   const workflowUri = `https://github.com/${repository}/.github/workflows/release.yml@${ref}`;
   const statement = {
     _type: 'https://in-toto.io/Statement/v1',
-    subject: [{ name: FILE, digest: { sha256: DIST_SHA } }],
+    subject: [{ name: file, digest: { sha256 } }],
     predicateType: 'https://docs.pypi.org/attestations/publish/v1',
     predicate: null,
   };
@@ -78,6 +79,28 @@ async function bundleFor(repository: string): Promise<string> {
   await mkdir(from);
   await writeFile(join(from, FILE), DIST);
   await writeFile(join(from, `${FILE}.provenance`), await provenance(repository));
+  const out = join(dir, 'bundle.tar');
+  const r = await runCli(['bundle', '--from-dir', from, '--tuf-dir', repo.dir, '--root', rootFile, '-o', out]);
+  assert.equal(r.code, 0, r.stderr);
+  return out;
+}
+
+const WHEEL = 'demo-1.0-py3-none-any.whl';
+const WHEEL_BYTES = makeZip([
+  { name: 'demo/__init__.py', data: Buffer.from('') },
+  { name: 'demo-1.0.dist-info/METADATA', data: Buffer.from('Metadata-Version: 2.1\nName: demo\nVersion: 1.0\n') },
+]);
+
+/** One release, its sdist and its wheel signed by two different publishers. */
+async function splitRelease(): Promise<string> {
+  const dir = await tempDir();
+  const from = join(dir, 'in');
+  await mkdir(from);
+  await writeFile(join(from, FILE), DIST);
+  await writeFile(join(from, `${FILE}.provenance`), await provenance('acme/app'));
+  await writeFile(join(from, WHEEL), WHEEL_BYTES);
+  const wheelSha = createHash('sha256').update(WHEEL_BYTES).digest('hex');
+  await writeFile(join(from, `${WHEEL}.provenance`), await provenance('mallory/app', WHEEL, wheelSha));
   const out = join(dir, 'bundle.tar');
   const r = await runCli(['bundle', '--from-dir', from, '--tuf-dir', repo.dir, '--root', rootFile, '-o', out]);
   assert.equal(r.code, 0, r.stderr);
@@ -119,4 +142,22 @@ test('a pinned publisher that changes: PUBLISHER_CHANGED, accepted after --accep
   // From now on the new publisher is the pin, and the old one is the change.
   assert.equal((await verify(second, state)).code, 0);
   assert.equal((await verify(first, state)).file.code, 'PUBLISHER_CHANGED');
+});
+
+test('one release from two publishers: PUBLISHER_INCONSISTENT, unless the policy lists each of them', async () => {
+  const archive = await splitRelease();
+  const tofu = await verify(archive, await tempDir(), ['--accept-new']);
+  assert.equal(tofu.code, 1);
+  assert.deepEqual(
+    tofu.report.files.map((f) => f.code),
+    ['PUBLISHER_INCONSISTENT', 'PUBLISHER_INCONSISTENT'],
+  );
+  const dir = await tempDir();
+  const policy = join(dir, 'policy.toml');
+  await writeFile(
+    policy,
+    `[projects.demo]\npublishers = [\n  { kind = "GitHub", repository = "acme/app", workflow = "release.yml" },\n  { kind = "GitHub", repository = "mallory/app", workflow = "release.yml" },\n]\n`,
+  );
+  const listed = await verify(archive, await tempDir(), ['--policy', policy]);
+  assert.equal(listed.code, 0, JSON.stringify(listed.report.files));
 });

@@ -47,7 +47,7 @@ after(async () => {
   await removeTempDirs();
 });
 
-async function verify(path: string, state?: string): Promise<{ report: VerifyReport; state: string }> {
+async function verify(path: string, state?: string, jobs = 2): Promise<{ report: VerifyReport; state: string }> {
   const stateDir = state ?? (await tempDir());
   const outcome = await verifyBundleFile(path, {
     now: new Date(NOW),
@@ -55,7 +55,7 @@ async function verify(path: string, state?: string): Promise<{ report: VerifyRep
     graceMs: 0,
     stateDir,
     policy: parsePolicy(policyBytes, 'policy.toml'),
-    jobs: 2,
+    jobs,
   });
   validateSchema('verify-report', JSON.parse(JSON.stringify(outcome.report)), 'report');
   return { report: outcome.report, state: stateDir };
@@ -84,6 +84,15 @@ test('the untouched bundle is accepted, and its wheel core metadata dropped (the
     report.files.map((f) => f.verdict),
     ['accepted', 'accepted', 'accepted'],
   );
+});
+
+test('verdicts do not depend on how many files are checked at once', async () => {
+  const path = await repack(good, async (w) => {
+    await w.remove(w.file(GITLAB).f.provenance!);
+  });
+  const one = (await verify(path, undefined, 1)).report;
+  const many = (await verify(path, undefined, 8)).report;
+  assert.deepEqual(many, one);
 });
 
 test('core metadata byte-equal to the METADATA inside the verified wheel is kept', async () => {
