@@ -90,6 +90,7 @@ export async function verify(raw: Record<string, unknown>): Promise<CommandResul
   if (vsaKey !== undefined && args.vsaOut === undefined) throw new UsageError('USAGE', '--vsa-key goes with --vsa-out');
   await refuseExisting(args.extract, '--extract');
   const progress = createProgress('verify', { json: args.json });
+  let readTotal = 0;
   const outcome = await verifyBundleFile(args.bundle, {
     now,
     nowSource: args.now === undefined ? 'clock' : '--now',
@@ -102,8 +103,13 @@ export async function verify(raw: Record<string, unknown>): Promise<CommandResul
     acceptChange: args.acceptChange,
     ...(args.jobs !== undefined ? { jobs: args.jobs } : {}),
     keepChecked: args.extract !== undefined,
-    onProgress: (phase, done, total) =>
-      phase === 'read' ? progress.update(done, total, 'reading') : progress.update(done, total, 'files'),
+    // The progress line counts archive bytes; the file checks that follow say how many files are done.
+    onProgress: (phase, done, total) => {
+      if (phase === 'read') {
+        readTotal = total;
+        progress.update(done, total, 'reading');
+      } else progress.update(readTotal, readTotal, `${done}/${total} files checked`);
+    },
   }).finally(() => progress.done());
   const report: VerifyReport = outcome.report;
   try {
