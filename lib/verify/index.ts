@@ -164,6 +164,7 @@ export async function verifyBundleFile(archive: string, opts: VerifyBundleOption
     const judgement = judgeFiles(opts.policy, pins, facts, judgeOpts);
     report.files = judged(checks, judgement.decisions);
     report.pinEvents = judgement.events.map((e) => ({ ...e }));
+    if (judgement.unusedAcceptChange.length) report.unusedAcceptChange = [...judgement.unusedAcceptChange];
     report.projects = [...index.entries()]
       .filter(([, p]) => p.status !== undefined)
       .map(([name, p]) => ({ name, status: { ...p.status!, verified: false as const } }));

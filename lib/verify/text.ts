@@ -47,6 +47,8 @@ export function formatVerifyReport(r: VerifyReport): string {
   }
   for (const p of r.projects)
     if (p.status) lines.push(`project  ${t(p.name)}: status ${t(p.status.status)} (unverified, from the index page)`);
+  if (r.unusedAcceptChange?.length)
+    lines.push(`note     --accept-change ${r.unusedAcceptChange.map(t).join(', ')}: nothing changed, nothing accepted`);
   lines.push('');
   for (const f of r.files) lines.push(fileLine(f));
   const s = r.summary;

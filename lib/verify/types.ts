@@ -92,6 +92,8 @@ export interface VerifyReport {
   projects: ProjectFacts[];
   /** Pins recorded by this run (trust on first use, accepted changes); written only if the command succeeds. */
   pinEvents: Array<Record<string, unknown>>;
+  /** --accept-change names for which nothing changed (a typo, or a change already accepted). */
+  unusedAcceptChange?: string[];
 }
 
 export interface VerifyOutcome {

@@ -68,8 +68,9 @@ test('unnamed projects: PUBLISHER_UNPINNED, then --accept-new pins what the cert
   assert.equal(pins.latestNow?.time, new Date(NOW).toISOString());
 
   // Pinned now: the same bundle passes without --accept-new.
-  const again = await run(archive, policy, state);
+  const again = await run(archive, policy, state, { acceptChange: ['pypi-attestations'] });
   assert.equal(again.report.ok, true, JSON.stringify(codes(again.report)));
+  assert.deepEqual(again.report.unusedAcceptChange, ['pypi-attestations']);
 
   // The GitLab project arrives without provenance; the policy would even let it in by hash.
   const dropped = await repack(await unpack(archive), async (w) =>
