@@ -19,7 +19,9 @@ export type ErrorKind =
   | 'pep740'
   | 'digest'
   | 'archive'
-  | 'source';
+  | 'source'
+  | 'policy'
+  | 'verify';
 
 interface CodeInfo {
   readonly kind: ErrorKind;
@@ -158,13 +160,59 @@ export const CODES = {
   HTTP_TIMEOUT: i('source', 'A server did not answer within the timeout.'),
   HTTP_INSECURE_REDIRECT: v('source', 'A redirect pointed to a non-https URL (loopback excepted).'),
   DOWNLOAD_TRUNCATED: v('source', 'A download ended before the length the server or index announced.'),
-  HASH_PIN_MISMATCH: v('source', 'A downloaded file does not match the hash pinned in the lock or requirements file.'),
+  HASH_PIN_MISMATCH: v(
+    'source',
+    'A downloaded or bundled file does not match the hash pinned in the lock, requirements or policy file.',
+  ),
   NOT_FOUND: i('source', 'A project, version or file named in the input is not on the index.'),
   YANKED: v('source', 'A file is yanked on the index and was not pinned exactly.'),
   INDEX_MALFORMED: i(
     'source',
     'An index page is neither PEP 691 JSON nor PEP 503 HTML, or has an API version airlock does not know.',
   ),
+  // --- policy, pins and verify (lib/policy, lib/pins, lib/verify) ---
+  POLICY_INVALID: i(
+    'policy',
+    'The policy file is not valid TOML, or has an unknown key, an unknown publisher kind or a malformed digest; the message names the key.',
+  ),
+  PINS_UNREADABLE: i(
+    'policy',
+    'The publisher pins file in the state folder cannot be read or does not match its schema (never reset silently).',
+  ),
+  NO_PROVENANCE: v(
+    'policy',
+    'A file has no provenance and the policy requires attestations (`require = "attested"`, the default).',
+  ),
+  PUBLISHER_NOT_ALLOWED: v(
+    'policy',
+    'The publisher the certificates show is not one the policy lists for the project (or its kind is one airlock cannot check, such as ActiveState).',
+  ),
+  PUBLISHER_UNPINNED: v(
+    'policy',
+    'A project that neither the policy nor a pin names came with provenance; `--accept-new` pins the publisher its certificates show.',
+  ),
+  PUBLISHER_CHANGED: v(
+    'policy',
+    "A pinned project's publisher (from its certificates) differs from the pinned ones; `--accept-change PROJECT` accepts it.",
+  ),
+  PROVENANCE_DROPPED: v(
+    'policy',
+    'A project that had provenance arrives without it (even under `require = "hash"`); `--accept-change PROJECT` accepts it.',
+  ),
+  PUBLISHER_INCONSISTENT: v(
+    'policy',
+    'The files of one release (or one project under `--accept-new`) come from different publishers and the policy does not list each of them.',
+  ),
+  TIME_ROLLBACK: v(
+    'policy',
+    'The reference time (`--now` or the clock) is earlier than the latest time the trust state has accepted (check an old bundle with a separate `--state`).',
+  ),
+  INDEX_MISMATCH: v('verify', "An index page gives a file a sha256 or size other than the verified file's."),
+  ZIP_AMBIGUOUS: v(
+    'verify',
+    "A wheel's zip could be read two ways (local and central headers disagree, duplicate or overlapping entries, data outside the central directory) or is not a readable zip.",
+  ),
+  VSA_KEY_INVALID: i('input', 'The `--vsa-key` file is not a PEM private key that can sign.'),
 } as const;
 
 export type ErrorCode = keyof typeof CODES;
@@ -264,6 +312,18 @@ export class SourceError extends AirlockError {
     super(code, message, details);
   }
 }
+/** The policy file, publisher pins and the time the state accepted (lib/policy, lib/pins). */
+export class PolicyError extends AirlockError {
+  constructor(code: CodeOf<'policy'>, message: string, details?: ErrorDetails) {
+    super(code, message, details);
+  }
+}
+/** What `airlock verify` finds in a bundle beyond the archive rules (lib/verify). */
+export class VerifyError extends AirlockError {
+  constructor(code: CodeOf<'verify'>, message: string, details?: ErrorDetails) {
+    super(code, message, details);
+  }
+}
 
 /** The class of each kind, for code that picks a code at run time (a schema check, a verification step). */
 export const ERROR_CLASSES = {
@@ -276,6 +336,8 @@ export const ERROR_CLASSES = {
   digest: DigestError,
   archive: ArchiveError,
   source: SourceError,
+  policy: PolicyError,
+  verify: VerifyError,
 } as const satisfies Record<ErrorKind, abstract new (...args: never[]) => AirlockError>;
 
 /** An error of the class `code` belongs to. */

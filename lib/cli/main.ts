@@ -9,19 +9,23 @@ import { printError } from './output.ts';
 import { attestCommand } from './commands/attest.ts';
 import { bundleCommand } from './commands/bundle.ts';
 import { inspectCommand } from './commands/inspect.ts';
+import { pinsCommand } from './commands/pins.ts';
 import { sigstoreCommand } from './commands/sigstore.ts';
 import { trustCommand } from './commands/trust.ts';
+import { verifyCommand } from './commands/verify.ts';
 
 const COMMANDS: readonly CommandModule[] = [
+  verifyCommand,
   trustCommand,
   attestCommand,
   sigstoreCommand,
   bundleCommand,
   inspectCommand,
+  pinsCommand,
 ];
 
 /** Every boolean option, global or of a command (their repeats are refused before parsing). */
-const FLAGS = ['json', 'debug', 'help', 'version', 'only-binary'];
+const FLAGS = ['json', 'debug', 'help', 'version', 'only-binary', 'accept-new'];
 
 /**
  * yargs prints the top-level help, exit 0, for `airlock frobnicate --help`:

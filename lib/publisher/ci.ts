@@ -66,5 +66,7 @@ export function checkGitHub(policy: GitHubPolicy, signer: SignerInfo, where: Whe
 }
 
 export function checkGitLab(policy: GitLabPolicy, signer: SignerInfo, where: Where): void {
-  checkCi(GITLAB, policy, signer, where);
+  // A self-managed GitLab is its own OIDC issuer, and Fulcio builds the repository URI from the same server URL.
+  const shape = policy.issuer === undefined ? GITLAB : { ...GITLAB, issuer: policy.issuer, host: `${policy.issuer}/` };
+  checkCi(shape, policy, signer, where);
 }

@@ -5,7 +5,7 @@ export function describePolicy(p: PublisherPolicy): string {
   switch (p.kind) {
     case 'github':
     case 'gitlab': {
-      const host = p.kind === 'github' ? 'https://github.com' : 'https://gitlab.com';
+      const host = p.kind === 'github' ? 'https://github.com' : (p.issuer ?? 'https://gitlab.com');
       const extra = [
         p.environment !== undefined ? `environment ${p.environment}` : '',
         p.ref !== undefined ? `ref ${p.ref}` : '',

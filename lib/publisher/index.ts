@@ -38,6 +38,30 @@ export function checkPublisher(policy: PublisherPolicy, signer: SignerInfo, wher
 }
 
 /**
+ * The environment is not in Fulcio certificates: an expected one can only be
+ * compared with the provenance's claim (already checked against the
+ * certificate), and a bare attestation (no claim) cannot satisfy it.
+ */
+export function checkEnvironment(expected: PublisherPolicy, claimed: PublisherPolicy | null, where: Where): void {
+  if ((expected.kind !== 'github' && expected.kind !== 'gitlab') || expected.environment === undefined) return;
+  if (!claimed) {
+    throw new Pep740Error(
+      'PUBLISHER_MISMATCH',
+      `environment '${expected.environment}' cannot be checked: certificates do not carry it and a bare attestation names no publisher`,
+      where,
+    );
+  }
+  const claimedEnv = claimed.kind === expected.kind ? claimed.environment : undefined;
+  if (claimedEnv !== expected.environment) {
+    throw new Pep740Error(
+      'PUBLISHER_MISMATCH',
+      `the provenance's publisher environment is '${claimedEnv ?? '(none)'}', expected '${expected.environment}'`,
+      where,
+    );
+  }
+}
+
+/**
  * The certificate must match the publisher the provenance claims (when there
  * is a provenance) and the one the operator expects (when given): both, not
  * either. The environment is not in Fulcio certificates, so an expected
@@ -53,23 +77,7 @@ export function checkPublishers(
   if (claimed) checkPublisher(claimed, signer, where);
   if (expected) {
     checkPublisher(expected, signer, where);
-    if ((expected.kind === 'github' || expected.kind === 'gitlab') && expected.environment !== undefined) {
-      if (!claimed) {
-        throw new Pep740Error(
-          'PUBLISHER_MISMATCH',
-          `environment '${expected.environment}' cannot be checked: certificates do not carry it and a bare attestation names no publisher`,
-          where,
-        );
-      }
-      const claimedEnv = claimed.kind === expected.kind ? claimed.environment : undefined;
-      if (claimedEnv !== expected.environment) {
-        throw new Pep740Error(
-          'PUBLISHER_MISMATCH',
-          `the provenance's publisher environment is '${claimedEnv ?? '(none)'}', expected '${expected.environment}'`,
-          where,
-        );
-      }
-    }
+    checkEnvironment(expected, claimed, where);
   }
   return { pinned: expected !== undefined, expected: expected ?? null, claimed };
 }

@@ -25,6 +25,11 @@ export interface GitLabPolicy {
   workflow: string;
   environment?: string;
   ref?: string;
+  /**
+   * A self-managed GitLab: its URL (e.g. `https://gitlab.example.com`), which is both the OIDC issuer and the host of
+   * the repository URI in its certificates. Default: gitlab.com.
+   */
+  issuer?: string;
 }
 
 export interface GooglePolicy {

@@ -22,6 +22,12 @@ export const CAPS = {
   lock: 64 * MiB,
   /** One trust state file: one root (512 kB at most) in base64 and a few versions. */
   trustState: 4 * MiB,
+  /** A policy file (TOML). */
+  policy: 4 * MiB,
+  /** The publisher pins file of the trust state. */
+  pins: 16 * MiB,
+  /** A PEM private key (--vsa-key). */
+  privateKey: 1 * MiB,
   /** A PEP 691 / PEP 503 index page. */
   indexPage: 64 * MiB,
   /** A PEP 658 core-metadata file or a provenance fetched from an index. */

@@ -26,6 +26,10 @@ const BUNDLE_OPTIONS = {
   },
   'python-version': { type: 'string', describe: 'NAME==VERSION only: keep wheels for this Python (e.g. 3.12)' },
   'only-binary': { type: 'boolean', describe: 'NAME==VERSION only: leave sdists out' },
+  policy: {
+    type: 'string',
+    describe: 'Policy file (TOML): refuse, before writing, what airlock verify with it would refuse',
+  },
 } as const;
 
 export const bundleCommand: CommandModule = {

@@ -26,6 +26,8 @@ export interface BundleArgs {
   pythonVersion?: string | undefined;
   onlyBinary?: boolean | undefined;
   json: boolean;
+  /** Refuse before writing what `verify` with this policy would refuse. */
+  policy?: string | undefined;
 }
 
 /** createdAt: --now, else SOURCE_DATE_EPOCH (reproducible builds), else the clock; to the second. */
@@ -103,13 +105,17 @@ export async function bundle(a: BundleArgs): Promise<CommandResult> {
     tuf = { kind: 'url', url };
     sources.tufUrl = url.href;
   }
+  // Checked before any download: a bad policy file never costs a long run.
+  const policy = a.policy === undefined ? undefined : await (await import('./bundle-policy.ts')).loadPolicy(a.policy);
   const progress = createProgress('downloading', { json: a.json });
   const writing = createProgress('writing', { json: a.json });
   let done = 0;
   let total = 0;
+  let target: { dir: string; path: string } | undefined;
   try {
+    target = policy ? await (await import('./bundle-policy.ts')).stagedOutput(a.output) : undefined;
     const out = await createBundle({
-      output: a.output,
+      output: target?.path ?? a.output,
       packages: input,
       tuf,
       pinned,
@@ -124,8 +130,21 @@ export async function bundle(a: BundleArgs): Promise<CommandResult> {
       },
       onWriteProgress: (d, t) => writing.update(d, t),
     });
+    if (policy && target) {
+      const { checkStaged } = await import('./bundle-policy.ts');
+      const refused = await checkStaged(target, a.output, {
+        policy,
+        now: clock,
+        nowSource: a.now === undefined ? 'clock' : '--now',
+        ...(a.root !== undefined ? { rootFile: a.root } : { instance: a.instance ?? 'public-good' }),
+      });
+      if (refused) return refused;
+    }
     const r = bundleReport(a.output, out.manifest, out.sha256, out.size);
     return { exitCode: 0, text: reportText(r), json: r };
+  } catch (e) {
+    if (target) await (await import('../../util/atomic.ts')).discardTemp(target.dir);
+    throw e;
   } finally {
     progress.done();
     writing.done();

@@ -1,0 +1,79 @@
+import type { CommandModule } from '../command.ts';
+import { NOW_OPTION, TRUSTED_ROOT_INSTANCE_OPTION, action } from '../command.ts';
+import { declareOptions } from './single-options.ts';
+
+// `airlock verify BUNDLE`: the air-gapped side's one command. The handler is
+// loaded only when the command runs.
+
+export const VERIFY_OPTIONS = {
+  root: {
+    type: 'string',
+    describe: 'Start from this TUF root.json instead of a pinned one (private Sigstore deployments)',
+  },
+  instance: TRUSTED_ROOT_INSTANCE_OPTION,
+  now: NOW_OPTION,
+  grace: {
+    type: 'string',
+    describe: 'Accept timestamp/snapshot/targets metadata expired by at most this long (e.g. 14d); never the root',
+  },
+  state: {
+    type: 'string',
+    describe: 'Trust state folder: TUF versions, publisher pins, latest time (default $XDG_STATE_HOME/airlock)',
+  },
+  policy: { type: 'string', describe: 'Policy file (TOML); default: every file needs provenance' },
+  'accept-new': {
+    type: 'boolean',
+    default: false,
+    describe: 'Accept and pin the publisher of projects that neither the policy nor a pin names',
+  },
+  'accept-change': {
+    type: 'string',
+    array: true,
+    describe: "Accept a pinned project's new publisher or lost provenance (repeatable)",
+  },
+  jobs: { type: 'number', describe: 'Files checked at once (default: the number of cores)' },
+  report: { type: 'string', describe: 'Also write the JSON report to this file' },
+  'vsa-out': {
+    type: 'string',
+    describe: 'Write a SLSA Verification Summary Attestation per accepted file into this folder',
+  },
+  'vsa-key': { type: 'string', describe: 'Sign each VSA (DSSE) with this PEM private key' },
+} as const;
+
+export const verifyCommand: CommandModule = {
+  name: 'verify',
+  register: (y, done) =>
+    y.command(
+      'verify <bundle>',
+      'Verify every file of a bundle: archive, TUF copy, PEP 740 provenance, policy and publisher pins',
+      (c) =>
+        declareOptions(
+          c.positional('bundle', {
+            type: 'string',
+            demandOption: true,
+            describe: 'The bundle archive (airlock bundle)',
+          }),
+          {
+            ...VERIFY_OPTIONS,
+            extract: {
+              type: 'string',
+              describe: 'Write the accepted files (bundle layout) into this new folder, all or nothing',
+            },
+          },
+        )
+          .conflicts('root', 'instance')
+          .group(['bundle'], 'Input:')
+          .group(['instance', 'root', 'now', 'grace', 'state'], 'Trust:')
+          .group(['policy', 'accept-new', 'accept-change', 'jobs'], 'Policy:')
+          .group(['json', 'report', 'vsa-out', 'vsa-key', 'extract'], 'Output:')
+          .example(
+            '$0 verify bundle.tar --policy policy.toml',
+            'check every file against the policy, at the system clock, with the default state',
+          )
+          .example(
+            '$0 verify bundle.tar --policy policy.toml --now 2026-08-22T00:00:00Z --extract ./incoming --json',
+            'at a given time; write the accepted files into ./incoming and print the JSON report',
+          ),
+      action(done, async (args) => (await import('../handlers/verify.ts')).verify(args)),
+    ),
+};

@@ -1,0 +1,129 @@
+import { lstat, rm } from 'node:fs/promises';
+import { UsageError } from '../../errors.ts';
+import { defaultStateDir, type Instance } from '../../tuf/index.ts';
+import { parseDuration, parseNow } from '../../util/time.ts';
+import { formatVerifyReport, verifyBundleFile, type VerifyReport } from '../../verify/index.ts';
+import type { CommandResult } from '../output.ts';
+import { createProgress } from '../progress.ts';
+import { loadPolicy } from './bundle-policy.ts';
+import { extractAccepted, loadVsaKey, writeReportFile, writeVsas } from './verify-outputs.ts';
+
+// `airlock verify`: the I/O edge of lib/verify. It reads the options, the
+// policy and the VSA key, runs the verification, writes what --report,
+// --vsa-out and --extract name, and moves the trust state, pins and time
+// forward only when every file was accepted (the result's commit).
+
+export interface VerifyArgs {
+  bundle: string;
+  policy?: string;
+  root?: string;
+  instance?: Instance;
+  now?: string;
+  grace?: string;
+  state?: string;
+  acceptNew: boolean;
+  acceptChange: string[];
+  jobs?: number;
+  json: boolean;
+  report?: string;
+  vsaOut?: string;
+  vsaKey?: string;
+  extract?: string;
+}
+
+function str(args: Record<string, unknown>, name: string): string | undefined {
+  const v = args[name];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string' || v === '') throw new UsageError('USAGE', `--${name} needs a value`);
+  return v;
+}
+
+/** The yargs arguments as VerifyArgs, each checked (yargs declared them; this keeps the types honest). */
+export function verifyArgs(args: Record<string, unknown>): VerifyArgs {
+  const bundle = str(args, 'bundle');
+  if (bundle === undefined) throw new UsageError('USAGE', 'name the bundle to verify');
+  const jobs = args.jobs;
+  if (jobs !== undefined && (typeof jobs !== 'number' || !Number.isInteger(jobs) || jobs < 1 || jobs > 256))
+    throw new UsageError('USAGE', '--jobs must be a whole number from 1 to 256');
+  const change = args['accept-change'];
+  const acceptChange = change === undefined ? [] : Array.isArray(change) ? change.map(String) : [String(change)];
+  const instance = str(args, 'instance');
+  if (instance !== undefined && instance !== 'public-good' && instance !== 'staging')
+    throw new UsageError('USAGE', '--instance is public-good or staging');
+  const out: VerifyArgs = { bundle, acceptNew: args['accept-new'] === true, acceptChange, json: args.json === true };
+  for (const [key, name] of [
+    ['policy', 'policy'],
+    ['root', 'root'],
+    ['now', 'now'],
+    ['grace', 'grace'],
+    ['state', 'state'],
+    ['report', 'report'],
+    ['vsaOut', 'vsa-out'],
+    ['vsaKey', 'vsa-key'],
+    ['extract', 'extract'],
+  ] as const) {
+    const v = str(args, name);
+    if (v !== undefined) out[key] = v;
+  }
+  if (instance !== undefined) out.instance = instance;
+  if (typeof jobs === 'number') out.jobs = jobs;
+  return out;
+}
+
+async function refuseExisting(path: string | undefined, option: string): Promise<void> {
+  if (path === undefined) return;
+  const exists = await lstat(path).then(
+    () => true,
+    () => false,
+  );
+  if (exists) throw new UsageError('USAGE', `${option} ${path} already exists; it must name a new folder`);
+}
+
+export async function verify(raw: Record<string, unknown>): Promise<CommandResult> {
+  const args = verifyArgs(raw);
+  const now = parseNow(args.now);
+  const graceMs = args.grace === undefined ? 0 : parseDuration(args.grace);
+  // Everything the operator gave is checked before the bundle is read: a typo never costs a long run.
+  const policy = await loadPolicy(args.policy);
+  const vsaKey = args.vsaKey === undefined ? undefined : await loadVsaKey(args.vsaKey);
+  if (vsaKey !== undefined && args.vsaOut === undefined) throw new UsageError('USAGE', '--vsa-key goes with --vsa-out');
+  await refuseExisting(args.extract, '--extract');
+  const progress = createProgress('verify', { json: args.json });
+  let readTotal = 0;
+  const outcome = await verifyBundleFile(args.bundle, {
+    now,
+    nowSource: args.now === undefined ? 'clock' : '--now',
+    graceMs,
+    ...(args.instance ? { instance: args.instance } : {}),
+    ...(args.root !== undefined ? { rootFile: args.root } : {}),
+    stateDir: args.state ?? defaultStateDir(),
+    policy,
+    acceptNew: args.acceptNew,
+    acceptChange: args.acceptChange,
+    ...(args.jobs !== undefined ? { jobs: args.jobs } : {}),
+    keepChecked: args.extract !== undefined,
+    // The progress line counts archive bytes; the file checks that follow say how many files are done.
+    onProgress: (phase, done, total) => {
+      if (phase === 'read') {
+        readTotal = total;
+        progress.update(done, total, 'reading');
+      } else progress.update(readTotal, readTotal, `${done}/${total} files checked`);
+    },
+  }).finally(() => progress.done());
+  const report: VerifyReport = outcome.report;
+  try {
+    if (args.extract !== undefined && outcome.checkedDir !== undefined)
+      await extractAccepted(outcome.checkedDir, report, args.extract);
+    if (args.vsaOut !== undefined) await writeVsas(report, policy, args.vsaOut, vsaKey);
+    if (args.report !== undefined) await writeReportFile(args.report, report);
+  } finally {
+    if (outcome.checkedDir !== undefined) await rm(outcome.checkedDir, { recursive: true, force: true });
+  }
+  // The trust state, pins and time move only when every file was accepted (action() runs the commit on exit 0).
+  return {
+    exitCode: report.ok ? 0 : 1,
+    text: formatVerifyReport(report),
+    json: report,
+    ...(report.ok ? { commit: outcome.commit } : {}),
+  };
+}

@@ -1,0 +1,145 @@
+import { pathToFileURL } from 'node:url';
+import { resolve } from 'node:path';
+import { parse, TomlError } from 'smol-toml';
+import { normalizeProjectName } from '../dist/index.ts';
+import { PolicyError, errorMessage, isAirlockError } from '../errors.ts';
+import { validateSchema } from '../schemas.ts';
+import { sha256Hex } from '../util/digest.ts';
+import type { Policy, ProjectRule, PublisherEntry, Require } from './types.ts';
+
+// The policy file: TOML, validated against schemas/policy.schema.json, then
+// the rules the schema cannot say. Every failure is POLICY_INVALID (exit 2)
+// naming the TOML key, so an operator can fix the file from the message.
+
+interface RawProject {
+  require?: Require;
+  hashes?: string[];
+  publishers?: PublisherEntry[];
+}
+interface RawPolicy {
+  defaults?: { require?: Require; publishers?: PublisherEntry[] };
+  projects?: Record<string, RawProject>;
+}
+
+/** A JSON pointer as the dotted TOML key an operator wrote: `/projects/a.b/publishers/0` → `projects."a.b".publishers[0]`. */
+export function tomlKey(pointer: string): string {
+  if (pointer === '' || pointer === '/') return '(top level)';
+  const parts = pointer
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  let out = '';
+  for (const p of parts) {
+    if (/^\d+$/.test(p)) out += `[${p}]`;
+    else out += (out ? '.' : '') + (/^[A-Za-z0-9_-]+$/.test(p) ? p : JSON.stringify(p));
+  }
+  return out || '(top level)';
+}
+
+function invalid(file: string, key: string, message: string, cause?: unknown): PolicyError {
+  return new PolicyError('POLICY_INVALID', message, { file, field: key, ...(cause !== undefined ? { cause } : {}) });
+}
+
+function readToml(bytes: Uint8Array, file: string): unknown {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch (e) {
+    throw invalid(file, '(file)', 'not valid UTF-8', e);
+  }
+  try {
+    return parse(text);
+  } catch (e) {
+    const where = e instanceof TomlError ? `line ${e.line}` : '(file)';
+    throw invalid(file, where, `not valid TOML (${errorMessage(e).split('\n')[0]})`, e);
+  }
+}
+
+function validate(doc: unknown, file: string): RawPolicy {
+  try {
+    return validateSchema<RawPolicy>('policy', doc, file, 'POLICY_INVALID');
+  } catch (e) {
+    if (!isAirlockError(e)) throw e;
+    throw invalid(file, tomlKey(e.field ?? '/'), e.message.replace(/ \(schema policy\)$/, ''), e);
+  }
+}
+
+const ENTRY_FIELDS = [
+  'kind',
+  'repository',
+  'workflow',
+  'workflow_filepath',
+  'environment',
+  'issuer',
+  'email',
+  'identity',
+];
+
+/** A plain copy holding only the schema's fields (the TOML reader's tables are not plain objects). */
+function copyEntry(p: PublisherEntry): PublisherEntry {
+  const src = new Map(Object.entries(p));
+  return Object.fromEntries(ENTRY_FIELDS.filter((f) => src.has(f)).map((f) => [f, src.get(f)])) as PublisherEntry;
+}
+
+function checkPublishers(list: PublisherEntry[] | undefined, key: string, file: string): PublisherEntry[] | undefined {
+  list?.forEach((p, i) => {
+    // The schema admits the kind so that this reason, not "unknown kind", is what the operator reads.
+    if ((p as { kind: string }).kind === 'ActiveState') {
+      throw invalid(
+        file,
+        `${key}.publishers[${i}]`,
+        'ActiveState publishers cannot be checked: PyPI defines no attestation identity for ActiveState and no Sigstore certificate carries its claims',
+      );
+    }
+  });
+  return list?.map(copyEntry);
+}
+
+function project(raw: RawProject, key: string, file: string): ProjectRule {
+  const publishers = checkPublishers(raw.publishers, key, file);
+  if (raw.require === 'hash' && raw.hashes === undefined) {
+    throw invalid(file, `${key}.require`, 'require = "hash" needs the allowed digests in `hashes`');
+  }
+  const rule: ProjectRule = {};
+  if (raw.require !== undefined) rule.require = raw.require;
+  if (raw.hashes !== undefined) rule.hashes = raw.hashes.map((h) => h.slice('sha256:'.length));
+  if (publishers !== undefined) rule.publishers = publishers;
+  return rule;
+}
+
+function build(raw: RawPolicy, meta: Pick<Policy, 'uri' | 'sha256' | 'file' | 'builtin'>): Policy {
+  const { file } = meta;
+  const defaultPublishers = checkPublishers(raw.defaults?.publishers, 'defaults', file);
+  const projects = new Map<string, ProjectRule>();
+  const spelled = new Map<string, string>();
+  for (const [name, p] of Object.entries(raw.projects ?? {})) {
+    const key = tomlKey(`/projects/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`);
+    const norm = normalizeProjectName(name);
+    const other = spelled.get(norm);
+    if (other !== undefined) {
+      throw invalid(file, key, `names the same project as projects.${other} (PEP 503 names compare normalised)`);
+    }
+    spelled.set(norm, name);
+    projects.set(norm, project(p, key, file));
+  }
+  const defaults: Policy['defaults'] = { require: raw.defaults?.require ?? 'attested' };
+  if (defaultPublishers !== undefined) defaults.publishers = defaultPublishers;
+  return { ...meta, defaults, projects };
+}
+
+/** Parses and checks a policy file's bytes; `file` is the path as the user gave it. */
+export function parsePolicy(bytes: Uint8Array, file: string): Policy {
+  const raw = validate(readToml(bytes, file), file);
+  return build(raw, { uri: pathToFileURL(resolve(file)).href, sha256: sha256Hex(bytes), file, builtin: false });
+}
+
+/** Documented in docs/policy.md: what applies when no --policy is given. */
+export const BUILTIN_POLICY_URI = 'urn:airlock:policy:builtin-default:1';
+export const BUILTIN_POLICY_TEXT = '[defaults]\nrequire = "attested"\n';
+
+/** The policy without --policy: every file needs verified provenance; publishers come from pins (or --accept-new). */
+export function builtinPolicy(): Policy {
+  const bytes = new TextEncoder().encode(BUILTIN_POLICY_TEXT);
+  const raw = validate(readToml(bytes, '(built-in default)'), '(built-in default)');
+  return build(raw, { uri: BUILTIN_POLICY_URI, sha256: sha256Hex(bytes), file: '(built-in default)', builtin: true });
+}

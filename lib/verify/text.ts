@@ -1,0 +1,58 @@
+import { printable } from '../bundle/paths.ts';
+import { formatDuration } from '../util/time.ts';
+import type { FileVerdict, VerifyReport } from './types.ts';
+
+// The terminal form of the report: what was trusted, then one line per file
+// (project, version, file, publisher, verdict, reason). Every string that
+// came from the bundle is escaped: it may carry terminal control sequences.
+
+const t = (s: string): string => printable(s);
+
+function publisherText(f: FileVerdict): string {
+  const p = f.publisher;
+  if (!p) return f.admittedBy === 'hash' ? 'by hash' : '-';
+  const id = p.repository ?? p.email ?? p.identity ?? '';
+  const wf = p.workflow ?? p.workflow_filepath;
+  return `${p.kind} ${id}${wf ? ` ${wf}` : ''}`;
+}
+
+function fileLine(f: FileVerdict): string {
+  const head = `${f.verdict.toUpperCase().padEnd(12)} ${t(f.project)} ${t(f.version)} ${t(f.filename)}`;
+  const by = f.verdict === 'accepted' ? ` [${t(publisherText(f))}; ${f.decidedBy.join(', ')}]` : '';
+  const why = f.code ? `\n             ${f.code}: ${t(f.message ?? '')}` : '';
+  const dropped = (f.dropped ?? []).map((d) => `\n             dropped ${t(d.member)}: ${t(d.reason)}`).join('');
+  return `${head}${by}${why}${dropped}`;
+}
+
+export function formatVerifyReport(r: VerifyReport): string {
+  const lines: string[] = [];
+  lines.push(`bundle   ${t(r.archive)}`);
+  lines.push(
+    `now      ${r.now} (${r.nowSource === 'clock' ? 'system clock' : '--now'})${r.graceUsed ? `, expired metadata accepted within --grace ${formatDuration(r.graceMs)}` : ''}`,
+  );
+  if (r.trust) {
+    const x = r.trust;
+    lines.push(
+      `trust    ${t(x.pinnedRoot.label)} -> root v${x.rootVersion}, timestamp v${x.timestamp.version} (expires ${x.timestamp.expires}), snapshot v${x.snapshot.version}, targets v${x.targets.version}`,
+    );
+  }
+  lines.push(`policy   ${t(r.policy.uri)} (sha256 ${r.policy.sha256})`);
+  if (r.failure) {
+    const where = [r.failure.file, r.failure.field]
+      .filter(Boolean)
+      .map((s) => t(s!))
+      .join(': ');
+    lines.push(`REFUSED  ${r.failure.code}: ${where ? `${where}: ` : ''}${t(r.failure.message)}`);
+    lines.push('         no file of this bundle is accepted');
+  }
+  for (const p of r.projects)
+    if (p.status) lines.push(`project  ${t(p.name)}: status ${t(p.status.status)} (unverified, from the index page)`);
+  if (r.unusedAcceptChange?.length)
+    lines.push(`note     --accept-change ${r.unusedAcceptChange.map(t).join(', ')}: nothing changed, nothing accepted`);
+  lines.push('');
+  for (const f of r.files) lines.push(fileLine(f));
+  const s = r.summary;
+  lines.push('');
+  lines.push(`${s.accepted} accepted, ${s.refused} refused, ${s.notVerified} not verified`);
+  return lines.join('\n');
+}
