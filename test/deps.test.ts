@@ -11,9 +11,7 @@ import { REPO_ROOT } from './helpers/fixtures.ts';
 // scripts import only declared packages.
 
 /** Declared for a reason other than an import today; the test fails once the reason is gone. */
-const PENDING: Record<string, string> = {
-  yauzl: 'the verify command reads wheels (zip) with it; another branch adds that import',
-};
+const PENDING: Record<string, string> = {};
 
 const SELF = join('test', 'deps.test.ts');
 const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
