@@ -31,7 +31,9 @@ export const CODES = {
     'An output file or folder cannot be written (read-only folder, disk full); nothing was left under the final name.',
   ),
   INTERRUPTED: i('The command was interrupted by a signal; nothing was left under the final name.'),
-  LOCKED: i('Another airlock process holds the lock of the state folder or export destination, and did not release it in time.'),
+  LOCKED: i(
+    'Another airlock process holds the lock of the state folder or export destination, and did not release it in time.',
+  ),
   INTERNAL_ERROR: i('An unexpected internal error; run again with --debug and report it.'),
 
   // --- TUF trust (lib/tuf, lib/state) ---
@@ -117,6 +119,18 @@ export const CODES = {
   INDEX_MALFORMED: i(
     'An index page is neither PEP 691 JSON nor PEP 503 HTML, or has an API version airlock does not know.',
   ),
+  // --- export and serve (lib/export, lib/serve) ---
+  EXPORT_CONFLICT: v(
+    'The export destination already holds a file of that name with other content (or another export layout); nothing in it was changed.',
+  ),
+  EXPORT_UNSAFE_NAME: v(
+    'A project or file name to export is not a normalised PEP 503 name or a safe file name under the bundle path rules.',
+  ),
+  EXPORT_UNSAFE_DIR: i(
+    'Something in the export destination where airlock writes is a symbolic link or not a regular file or folder.',
+  ),
+  EXPORT_SOURCE_CHANGED: v('A checked file to export no longer has the size and sha256 that verification accepted.'),
+  SERVE_INSECURE: i('serve was asked to listen beyond loopback over plain HTTP without --insecure-http.'),
 } as const satisfies Record<string, CodeInfo>;
 
 export type ErrorCode = keyof typeof CODES;
@@ -169,6 +183,7 @@ export class SigstoreError extends AirlockError {}
 export class Pep740Error extends AirlockError {}
 export class ArchiveError extends AirlockError {}
 export class SourceError extends AirlockError {}
+export class ExportError extends AirlockError {}
 
 export function isAirlockError(e: unknown): e is AirlockError {
   return e instanceof AirlockError;
