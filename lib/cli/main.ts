@@ -7,10 +7,26 @@ import { printError } from './output.ts';
 import { attestCommand } from './commands/attest.ts';
 import { bundleCommand } from './commands/bundle.ts';
 import { inspectCommand } from './commands/inspect.ts';
+import { exportCommand } from './commands/export.ts';
+import { serveCommand } from './commands/serve.ts';
 import { sigstoreCommand } from './commands/sigstore.ts';
 import { trustCommand } from './commands/trust.ts';
 
-const COMMANDS = [trustCommand, attestCommand, sigstoreCommand, bundleCommand, inspectCommand];
+const COMMANDS = [
+  trustCommand,
+  attestCommand,
+  sigstoreCommand,
+  bundleCommand,
+  inspectCommand,
+  exportCommand,
+  serveCommand,
+];
+
+/** For a command that stops cleanly on a signal by itself (`serve`): main's handler stands down. */
+export function releaseSignals(): void {
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+}
 
 function onSignal(signal: NodeJS.Signals): void {
   removePendingTemps(rmSync);
