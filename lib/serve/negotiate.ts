@@ -4,10 +4,21 @@
 // exactly these three candidates; nginx's `map` (examples/nginx.conf) cannot
 // weigh quality values at all, which is why the two are tested side by side.
 
+// PEP 691's `latest` names are aliases of v1 here (the only version there is); served as v1.
 export const REPRESENTATIONS = [
-  { type: 'application/vnd.pypi.simple.v1+json', file: 'index.json', tag: 'j' },
-  { type: 'application/vnd.pypi.simple.v1+html', file: 'index.html', tag: 'h' },
-  { type: 'text/html', file: 'index.html', tag: 't' },
+  {
+    type: 'application/vnd.pypi.simple.v1+json',
+    alias: 'application/vnd.pypi.simple.latest+json',
+    file: 'index.json',
+    tag: 'j',
+  },
+  {
+    type: 'application/vnd.pypi.simple.v1+html',
+    alias: 'application/vnd.pypi.simple.latest+html',
+    file: 'index.html',
+    tag: 'h',
+  },
+  { type: 'text/html', alias: undefined, file: 'index.html', tag: 't' },
 ] as const;
 
 export type Representation = (typeof REPRESENTATIONS)[number];
@@ -64,6 +75,10 @@ export function negotiate(accept: string | undefined): Representation | undefine
   let best: { rep: Representation; q: number; spec: number } | undefined;
   for (const rep of REPRESENTATIONS) {
     const w = weigh(ranges, rep.type);
+    if (rep.alias !== undefined) {
+      const a = weigh(ranges, rep.alias);
+      if (a.spec > w.spec) Object.assign(w, a);
+    }
     if (w.q <= 0) continue;
     if (!best || w.q > best.q || (w.q === best.q && w.spec > best.spec)) best = { rep, ...w };
   }
