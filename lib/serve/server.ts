@@ -121,6 +121,8 @@ async function answer(req: IncomingMessage, root: string): Promise<Answer> {
   if (req.method !== 'GET' && req.method !== 'HEAD') return plain(405, 'Method Not Allowed', { Allow: 'GET, HEAD' });
   const rawPath = (req.url ?? '/').split('?')[0] as string;
   if (rawPath === '/') return plain(301, 'Moved', { Location: '/simple/' });
+  // A page URL with no acceptable representation is 406 whether or not the project exists (as nginx answers).
+  if (/^\/simple\/(?:[^/]+\/)?$/.test(rawPath) && !negotiate(req.headers.accept)) return page(req, root);
   const r = await resolveRequest(root, rawPath);
   if (r.kind === 'error') {
     // PEP 503: an index may redirect a non-normalised project URL to the normalised one.
