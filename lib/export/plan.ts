@@ -149,7 +149,9 @@ export async function buildPlan(
   const wanted = new Map<string, Placement>();
   const files = [...input.files].sort((a, b) => cmp(a.project, b.project) || cmp(a.filename, b.filename));
   for (const f of files) checkInputFile(f);
-  const touched = new Set<string>([...input.projects.map((p) => p.name), ...files.map((f) => f.project)]);
+  // A project named without files, status or earlier export (all its files refused) gets no empty page.
+  const named = input.projects.filter((p) => p.status !== undefined || projects.has(p.name)).map((p) => p.name);
+  const touched = new Set<string>([...named, ...files.map((f) => f.project)]);
 
   for (const f of files) {
     if (status.get(f.project)?.status === 'quarantined') {

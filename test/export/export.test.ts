@@ -337,3 +337,29 @@ test('exportInputFromVerify takes only accepted files, from the checked folder',
     /unsafe member path/,
   );
 });
+
+test('a project named without files, status or earlier export gets no page', async () => {
+  const work = tmp('empty-project');
+  const input = await demoInput(work);
+  const dir = join(work, 'out');
+  await exportToDir({ ...input, projects: [...input.projects, { name: 'all-refused' }] }, dir);
+  assert.ok(!existsSync(join(dir, 'simple/all-refused')));
+  assert.equal(validateRootJson(readFileSync(join(dir, 'simple/index.json'), 'utf8')).length, 3);
+  rmSync(work, { recursive: true, force: true });
+});
+
+test('an unreadable record or a destination that is not a folder is refused, and nothing changes', async () => {
+  const work = tmp('bad-record');
+  const input = await demoInput(work);
+  const dir = join(work, 'out');
+  mkdirSync(join(dir, '.airlock'), { recursive: true });
+  writeFileSync(join(dir, '.airlock/exported.json'), '{"format": "airlock-export"');
+  await rejectsWith(exportToDir(input, dir), 'MALFORMED_JSON', /exported\.json: not valid JSON/);
+  writeFileSync(join(dir, '.airlock/exported.json'), '{"format": "something-else"}');
+  const before = snapshot(dir);
+  await rejectsWith(exportToDir(input, dir), 'SCHEMA_INVALID', /exported\.json: \/: must have required property/);
+  assert.deepEqual(snapshot(dir), before);
+  writeFileSync(join(work, 'file'), 'x');
+  await rejectsWith(exportToDir(input, join(work, 'file')), 'EXPORT_UNSAFE_DIR', /not a folder/);
+  rmSync(work, { recursive: true, force: true });
+});
