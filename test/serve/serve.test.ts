@@ -214,3 +214,12 @@ test('HTTPS with --tls-cert/--tls-key', async () => {
     assert.equal((await s.stop()).code, 0);
   }
 });
+
+test('SIGINT stops the server cleanly too', async () => {
+  const s = await startServe(dir);
+  s.child.kill('SIGINT');
+  const { code } = await s.stop();
+  assert.equal(code, 0);
+  assert.match(s.log(), /stopped on SIGINT/);
+  assert.doesNotMatch(s.log(), /INTERRUPTED/);
+});
