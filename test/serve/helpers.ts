@@ -11,6 +11,8 @@ export interface Served {
   url: string;
   child: ChildProcess;
   log: () => string;
+  /** Resolves when the process has exited (whatever stopped it). */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
@@ -35,6 +37,7 @@ export function startServe(dir: string, extra: string[] = []): Promise<Served> {
           url: m[1] as string,
           child,
           log: () => stderr,
+          exited,
           stop: () => {
             child.kill('SIGTERM');
             return exited;

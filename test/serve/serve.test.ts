@@ -218,7 +218,7 @@ test('HTTPS with --tls-cert/--tls-key', async () => {
 test('SIGINT stops the server cleanly too', async () => {
   const s = await startServe(dir);
   s.child.kill('SIGINT');
-  const { code } = await s.stop();
+  const { code } = await s.exited;
   assert.equal(code, 0);
   assert.match(s.log(), /stopped on SIGINT/);
   assert.doesNotMatch(s.log(), /INTERRUPTED/);
