@@ -21,7 +21,8 @@ export type ErrorKind =
   | 'archive'
   | 'source'
   | 'policy'
-  | 'verify';
+  | 'verify'
+  | 'export';
 
 interface CodeInfo {
   readonly kind: ErrorKind;
@@ -213,6 +214,24 @@ export const CODES = {
     "A wheel's zip could be read two ways (local and central headers disagree, duplicate or overlapping entries, data outside the central directory) or is not a readable zip.",
   ),
   VSA_KEY_INVALID: i('input', 'The `--vsa-key` file is not a PEM private key that can sign.'),
+  // --- export and serve (lib/export, lib/serve) ---
+  EXPORT_CONFLICT: v(
+    'export',
+    'The export destination already holds a file of that name with other content (or another export layout); nothing in it was changed.',
+  ),
+  EXPORT_UNSAFE_NAME: v(
+    'export',
+    'A project or file name to export is not a normalised PEP 503 name or a safe file name under the bundle path rules.',
+  ),
+  EXPORT_UNSAFE_DIR: i(
+    'export',
+    'Something in the export destination where airlock writes is a symbolic link or not a regular file or folder.',
+  ),
+  EXPORT_SOURCE_CHANGED: v(
+    'export',
+    'A checked file to export no longer has the size and sha256 that verification accepted.',
+  ),
+  SERVE_INSECURE: i('input', 'serve was asked to listen beyond loopback over plain HTTP without --insecure-http.'),
 } as const;
 
 export type ErrorCode = keyof typeof CODES;
@@ -318,6 +337,12 @@ export class PolicyError extends AirlockError {
     super(code, message, details);
   }
 }
+/** Writing an export (lib/export): conflicts and unsafe names or destinations. */
+export class ExportError extends AirlockError {
+  constructor(code: CodeOf<'export'>, message: string, details?: ErrorDetails) {
+    super(code, message, details);
+  }
+}
 /** What `airlock verify` finds in a bundle beyond the archive rules (lib/verify). */
 export class VerifyError extends AirlockError {
   constructor(code: CodeOf<'verify'>, message: string, details?: ErrorDetails) {
@@ -338,6 +363,7 @@ export const ERROR_CLASSES = {
   source: SourceError,
   policy: PolicyError,
   verify: VerifyError,
+  export: ExportError,
 } as const satisfies Record<ErrorKind, abstract new (...args: never[]) => AirlockError>;
 
 /** An error of the class `code` belongs to. */

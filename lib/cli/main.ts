@@ -10,6 +10,8 @@ import { attestCommand } from './commands/attest.ts';
 import { bundleCommand } from './commands/bundle.ts';
 import { inspectCommand } from './commands/inspect.ts';
 import { pinsCommand } from './commands/pins.ts';
+import { exportCommand } from './commands/export.ts';
+import { serveCommand } from './commands/serve.ts';
 import { sigstoreCommand } from './commands/sigstore.ts';
 import { trustCommand } from './commands/trust.ts';
 import { verifyCommand } from './commands/verify.ts';
@@ -22,10 +24,12 @@ const COMMANDS: readonly CommandModule[] = [
   bundleCommand,
   inspectCommand,
   pinsCommand,
+  exportCommand,
+  serveCommand,
 ];
 
 /** Every boolean option, global or of a command (their repeats are refused before parsing). */
-const FLAGS = ['json', 'debug', 'help', 'version', 'only-binary', 'accept-new'];
+const FLAGS = ['json', 'debug', 'help', 'version', 'only-binary', 'accept-new', 'partial', 'insecure-http'];
 
 /**
  * yargs prints the top-level help, exit 0, for `airlock frobnicate --help`:
@@ -41,6 +45,12 @@ function refuseUnknownCommand(argv: string[]): void {
   if (!command) throw new UsageError('USAGE', `Unknown argument: ${name}`);
   if (command.subcommands && sub !== undefined && !command.subcommands.includes(sub))
     throw new UsageError('USAGE', `Unknown argument: ${sub}`);
+}
+
+/** For a command that stops cleanly on a signal by itself (`serve`): main's handler stands down. */
+export function releaseSignals(): void {
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
 }
 
 function onSignal(signal: NodeJS.Signals): void {

@@ -2,7 +2,9 @@ import { lstat, rm } from 'node:fs/promises';
 import { UsageError } from '../../errors.ts';
 import { defaultStateDir, type Instance } from '../../tuf/index.ts';
 import { parseDuration, parseNow } from '../../util/time.ts';
-import { formatVerifyReport, verifyBundleFile, type VerifyReport } from '../../verify/index.ts';
+import type { KeyObject } from 'node:crypto';
+import type { Policy } from '../../policy/index.ts';
+import { formatVerifyReport, verifyBundleFile, type VerifyOutcome, type VerifyReport } from '../../verify/index.ts';
 import type { CommandResult } from '../output.ts';
 import { createProgress } from '../progress.ts';
 import { loadPolicy } from './bundle-policy.ts';
@@ -79,11 +81,19 @@ async function refuseExisting(path: string | undefined, option: string): Promise
   if (exists) throw new UsageError('USAGE', `${option} ${path} already exists; it must name a new folder`);
 }
 
-export async function verify(raw: Record<string, unknown>): Promise<CommandResult> {
-  const args = verifyArgs(raw);
+export interface Verification {
+  outcome: VerifyOutcome;
+  policy: Policy;
+  vsaKey: KeyObject | undefined;
+}
+
+/**
+ * The verification both `verify` and `export` run: every option checked
+ * before the bundle is read (a typo never costs a long run), then lib/verify.
+ */
+export async function runVerification(args: VerifyArgs, keepChecked: boolean): Promise<Verification> {
   const now = parseNow(args.now);
   const graceMs = args.grace === undefined ? 0 : parseDuration(args.grace);
-  // Everything the operator gave is checked before the bundle is read: a typo never costs a long run.
   const policy = await loadPolicy(args.policy);
   const vsaKey = args.vsaKey === undefined ? undefined : await loadVsaKey(args.vsaKey);
   if (vsaKey !== undefined && args.vsaOut === undefined) throw new UsageError('USAGE', '--vsa-key goes with --vsa-out');
@@ -101,7 +111,7 @@ export async function verify(raw: Record<string, unknown>): Promise<CommandResul
     acceptNew: args.acceptNew,
     acceptChange: args.acceptChange,
     ...(args.jobs !== undefined ? { jobs: args.jobs } : {}),
-    keepChecked: args.extract !== undefined,
+    keepChecked,
     // The progress line counts archive bytes; the file checks that follow say how many files are done.
     onProgress: (phase, done, total) => {
       if (phase === 'read') {
@@ -110,6 +120,12 @@ export async function verify(raw: Record<string, unknown>): Promise<CommandResul
       } else progress.update(readTotal, readTotal, `${done}/${total} files checked`);
     },
   }).finally(() => progress.done());
+  return { outcome, policy, vsaKey };
+}
+
+export async function verify(raw: Record<string, unknown>): Promise<CommandResult> {
+  const args = verifyArgs(raw);
+  const { outcome, policy, vsaKey } = await runVerification(args, args.extract !== undefined);
   const report: VerifyReport = outcome.report;
   try {
     if (args.extract !== undefined && outcome.checkedDir !== undefined)

@@ -1,0 +1,138 @@
+// `export`: verification (lib/verify) then lib/export, in one command. Only
+// files verified in this run reach the destination, taken from the reader's
+// checked extraction, never from the archive again.
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { vsaFileName } from '../../verify/vsa.ts';
+import { sha256File } from '../../util/digest.ts';
+import { UsageError } from '../../errors.ts';
+import { exportToDir } from '../../export/index.ts';
+import { exportInputFromVerify, type VerifyReportLike } from '../../export/from-verify.ts';
+import type { ExportFormat, ExportSummary } from '../../export/types.ts';
+import type { CommandResult } from '../output.ts';
+import { createProgress } from '../progress.ts';
+import { printable } from '../../bundle/paths.ts';
+import { runVerification, verifyArgs } from './verify.ts';
+import { writeReportFile, writeVsas } from './verify-outputs.ts';
+
+export interface ExportArgs {
+  bundle: string;
+  to: string;
+  format: string;
+  baseUrl?: string | undefined;
+  partial: boolean;
+  json?: boolean | undefined;
+}
+
+interface Verified {
+  report: VerifyReportLike;
+  /** The reader's checked extraction of the whole archive; removed here when the export is done. */
+  checkedDir: string;
+  bundleSha256: string;
+  /** Moves TUF state, pins and time forward: only once the whole command succeeded. */
+  commit(): Promise<void>;
+  /** Removes the checked folder and the VSAs made for the tree. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * The verification of `airlock verify`, with the reader's checked extraction
+ * kept: only files verified in this run are exported, from that folder. The
+ * tree format carries a VSA beside each file, written here like --vsa-out.
+ */
+async function verifyForExport(a: ExportArgs & Record<string, unknown>): Promise<Verified> {
+  const args = verifyArgs(a);
+  const { outcome, policy, vsaKey } = await runVerification(args, true);
+  const checkedDir = outcome.checkedDir;
+  const dispose = async () => {
+    if (checkedDir !== undefined) await rm(checkedDir, { recursive: true, force: true });
+  };
+  try {
+    if (args.report !== undefined) await writeReportFile(args.report, outcome.report);
+    if (args.vsaOut !== undefined) await writeVsas(outcome.report, policy, args.vsaOut, vsaKey);
+    // No accepted file, or the archive refused before extraction: nothing to export from.
+    const dir = checkedDir ?? '';
+    const files: Array<(typeof outcome.report.files)[number] & { vsaPath?: string }> = outcome.report.files.map(
+      (f) => ({ ...f }),
+    );
+    if (a.format === 'tree' && checkedDir !== undefined) {
+      const vsaDir = `${checkedDir}.vsa`;
+      await writeVsas(outcome.report, policy, vsaDir, vsaKey);
+      for (const f of files) if (f.verdict === 'accepted') f.vsaPath = join(vsaDir, vsaFileName(f.filename));
+    }
+    // The tree keeps one report per bundle, named by the archive's digest.
+    const bundleSha256 = (await sha256File(args.bundle)).sha256;
+    return {
+      report: { ...outcome.report, files },
+      checkedDir: dir,
+      bundleSha256,
+      commit: outcome.commit,
+      dispose: async () => {
+        await dispose();
+        if (checkedDir !== undefined) await rm(`${checkedDir}.vsa`, { recursive: true, force: true });
+      },
+    };
+  } catch (e) {
+    await dispose();
+    throw e;
+  }
+}
+
+function baseUrlOf(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    throw new UsageError('USAGE', `--base-url is not a URL: '${printable(raw)}'`);
+  }
+  if (u.protocol !== 'https:' && u.protocol !== 'http:')
+    throw new UsageError('USAGE', '--base-url must be an http:// or https:// URL');
+  if (u.search || u.hash) throw new UsageError('USAGE', '--base-url must not have a query or fragment');
+  return u.href.replace(/\/+$/, '');
+}
+
+export function formatSummary(s: ExportSummary, refused: VerifyReportLike['files']): string {
+  const lines = [
+    `exported into ${printable(s.dir)} (${s.format}): ${s.added.length} added, ${s.kept.length} kept, serial ${s.serial}`,
+  ];
+  for (const f of refused) lines.push(`  refused by verification: ${printable(f.filename)}`);
+  for (const r of s.refused) lines.push(`  not exported: ${printable(r.filename)}: ${r.code}: ${printable(r.message)}`);
+  for (const c of s.carriedUnverified)
+    lines.push(`  carried unverified from the index page: ${printable(c.filename)}: ${c.fields.join(', ')}`);
+  return `${lines.join('\n')}\n`;
+}
+
+export async function exportBundle(a: ExportArgs & Record<string, unknown>): Promise<CommandResult> {
+  if (a.format !== 'simple' && a.format !== 'tree') throw new UsageError('USAGE', '--format is simple or tree');
+  const format: ExportFormat = a.format;
+  const baseUrl = baseUrlOf(a.baseUrl);
+  const v = await verifyForExport(a);
+  try {
+    const refused = v.report.files.filter((f) => f.verdict !== 'accepted');
+    if (refused.length > 0 && !a.partial) {
+      const text = `nothing exported: ${refused.length} file(s) not accepted (--partial exports the accepted ones)\n`;
+      return { exitCode: 1, text, json: { ok: false, exported: false, report: v.report } };
+    }
+    const progress = createProgress('export', { json: a.json === true });
+    const summary = await exportToDir(exportInputFromVerify(v.report, v.checkedDir, v.bundleSha256), a.to, {
+      format,
+      baseUrl,
+      onProgress: (d, t) => progress.update(d, t),
+      onLockReclaim: (stale, file) =>
+        process.stderr.write(
+          `airlock: reclaimed the lock ${file} of process ${stale.pid} on ${stale.host} (not running)\n`,
+        ),
+    }).finally(() => progress.done());
+    // With --partial and refused files the export happened but the command fails (exit 1), so no pin moves.
+    const exitCode = refused.length > 0 ? 1 : 0;
+    return {
+      exitCode,
+      ...(exitCode === 0 ? { commit: () => v.commit() } : {}),
+      text: formatSummary(summary, refused),
+      json: { ...summary, refusedByVerification: refused.map((f) => ({ filename: f.filename, verdict: f.verdict })) },
+    };
+  } finally {
+    await v.dispose();
+  }
+}

@@ -1,0 +1,69 @@
+import { join } from 'node:path';
+import { ExportError } from '../errors.ts';
+import { unsafePathReason } from '../bundle/paths.ts';
+import type { ExportFile, ExportInput } from './types.ts';
+
+// The one bridge from lib/verify's report to lib/export's input, written
+// against team/INTERFACES.md (lib/verify lives on another branch until the
+// merge; its types are repeated here structurally, only the fields used).
+// Only accepted files are exported; bytes come from the reader's checked
+// extraction (`checkedDir`), never from the archive again.
+
+export interface VerdictLike {
+  project: string;
+  version: string;
+  filename: string;
+  sha256: string;
+  size: number;
+  member: string;
+  verdict: 'accepted' | 'refused' | 'not-verified';
+  provenanceMember?: string;
+  coreMetadataMember?: string;
+  requiresPython?: { value: string; verified: boolean };
+  yanked?: { value: boolean | string; verified: false };
+  uploadTime?: { value: string; verified: false };
+  /** Not in INTERFACES.md yet: the member or path of the file's VSA, when lib/verify writes one. */
+  vsaPath?: string;
+}
+
+export interface VerifyReportLike {
+  files: VerdictLike[];
+  projects?: Array<{ name: string; status?: { status: string; reason?: string; verified: false } }>;
+}
+
+function member(checkedDir: string, path: string): string {
+  // The reader already refused unsafe member paths; checked again because this joins them to a folder.
+  const reason = unsafePathReason(path);
+  if (reason !== undefined)
+    throw new ExportError('EXPORT_UNSAFE_NAME', `unsafe member path: ${reason}`, { file: path });
+  return join(checkedDir, path);
+}
+
+export function exportInputFromVerify(report: VerifyReportLike, checkedDir: string, bundleSha256: string): ExportInput {
+  const files: ExportFile[] = report.files
+    .filter((f) => f.verdict === 'accepted')
+    .map((f) => {
+      const out: ExportFile = {
+        project: f.project,
+        version: f.version,
+        filename: f.filename,
+        sha256: f.sha256,
+        size: f.size,
+        source: member(checkedDir, f.member),
+      };
+      if (f.provenanceMember) out.provenance = member(checkedDir, f.provenanceMember);
+      if (f.coreMetadataMember) out.coreMetadata = member(checkedDir, f.coreMetadataMember);
+      if (f.requiresPython) out.requiresPython = f.requiresPython;
+      if (f.yanked) out.yanked = f.yanked;
+      if (f.uploadTime) out.uploadTime = f.uploadTime;
+      if (f.vsaPath) out.vsa = f.vsaPath;
+      return out;
+    });
+  const projects = (report.projects ?? []).map((p) => {
+    const status = p.status
+      ? { status: p.status.status, ...(p.status.reason !== undefined ? { reason: p.status.reason } : {}) }
+      : undefined;
+    return status ? { name: p.name, status } : { name: p.name };
+  });
+  return { files, projects, report, bundleSha256 };
+}
