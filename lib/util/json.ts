@@ -1,15 +1,34 @@
 import { open, readFile } from 'node:fs/promises';
 import { type AirlockError, InputError, errorMessage, isAirlockError } from '../errors.ts';
+import { findDuplicateKey } from './json-keys.ts';
 
-/** Parses JSON bytes; a failure names the file and the position. */
+/**
+ * Parses JSON bytes; a failure names the file and the position. An object
+ * with a key given twice is refused: JSON.parse keeps the last value, other
+ * readers keep the first or fail, so such a document has no single reading.
+ */
 export function parseJson(bytes: Uint8Array | string, file: string): unknown {
+  let text: string;
+  let value: unknown;
   try {
     // Decoding inside the try: invalid UTF-8 is malformed input, not an internal error.
-    const text = typeof bytes === 'string' ? bytes : new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    return JSON.parse(text);
+    text = typeof bytes === 'string' ? bytes : new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    value = JSON.parse(text);
   } catch (e) {
     throw new InputError('MALFORMED_JSON', `not valid JSON (${errorMessage(e)})`, { file, cause: e });
   }
+  const dup = findDuplicateKey(text);
+  if (dup !== undefined) {
+    throw new InputError(
+      'MALFORMED_JSON',
+      `not valid JSON (key ${JSON.stringify(dup.key)} given twice in one object)`,
+      {
+        file,
+        field: dup.pointer,
+      },
+    );
+  }
+  return value;
 }
 
 /**
