@@ -8,9 +8,14 @@
 // tell strings apart from structure; keys are compared after unescaping
 // ("a" and "\u0061" are the same key).
 
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+/** Objects with more keys than this look keys up in a Set rather than a list. */
+const SMALL = 16;
+
 interface Frame {
-  /** Keys seen so far: an object. Undefined: an array. */
-  readonly keys?: Set<string>;
+  /** Keys seen so far: an object. Null: an array. */
+  keys: string[] | Set<string> | null;
   /** The current member's key, or the current element's index. */
   at: string;
   index: number;
@@ -21,20 +26,33 @@ function segment(s: string): string {
   return s.replaceAll('~', '~0').replaceAll('/', '~1');
 }
 
-function pointer(stack: Frame[], key: string): string {
-  return `/${[...stack.slice(1, -1).map((f) => f.at), key].map(segment).join('/')}`;
+/** Index of the quote that closes the string opened at `start`. */
+function stringEnd(text: string, start: number): number {
+  let end = text.indexOf('"', start + 1);
+  for (;;) {
+    // Unreachable for text JSON.parse accepted; stop rather than loop.
+    if (end < 0) return text.length;
+    // A quote preceded by an odd number of backslashes is escaped.
+    let k = end - 1;
+    while (text.charCodeAt(k) === BACKSLASH) k--;
+    if ((end - 1 - k) % 2 === 0) return end;
+    end = text.indexOf('"', end + 1);
+  }
 }
 
-/** End (index of the closing quote) of the string starting at `start` (its opening quote). */
-function stringEnd(text: string, start: number, quoteOrEscape: RegExp): number {
-  quoteOrEscape.lastIndex = start + 1;
-  for (;;) {
-    const m = quoteOrEscape.exec(text);
-    // Unreachable for text JSON.parse accepted; stop rather than loop.
-    if (m === null) return text.length;
-    if (m[0] === '"') return m.index;
-    quoteOrEscape.lastIndex = m.index + 2;
+/** Adds `key` to the object's keys; false when it was there already. */
+function addKey(frame: Frame, key: string): boolean {
+  const keys = frame.keys!;
+  if (Array.isArray(keys)) {
+    if (keys.includes(key)) return false;
+    keys.push(key);
+    if (keys.length > SMALL) frame.keys = new Set(keys);
+  } else {
+    if (keys.has(key)) return false;
+    keys.add(key);
   }
+  frame.at = key;
+  return true;
 }
 
 /**
@@ -43,44 +61,36 @@ function stringEnd(text: string, start: number, quoteOrEscape: RegExp): number {
  */
 export function findDuplicateKey(text: string): { key: string; pointer: string } | undefined {
   // The root frame stands for "outside any value"; its `at` is never used.
-  const stack: Frame[] = [{ at: '', index: 0 }];
+  const stack: Frame[] = [{ keys: null, at: '', index: 0 }];
   let expectKey = false;
-  const structure = /[{}[\],"]/g;
-  const quoteOrEscape = /["\\]/g;
-  for (;;) {
-    const m = structure.exec(text);
-    if (m === null) return undefined;
-    const top = stack[stack.length - 1]!;
-    switch (m[0]) {
-      case '{':
-        stack.push({ keys: new Set(), at: '', index: 0 });
-        expectKey = true;
-        break;
-      case '[':
-        stack.push({ at: '0', index: 0 });
-        expectKey = false;
-        break;
-      case '}':
-      case ']':
-        stack.pop();
-        expectKey = false;
-        break;
-      case ',':
-        if (top.keys) expectKey = true;
-        else top.at = String(++top.index);
-        break;
-      default: {
-        const end = stringEnd(text, m.index, quoteOrEscape);
-        if (expectKey && top.keys) {
-          const raw = text.slice(m.index + 1, end);
-          const key = raw.includes('\\') ? (JSON.parse(text.slice(m.index, end + 1)) as string) : raw;
-          if (top.keys.has(key)) return { key, pointer: pointer(stack, key) };
-          top.keys.add(key);
-          top.at = key;
-          expectKey = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
+      const end = stringEnd(text, i);
+      const top = stack[stack.length - 1]!;
+      if (expectKey && top.keys !== null) {
+        const raw = text.slice(i + 1, end);
+        const key = raw.includes('\\') ? (JSON.parse(text.slice(i, end + 1)) as string) : raw;
+        if (!addKey(top, key)) {
+          return { key, pointer: `/${[...stack.slice(1, -1).map((f) => f.at), key].map(segment).join('/')}` };
         }
-        structure.lastIndex = end + 1;
+        expectKey = false;
       }
+      i = end;
+    } else if (c === 0x7b /* { */) {
+      stack.push({ keys: [], at: '', index: 0 });
+      expectKey = true;
+    } else if (c === 0x5b /* [ */) {
+      stack.push({ keys: null, at: '0', index: 0 });
+      expectKey = false;
+    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
+      stack.pop();
+      expectKey = false;
+    } else if (c === 0x2c /* , */) {
+      const top = stack[stack.length - 1]!;
+      if (top.keys !== null) expectKey = true;
+      else top.at = String(++top.index);
     }
   }
+  return undefined;
 }
