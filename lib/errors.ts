@@ -25,7 +25,7 @@ export const CODES = {
   // --- usage and input (any command) ---
   USAGE: i('The command line is wrong: unknown command or option, missing or invalid argument.'),
   INPUT_UNREADABLE: i('A file or folder named on the command line (or inside an input) cannot be read.'),
-  MALFORMED_JSON: i('A JSON input is not valid JSON.'),
+  MALFORMED_JSON: i('A JSON input is not valid JSON, or gives one key twice in an object.'),
   SCHEMA_INVALID: i('A JSON input does not match its schema; the message names the file and field.'),
   OUTPUT_FAILED: i(
     'An output file or folder cannot be written (read-only folder, disk full); nothing was left under the final name.',

@@ -13,6 +13,8 @@ import { normaliseProtoJson } from './proto-json.ts';
 
 const MEDIA_TYPES = new Set([
   'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
+  // Listed by protobuf-specs as one clients MAY read.
+  'application/vnd.dev.sigstore.trustedroot.v0.1+json',
   'application/vnd.dev.sigstore.trustedroot+json;version=0.2',
   'application/vnd.dev.sigstore.trustedroot.v0.2+json',
 ]);

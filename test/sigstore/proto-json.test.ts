@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { attestationToBundle, parseAttestation } from '../../lib/pep740/index.ts';
+import { attestationToBundle, parseAttestation, parseProvenance } from '../../lib/pep740/index.ts';
 import { decodeProtoBytes, loadTrustMaterial, parseBundle, verifyBundle } from '../../lib/sigstore/index.ts';
 import { PYPI } from '../helpers/fixtures.ts';
+import { createSigstoreInstance } from '../helpers/sigstore-fixtures.ts';
 import { assertCode } from '../helpers/sigstore-assert.ts';
 import { PUBLIC_GOOD_ROOT, REAL } from '../helpers/sigstore-bundles.ts';
 
@@ -46,6 +47,8 @@ function toSnake(v: unknown): unknown {
   return Object.fromEntries(Object.entries(v).map(([k, x]) => [k === 'payloadType' ? k : snake(k), toSnake(x)]));
 }
 
+const toSnakeEntry = (e: Json) => toSnake(e) as Json;
+
 /** base64 of the same bytes, URL-safe and unpadded. */
 const urlSafe = (b64: string) => Buffer.from(b64, 'base64').toString('base64url');
 /** base64 wrapped at 64 columns, as PEM bodies are. */
@@ -84,6 +87,12 @@ describe('trusted root: proto3 JSON forms are accepted', () => {
     for (const ca of r.certificateAuthorities)
       for (const c of ca.certChain.certificates) c.rawBytes = wrapped(c.rawBytes, '\r\n');
     r.ctlogs[0].publicKey.rawBytes = wrapped(r.ctlogs[0].publicKey.rawBytes);
+    verifies(realBundle(), r);
+  });
+
+  it('the media type application/vnd.dev.sigstore.trustedroot.v0.1+json', () => {
+    const r = realRoot();
+    r.mediaType = 'application/vnd.dev.sigstore.trustedroot.v0.1+json';
     verifies(realBundle(), r);
   });
 
@@ -227,6 +236,58 @@ describe('bundle: proto3 JSON forms are accepted', () => {
     b.verificationMaterial.timestampVerificationData = null;
     b.messageSignature = null;
     verifies(b);
+  });
+});
+
+describe('bundle: enums by number', () => {
+  it('a message signature whose digest algorithm is given as 1 (SHA2_256)', async () => {
+    const inst = await createSigstoreInstance();
+    const bundle = await inst.signMessage('hello');
+    bundle.messageSignature.messageDigest.algorithm = 1;
+    const v = verifyBundle(parseBundle(bundle, 'b.json'), load(inst.trustedRoot()), {
+      file: 'b.json',
+      artifact: { bytes: Buffer.from('hello') },
+    });
+    assert.equal(v.tlogEntries.length, 1);
+    bundle.messageSignature.messageDigest.algorithm = 42;
+    bundleRefused(bundle, '/messageSignature/messageDigest/algorithm', 'unknown hash algorithm 42');
+  });
+});
+
+describe('PEP 740: transparency entries are read as proto3 JSON too', () => {
+  const attestation = (): Json => JSON.parse(readFileSync(PYPI(REAL.github.file), 'utf8')) as Json;
+
+  it('proto names, int64 numbers and URL-safe bytes in an entry: verified as the original', () => {
+    const a = attestation();
+    const e = a.verification_material.transparency_entries[0];
+    a.verification_material.transparency_entries[0] = {
+      ...toSnakeEntry(e),
+      log_index: Number(e.logIndex),
+      canonicalized_body: urlSafe(e.canonicalizedBody),
+    };
+    verifies(attestationToBundle(parseAttestation(a, 'a.json')));
+  });
+
+  it('an entry field given twice is SCHEMA_INVALID, naming the attestation field', () => {
+    const a = attestation();
+    a.verification_material.transparency_entries[0].integrated_time = '0';
+    refused(
+      () => parseAttestation(a, 'a.json'),
+      'SCHEMA_INVALID',
+      '/verification_material/transparency_entries/0/integratedTime',
+      'given twice, as integratedTime and integrated_time: one field, one value',
+    );
+  });
+
+  it('the same in a provenance object', () => {
+    const p = JSON.parse(readFileSync(PYPI('pypi_attestations-0.0.19.tar.gz.provenance'), 'utf8')) as Json;
+    p.attestation_bundles[0].attestations[0].verification_material.transparency_entries[0].logIndex = 1.5;
+    refused(
+      () => parseProvenance(p, 'p.json'),
+      'SCHEMA_INVALID',
+      '/attestation_bundles/0/attestations/0/verification_material/transparency_entries/0/logIndex',
+      '1.5 is not an exact integer (give large int64 values as strings)',
+    );
   });
 });
 
