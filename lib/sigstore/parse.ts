@@ -151,9 +151,8 @@ export function parseBundle(json: unknown, file: string): ParsedBundle {
   if (version === undefined) {
     throw fail('BUNDLE_UNSUPPORTED', `unknown bundle media type ${JSON.stringify(mediaType)}`, file, '/mediaType');
   }
-  const record = obj;
-  exactlyOne(record, ['messageSignature', 'dsseEnvelope'], file, '/');
-  const vm = record.verificationMaterial;
+  exactlyOne(obj, ['messageSignature', 'dsseEnvelope'], file, '/');
+  const vm = obj.verificationMaterial;
   if (vm === null || typeof vm !== 'object' || Array.isArray(vm))
     throw malformed('missing verificationMaterial', file, '/verificationMaterial');
   exactlyOne(

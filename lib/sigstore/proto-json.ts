@@ -269,7 +269,8 @@ function message(name: MessageName, v: unknown, ctx: Ctx, at: string): Record<st
       refuse(ctx, `${at}/${fd.json}`, `given twice, as ${given.join(' and ')}: one field, one value`);
     }
     const key = given[0];
-    if (key === undefined || v[key] === null) continue;
+    // null is the mapping's "absent"; undefined is the same for objects built in JS.
+    if (key === undefined || v[key] === null || v[key] === undefined) continue;
     out[fd.json] = member(fd, v[key], ctx, `${at}/${key}`);
   }
   return out;
