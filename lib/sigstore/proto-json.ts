@@ -144,6 +144,12 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** An input value for a message, cut short: a refused value may be megabytes long. */
+function quote(v: unknown): string {
+  const text = JSON.stringify(v) ?? String(v);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
 function refuse(ctx: Ctx, field: string, message: string): never {
   throw ctx.refusal(message, field);
 }
@@ -197,7 +203,7 @@ function timestamp(v: unknown, ctx: Ctx, field: string): string {
   const [oh, om] = [Number(m[9] ?? 0), Number(m[10] ?? 0)];
   const daysInMonth = [31, isLeap(y) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][mo - 1] ?? 0;
   if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > daysInMonth || h > 23 || mi > 59 || s > 59 || oh > 23 || om > 59) {
-    refuse(ctx, field, `${JSON.stringify(v)} is not a valid date-time`);
+    refuse(ctx, field, `${quote(v)} is not a valid date-time`);
   }
   const ms = Number((m[7] ?? '0').padEnd(3, '0').slice(0, 3));
   const offset = (m[8] === '-' ? -1 : 1) * (oh * 60 + om) * 60_000;
@@ -222,7 +228,7 @@ function enumName(v: unknown, ctx: Ctx, field: string, type: 'hashAlgorithm' | '
       // An unknown name or number: refused below, with the field named.
     }
   }
-  return refuse(ctx, field, `unknown ${type === 'hashAlgorithm' ? 'hash algorithm' : 'key type'} ${JSON.stringify(v)}`);
+  return refuse(ctx, field, `unknown ${type === 'hashAlgorithm' ? 'hash algorithm' : 'key type'} ${quote(v)}`);
 }
 
 function scalar(type: Scalar, v: unknown, ctx: Ctx, field: string): unknown {

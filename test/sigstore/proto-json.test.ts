@@ -155,6 +155,12 @@ describe('trusted root: what the mapping does not allow is refused', () => {
     rootRefused(s, '/tlogs/0/publicKey/keyDetails', 'unknown key type "PKIX_ECDSA_P256_SHA256"');
   });
 
+  it('a long refused value is cut short in the message', () => {
+    const r = realRoot();
+    r.tlogs[0].publicKey.keyDetails = 'X'.repeat(10_000);
+    rootRefused(r, '/tlogs/0/publicKey/keyDetails', `unknown key type "${'X'.repeat(76)}...`);
+  });
+
   it('an impossible date, a date without a zone', () => {
     const r = realRoot();
     r.certificateAuthorities[0].validFor.start = '2021-02-30T00:00:00Z';
