@@ -124,7 +124,7 @@ describe('one-step mutations of the real fixtures', () => {
       fc.property(
         fc.constantFrom(...ATTESTATIONS).chain((a) => mutationOf(a).map((m) => mutate(a, m))),
         (a) => {
-          let att;
+          let att: ReturnType<typeof parseAttestation>;
           try {
             att = parseAttestation(a, 'a.json');
           } catch {

@@ -52,10 +52,10 @@ test('property: JSON.stringify output has no duplicate and reads back the same',
 test('property: a key repeated in any object, in any spelling, is found', () => {
   const obj = fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 2 }), { minKeys: 1 });
   fc.assert(
-    fc.property(obj, fc.nat(), fc.boolean(), fc.jsonValue({ maxDepth: 1 }), (o, n, escape, extra) => {
+    fc.property(obj, fc.nat(), fc.boolean(), fc.jsonValue({ maxDepth: 1 }), (o, n, escaped, extra) => {
       const keys = Object.keys(o);
       const key = keys[n % keys.length]!;
-      const spelled = escape
+      const spelled = escaped
         ? `"${[...key].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('')}"`
         : JSON.stringify(key);
       const text = `{"wrap":[0,${JSON.stringify(o).slice(0, -1)},${spelled}:${JSON.stringify(extra)}}]}`;
