@@ -38,7 +38,7 @@ export const CODES = {
   // --- usage and input (any command) ---
   USAGE: i('usage', 'The command line is wrong: unknown command or option, missing or invalid argument.'),
   INPUT_UNREADABLE: i('input', 'A file or folder named on the command line (or inside an input) cannot be read.'),
-  MALFORMED_JSON: i('input', 'A JSON input is not valid JSON.'),
+  MALFORMED_JSON: i('input', 'A JSON input is not valid JSON, or gives one key twice in an object.'),
   SCHEMA_INVALID: i('input', 'A JSON input does not match its schema; the message names the file and field.'),
   OUTPUT_FAILED: i(
     'input',
