@@ -31,7 +31,9 @@ export const CODES = {
     'An output file or folder cannot be written (read-only folder, disk full); nothing was left under the final name.',
   ),
   INTERRUPTED: i('The command was interrupted by a signal; nothing was left under the final name.'),
-  LOCKED: i('Another airlock process holds the lock of the state folder or export destination, and did not release it in time.'),
+  LOCKED: i(
+    'Another airlock process holds the lock of the state folder or export destination, and did not release it in time.',
+  ),
   INTERNAL_ERROR: i('An unexpected internal error; run again with --debug and report it.'),
 
   // --- TUF trust (lib/tuf, lib/state) ---
@@ -93,11 +95,14 @@ export const CODES = {
   ARCHIVE_TRUNCATED: v('The bundle archive ends in the middle of a member.'),
   ARCHIVE_TRAILING_DATA: v('The bundle archive has data after its end.'),
   ARCHIVE_UNSAFE_PATH: v('A member path is absolute, contains `..`, or is otherwise unsafe.'),
+  ARCHIVE_AMBIGUOUS: v(
+    'A tar header or extended record could be read two ways by other readers (GNU tar, bsdtar, Python tarfile); the message names the member and the field.',
+  ),
   ARCHIVE_LINK: v('A member is a symbolic or hard link.'),
   ARCHIVE_SPECIAL_FILE: v('A member is a device, FIFO or other non-regular file.'),
   ARCHIVE_DUPLICATE: v('Two members have the same path.'),
   ARCHIVE_PATH_COLLISION: v('Two member paths collide after Unicode normalisation or case folding.'),
-  ARCHIVE_TOO_LARGE: v('A member declares a size beyond the configured cap.'),
+  ARCHIVE_TOO_LARGE: v('A member, the archive (headers included) or an extended header is beyond its cap.'),
   MANIFEST_MISSING: v('The archive does not start with the airlock manifest.'),
   MANIFEST_INVALID: v('The manifest fails its schema.'),
   MEMBER_UNLISTED: v('A member is not listed in the manifest.'),

@@ -7,6 +7,7 @@ import { commitTemp, discardTemp, makeTempDirFor } from '../util/atomic.ts';
 import { BlockTap } from './blocks.ts';
 import { createDecompressor, detectCompression, type Decompressor } from './compression.ts';
 import { EntryRules } from './entry-rules.ts';
+import { HeaderWalk } from './header-walk.ts';
 import { CallerFailure, chunksOf, consumeMember, pad512, readAll, writeOut, type TarHeader } from './extract.ts';
 import { parseManifest } from './manifest.ts';
 import { pipeAll } from './pipe.ts';
@@ -73,7 +74,8 @@ async function scan(archivePath: string, opts: ScanOptions): Promise<Manifest> {
       },
     });
     const source = createReadStream('', { fd: fh, autoClose: false });
-    flow = pipeAll([source, progress, ...decompressor.stages, tap, extract]);
+    const walk = new HeaderWalk(archivePath, rules.maxTotalBytes);
+    flow = pipeAll([source, progress, ...decompressor.stages, tap, walk, extract]);
     flow.catch(() => undefined); // awaited below, after the entry loop
 
     for await (const tarEntry of extract) {

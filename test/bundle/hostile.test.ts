@@ -169,7 +169,7 @@ describe('reader refuses links and special files', () => {
   test('unknown type flag', async () => {
     const head = await packTar(withManifest(ok(), []), { end: false });
     await refuses(
-      Buffer.concat([head, rawHeader('tuf/metadata/timestamp.json', 'S', 0), END_BLOCKS]),
+      Buffer.concat([head, rawHeader('tuf/metadata/timestamp.json', 'Z', 0), END_BLOCKS]),
       'ARCHIVE_SPECIAL_FILE',
       /timestamp\.json: member is a entry of unknown type/,
     );
@@ -393,7 +393,7 @@ describe('reader refuses broken archives', () => {
     await refuses(
       Buffer.concat([full, block]),
       'ARCHIVE_TRAILING_DATA',
-      /non-zero data after the end-of-archive marker/,
+      /data after the end-of-archive marker at offset \d+$/,
     );
   });
   test('zero padding up to a 10 KiB record is accepted', async () => {
@@ -512,18 +512,18 @@ describe('reader caps, checked from the header before the body is read', () => {
       { caps: { maxMemberBytes: 1024 ** 3 } },
     );
   });
-  test('a pax size record declaring 93 GiB, against the default cap', async () => {
+  test('a pax size record declaring 93 GiB: pax size records are refused whatever they say', async () => {
     await refuses(
       await bundle([{ name: DIST.path, body: DIST.body, pax: { size: '99999999999' } }]),
-      'ARCHIVE_TOO_LARGE',
-      /pypi_attestations-0\.0\.19\.tar\.gz: member declares 99999999999 bytes, over the cap of 8589934592/,
+      'ARCHIVE_AMBIGUOUS',
+      /pypi_attestations-0\.0\.19\.tar\.gz: pax size: pax key 'size' is not one airlock writes/,
     );
   });
   test('members larger than maxTotalBytes together', async () => {
     await refuses(
       await bundle(asEntries(ok())),
       'ARCHIVE_TOO_LARGE',
-      /pypi_attestations-0\.0\.19\.tar\.gz\.provenance: members declare more than 35000 bytes in all/,
+      /pypi_attestations-0\.0\.19\.tar\.gz\.provenance: the archive passes 35000 bytes, headers included, at this entry \(cap maxTotalBytes\)$/,
       { caps: { maxTotalBytes: 35000 } },
     );
   });
