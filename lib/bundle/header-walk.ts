@@ -1,4 +1,3 @@
-import { Transform, type TransformCallback } from 'node:stream';
 import { ArchiveError } from '../errors.ts';
 import { parseLongName, parsePaxRecords } from './extended-records.ts';
 import { ambiguous, BLOCK, isZeroBlock, readHeader, type RawHeader } from './header-rules.ts';
@@ -29,7 +28,7 @@ interface Pending {
   body: Buffer;
 }
 
-export class HeaderWalk extends Transform {
+export class HeaderWalk {
   private readonly archive: string;
   private readonly maxTotalBytes: number;
   private offset = 0;
@@ -39,22 +38,12 @@ export class HeaderWalk extends Transform {
   private pending: Pending | undefined;
 
   constructor(archive: string, maxTotalBytes: number) {
-    super();
     this.archive = archive;
     this.maxTotalBytes = maxTotalBytes;
   }
 
-  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    try {
-      this.walk(chunk);
-    } catch (e) {
-      cb(e as Error);
-      return;
-    }
-    cb(null, chunk);
-  }
-
-  private walk(chunk: Buffer): void {
+  /** Takes the next bytes of the decompressed stream; throws the refusal, if any. */
+  walk(chunk: Buffer): void {
     let data = this.carry.length > 0 ? Buffer.concat([this.carry, chunk]) : chunk;
     this.carry = Buffer.alloc(0);
     while (data.length > 0) {
@@ -155,12 +144,8 @@ export class HeaderWalk extends Transform {
     });
   }
 
-  override _flush(cb: TransformCallback): void {
-    // A cut header or body is tar-stream's to report (ARCHIVE_TRUNCATED, from the reader's position).
-    if (this.state.at === 'ended' && this.carry.some((b) => b !== 0)) {
-      cb(this.trailing(this.state.since, this.carry));
-      return;
-    }
-    cb();
+  /** At the end of the stream. A cut header or body is tar-stream's to report (the reader knows where it was). */
+  end(): void {
+    if (this.state.at === 'ended' && this.carry.some((b) => b !== 0)) throw this.trailing(this.state.since, this.carry);
   }
 }

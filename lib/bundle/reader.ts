@@ -44,7 +44,7 @@ async function scan(archivePath: string, opts: ScanOptions): Promise<Manifest> {
     throw unreadable(archivePath, e);
   }
   const rules = new EntryRules(opts.caps);
-  const tap = new BlockTap(archivePath);
+  const tap = new BlockTap(archivePath, new HeaderWalk(archivePath, rules.maxTotalBytes));
   const pos: Position = { archive: archivePath, entries: 0, end: 0 };
   let tmp: string | undefined;
   let manifest: Manifest | undefined;
@@ -74,8 +74,7 @@ async function scan(archivePath: string, opts: ScanOptions): Promise<Manifest> {
       },
     });
     const source = createReadStream('', { fd: fh, autoClose: false });
-    const walk = new HeaderWalk(archivePath, rules.maxTotalBytes);
-    flow = pipeAll([source, progress, ...decompressor.stages, tap, walk, extract]);
+    flow = pipeAll([source, progress, ...decompressor.stages, tap, extract]);
     flow.catch(() => undefined); // awaited below, after the entry loop
 
     for await (const tarEntry of extract) {
