@@ -15,7 +15,10 @@ import {
   member,
   packTar,
   padBlock,
+  paxHeader,
+  paxRecord,
   rawHeader,
+  rawMember,
   withManifest,
   type TarEntry,
   type TestMember,
@@ -559,3 +562,58 @@ describe('reader caps, checked from the header before the body is read', () => {
     });
   });
 });
+
+describe('header bombs: extended headers are capped and counted', () => {
+  // Generous bounds: the machine is shared; the point is seconds, not the 20 s to hours these once took.
+  const quickly = async (archive: Buffer, code: ErrorCode, line: RegExp, opts: ReadOptions = {}): Promise<void> => {
+    const t0 = performance.now();
+    await refuses(archive, code, line, opts);
+    const s = (performance.now() - t0) / 1000;
+    assert.ok(s < 10, `took ${s.toFixed(1)} s`);
+  };
+  const head = (): Promise<Buffer> => packTar(withManifest(ok(), []), { end: false });
+  /** Records of `n` bytes in all, as many as fit. */
+  const records = (n: number): Buffer => {
+    const one = paxRecord('path', 'a'.repeat(1000));
+    return Buffer.from(one.repeat(Math.floor(n / one.length)));
+  };
+
+  test('one pax header of 4 MiB, gzip: refused from its declared size', async () => {
+    const gz = gzipSync(Buffer.concat([await head(), paxHeader(records(4 * 1024 ** 2)), END_BLOCKS]));
+    assert.ok(gz.length < 2 * 1024 ** 2);
+    await quickly(gz, 'ARCHIVE_TOO_LARGE', /pax header at offset \d+ declares \d+ bytes, over the limit of 8192/);
+  });
+  test('64 MiB of small pax headers in a row, gzip: refused at the second', async () => {
+    const one = paxHeader(records(1000));
+    const gz = gzipSync(
+      Buffer.concat([await head(), ...Array<Buffer>(Math.ceil((64 * 1024 ** 2) / one.length)).fill(one)]),
+    );
+    assert.ok(gz.length < 2 * 1024 ** 2, `${gz.length}`);
+    await quickly(gz, 'ARCHIVE_AMBIGUOUS', /typeflag: a pax header right after another extended header/);
+  });
+  test('a GNU long name of 1 MiB, zstd: refused from its declared size', async () => {
+    const zst = zstdCompressSync(Buffer.concat([await head(), gnuLongName('a'.repeat(1024 ** 2)), END_BLOCKS]));
+    assert.ok(zst.length < 200 * 1024);
+    await quickly(zst, 'ARCHIVE_TOO_LARGE', /GNU long-name header at offset \d+ declares 1048577 bytes/);
+  });
+  test('64 MiB of pax headers each before its own member, zstd: refused at the first member not listed', async () => {
+    const one = Buffer.concat([paxHeader(paxRecord('path', `tuf/targets/${'a'.repeat(900)}`)), rawMember('x', '')]);
+    const zst = zstdCompressSync(
+      Buffer.concat([await head(), ...Array<Buffer>(Math.ceil((64 * 1024 ** 2) / one.length)).fill(one)]),
+    );
+    assert.ok(zst.length < 200 * 1024, `${zst.length}`);
+    await quickly(zst, 'MEMBER_UNLISTED', /member is not listed in the manifest/);
+  });
+  test('header bytes count against maxTotalBytes', async () => {
+    const archive = await bundle(asEntries(ok()));
+    const declared = [DIST, PROV, TS].reduce((n, m) => n + m.body.length, 0) + manifestBytes(ok());
+    // The members fit; their headers and padding do not.
+    await refuses(archive, 'ARCHIVE_TOO_LARGE', /headers included, at this entry \(cap maxTotalBytes\)$/, {
+      caps: { maxTotalBytes: declared + 100 },
+    });
+  });
+});
+
+function manifestBytes(listed: TestMember[]): number {
+  return Buffer.byteLength(JSON.stringify(manifestFor(listed)));
+}
