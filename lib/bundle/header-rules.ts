@@ -1,5 +1,6 @@
 import { ArchiveError } from '../errors.ts';
 import { printable } from './paths.ts';
+import { lenientChecksum, NUMERIC, numeric, octalField, sums } from './tar-numbers.ts';
 
 // The raw tar header rules: one reading of every header block, decided here
 // from the bytes before tar-stream interprets them. tar-stream, GNU tar,
@@ -25,24 +26,6 @@ export interface RawHeader {
   size: number;
 }
 
-interface NumericField {
-  field: string;
-  at: number;
-  width: number;
-  /** GNU base-256 (first byte 0x80, big-endian) is read alike by every reader; allowed where tar writers use it. */
-  base256: boolean;
-}
-
-const NUMERIC: NumericField[] = [
-  { field: 'mode', at: 100, width: 8, base256: false },
-  { field: 'uid', at: 108, width: 8, base256: true },
-  { field: 'gid', at: 116, width: 8, base256: true },
-  { field: 'size', at: 124, width: 12, base256: true },
-  { field: 'mtime', at: 136, width: 12, base256: true },
-  { field: 'devmajor', at: 329, width: 8, base256: false },
-  { field: 'devminor', at: 337, width: 8, base256: false },
-];
-
 const USTAR = Buffer.from('ustar\x0000', 'latin1');
 const GNU = Buffer.from('ustar  \x00', 'latin1');
 
@@ -67,60 +50,6 @@ function str(block: Buffer, at: number, width: number, name: string, field: stri
   if (raw.subarray(nul).some((b) => b !== 0))
     throw ambiguous(name, field, `the ${field} field has bytes after its terminating NUL`);
   return raw.subarray(0, nul).toString('utf8');
-}
-
-/**
- * A numeric field as POSIX writes it: octal digits from the first byte, then
- * one or more NULs or spaces to the end of the field. Leading spaces or NULs,
- * signs, other digits or text after the terminator are read differently by
- * tar-stream (parseInt), tarfile (cut at the first NUL) and GNU tar.
- */
-export function octalField(block: Buffer, at: number, width: number): number | undefined {
-  let i = at;
-  const end = at + width;
-  while (i < end && block[i]! >= 0x30 && block[i]! <= 0x37) i++;
-  if (i === at || i === end) return undefined;
-  for (let j = i; j < end; j++) if (block[j] !== 0 && block[j] !== 0x20) return undefined;
-  return Number.parseInt(block.toString('latin1', at, i), 8);
-}
-
-function base256Field(block: Buffer, at: number, width: number): number | undefined {
-  if (block[at] !== 0x80) return undefined;
-  let n = 0;
-  for (let i = at + 1; i < at + width; i++) n = n * 256 + block[i]!;
-  return Number.isSafeInteger(n) ? n : undefined;
-}
-
-function numeric(block: Buffer, f: NumericField, name: string): number {
-  const n = octalField(block, f.at, f.width) ?? (f.base256 ? base256Field(block, f.at, f.width) : undefined);
-  if (n === undefined) {
-    const shown = JSON.stringify(block.toString('latin1', f.at, f.at + f.width));
-    throw ambiguous(
-      name,
-      f.field,
-      `the ${f.field} field ${shown} is not plain octal digits ending in NUL or space${f.base256 ? ' (nor positive base-256)' : ''}`,
-    );
-  }
-  return n;
-}
-
-/** Sums for the checksum: the field itself counts as eight spaces. */
-function sums(block: Buffer): { unsigned: number; signed: number } {
-  let unsigned = 0;
-  let signed = 0;
-  for (let i = 0; i < BLOCK; i++) {
-    const b = i >= 148 && i < 156 ? 0x20 : block[i]!;
-    unsigned += b;
-    signed += b >= 0x80 ? b - 256 : b;
-  }
-  return { unsigned, signed };
-}
-
-/** The checksum as the most lenient reader takes it (spaces skipped, octal digits): to tell garbage from ambiguity. */
-function lenientChecksum(block: Buffer): number | undefined {
-  const s = block.toString('latin1', 148, 156).replace(/^[ \0]+/, '');
-  const m = /^[0-7]+/.exec(s);
-  return m ? Number.parseInt(m[0], 8) : undefined;
 }
 
 export function isZeroBlock(block: Buffer): boolean {
@@ -177,7 +106,16 @@ export function readHeader(block: Buffer, offset: number, archive: string): RawH
   str(block, 297, 32, label, 'gname');
   let size = 0;
   for (const f of NUMERIC) {
-    const n = numeric(block, f, label);
+    const n = numeric(block, f);
+    if (n === undefined) {
+      const shown = JSON.stringify(block.toString('latin1', f.at, f.at + f.width));
+      const alt = f.base256 ? ' (nor positive base-256)' : '';
+      throw ambiguous(
+        label,
+        f.field,
+        `the ${f.field} field ${shown} is not plain octal digits ending in NUL or space${alt}`,
+      );
+    }
     if (f.field === 'size') size = n;
   }
 

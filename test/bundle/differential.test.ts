@@ -62,8 +62,7 @@ async function tarStreamReads(bytes: Buffer): Promise<Listing> {
   const out: [string, string, number][] = [];
   const extract = tar.extract();
   try {
-    const done = Readable.from([bytes]).pipe(extract as unknown as NodeJS.WritableStream);
-    void done;
+    Readable.from([bytes]).pipe(extract as unknown as NodeJS.WritableStream);
     for await (const e of extract) {
       out.push([e.header.name, TYPE_FLAG[e.header.type ?? ''] ?? String(e.header.type), e.header.size ?? 0]);
       e.resume();
