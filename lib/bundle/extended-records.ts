@@ -1,4 +1,5 @@
 import { ambiguous } from './header-rules.ts';
+import { printable } from './paths.ts';
 
 // The bodies of the two extended headers a bundle may carry before a member:
 // a pax header ('x') holding only a `path` record, and a GNU long name ('L').
@@ -36,7 +37,8 @@ export function parsePaxRecords(body: Buffer, label: string): Map<string, string
     const record = body.subarray(space + 1, end - 1);
     const eq = record.indexOf(0x3d);
     if (eq <= 0) throw ambiguous(label, 'pax record', `the pax record at byte ${at} has no key=value`);
-    const key = record.toString('utf8', 0, eq);
+    // Keys reach messages: escaped, so a record cannot write to the terminal.
+    const key = printable(record.toString('utf8', 0, eq));
     const value = record.toString('utf8', eq + 1);
     if (key.startsWith('GNU.sparse.'))
       throw ambiguous(label, `pax ${key}`, 'GNU sparse records are read differently by every tar reader');

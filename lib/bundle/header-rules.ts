@@ -86,7 +86,7 @@ export function readHeader(block: Buffer, offset: number, archive: string): RawH
     throw ambiguous(
       label,
       'magic',
-      `magic and version ${JSON.stringify(magic.toString('latin1'))} are neither POSIX ustar ("ustar\\u000000") nor GNU`,
+      `magic and version "${printable(magic.toString('latin1'))}" are neither POSIX ustar ("ustar\\u000000") nor GNU`,
     );
   const name = str(block, 0, 100, label, 'name');
   // GNU headers keep times and sparse maps where ustar has its prefix: tarfile joins that area as a prefix anyway.
@@ -108,7 +108,7 @@ export function readHeader(block: Buffer, offset: number, archive: string): RawH
   for (const f of NUMERIC) {
     const n = numeric(block, f);
     if (n === undefined) {
-      const shown = JSON.stringify(block.toString('latin1', f.at, f.at + f.width));
+      const shown = `"${printable(block.toString('latin1', f.at, f.at + f.width))}"`;
       const alt = f.base256 ? ' (nor positive base-256)' : '';
       throw ambiguous(
         label,

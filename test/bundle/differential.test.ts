@@ -341,6 +341,14 @@ describe('extended headers: one per member, only what the writer writes', () => 
       /pax linkpath: pax key 'linkpath' is not one airlock writes/,
     );
   });
+  test('a pax key holding a terminal escape is escaped in the message', async (t) => {
+    await check(
+      t,
+      await withA(aHeader(), pax(['\u001b[2J\u009b1m', 'x'])),
+      'ARCHIVE_AMBIGUOUS',
+      /^ARCHIVE_AMBIGUOUS: tuf\/targets\/a\.pub: pax \\u001b\[2J\\u009b1m: pax key '\\u001b\[2J\\u009b1m' is not one/,
+    );
+  });
   test('the same pax key twice', async (t) => {
     await check(
       t,
