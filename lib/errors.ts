@@ -31,7 +31,9 @@ export const CODES = {
     'An output file or folder cannot be written (read-only folder, disk full); nothing was left under the final name.',
   ),
   INTERRUPTED: i('The command was interrupted by a signal; nothing was left under the final name.'),
-  LOCKED: i('Another airlock process holds the lock of the state folder or export destination, and did not release it in time.'),
+  LOCKED: i(
+    'Another airlock process holds the lock of the state folder or export destination, and did not release it in time.',
+  ),
   INTERNAL_ERROR: i('An unexpected internal error; run again with --debug and report it.'),
 
   // --- TUF trust (lib/tuf, lib/state) ---
