@@ -1,5 +1,6 @@
 import { canonicalDistFilename } from '../dist/index.ts';
 import { isSha256Hex } from '../util/digest.ts';
+import { parseJson } from '../util/json.ts';
 import { Pep740Error, errorMessage } from '../errors.ts';
 import {
   IN_TOTO_PAYLOAD_TYPE,
@@ -35,7 +36,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
 export function decodeStatement(payload: Uint8Array, where: Where): Record<string, unknown> {
   let value: unknown;
   try {
-    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(payload));
+    value = parseJson(payload, 'statement');
   } catch (e) {
     throw err('STATEMENT_TYPE', `the statement is not UTF-8 JSON (${errorMessage(e)})`, where);
   }

@@ -1,4 +1,5 @@
 import { SourceError } from '../errors.ts';
+import { parseJson } from '../util/json.ts';
 import { parseAnchors } from './html.ts';
 import { resolveLink } from './urls.ts';
 
@@ -137,12 +138,11 @@ export function parseProjectPage(bytes: Uint8Array, contentType: string, url: UR
     throw new SourceError('INDEX_MALFORMED', 'index page is not UTF-8', { file: url.href, cause: e });
   }
   if (type === JSON_TYPE || type === 'application/json') {
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (e) {
-      throw new SourceError('INDEX_MALFORMED', 'index page is not valid JSON', { file: url.href, cause: e });
-    }
+    const json = parseJson(
+      text,
+      url.href,
+      (message, cause) => new SourceError('INDEX_MALFORMED', `index page is ${message}`, { file: url.href, cause }),
+    );
     return parseJsonPage(json, url);
   }
   if (type === 'text/html' || type === 'application/vnd.pypi.simple.v1+html') return parseHtmlPage(text, url);

@@ -1,9 +1,10 @@
-import { readdir, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { lstat, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError, errorMessage } from '../errors.ts';
 import { parseDistFilename } from '../dist/index.ts';
 import { sha256File } from '../util/digest.ts';
-import { readFileCapped } from '../util/json.ts';
+import { parseJson, readFileCapped } from '../util/json.ts';
 import { safeSegment } from './layout.ts';
 import type { CollectedFile, CollectedPackage, LocalFile } from './types.ts';
 
@@ -14,8 +15,30 @@ import type { CollectedFile, CollectedPackage, LocalFile } from './types.ts';
 const DIST = /\.(whl|tar\.gz|zip)$/;
 const PROVENANCE_CAP = 16 * 1024 * 1024;
 
+/**
+ * The entry's type, following symbolic links; undefined only when nothing has
+ * that name. A name that exists but cannot be followed (a dangling symlink, no
+ * permission) is an error, never read as absent: a provenance would be skipped.
+ */
+async function entryStat(path: string): Promise<Stats | undefined> {
+  try {
+    return await stat(path);
+  } catch (e) {
+    const exists = await lstat(path).then(
+      () => true,
+      () => false,
+    );
+    if (!exists && (e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    const why = exists && (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'dangling symbolic link' : 'cannot read';
+    throw new InputError('INPUT_UNREADABLE', `${why} (${(e as NodeJS.ErrnoException).code ?? errorMessage(e)})`, {
+      file: path,
+      cause: e,
+    });
+  }
+}
+
 async function optional(path: string): Promise<LocalFile | undefined> {
-  const st = await stat(path).catch(() => undefined);
+  const st = await entryStat(path);
   if (!st) return undefined;
   if (!st.isFile()) throw new InputError('INPUT_UNREADABLE', 'not a regular file', { file: path });
   return { localPath: path, ...(await sha256File(path)) };
@@ -29,7 +52,7 @@ async function checkProvenance(path: string): Promise<void> {
     () => new InputError('INPUT_UNREADABLE', `provenance larger than ${PROVENANCE_CAP} bytes`, { file: path }),
   );
   try {
-    const doc = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)) as unknown;
+    const doc = parseJson(bytes, path);
     if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new Error('not a JSON object');
   } catch (e) {
     throw new InputError('MALFORMED_JSON', `provenance is not a JSON object (${errorMessage(e)})`, {
@@ -52,7 +75,10 @@ export async function collectFromDir(dir: string): Promise<CollectedPackage[]> {
   const byRelease = new Map<string, CollectedPackage>();
   for (const filename of names.filter((n) => DIST.test(n))) {
     const path = join(dir, filename);
-    if (!(await stat(path)).isFile()) continue;
+    const st = await entryStat(path);
+    if (st === undefined)
+      throw new InputError('INPUT_UNREADABLE', 'disappeared while the folder was read', { file: path });
+    if (!st.isFile()) continue;
     safeSegment(filename, dir);
     const d = parseDistFilename(filename);
     const file: CollectedFile = { filename, localPath: path, ...(await sha256File(path)) };

@@ -1,6 +1,7 @@
 import { InputError, SourceError } from '../errors.ts';
 import type { LockEntry } from '../lock/index.ts';
 import { sha256Hex } from '../util/digest.ts';
+import { parseJson } from '../util/json.ts';
 import type { IndexFile } from './index-page.ts';
 import { coreMetadataPath, distPath, provenancePath } from './layout.ts';
 import type { IndexSourceOptions } from './pypi.ts';
@@ -29,7 +30,7 @@ async function fetchProvenance(pkg: LockEntry, f: IndexFile, o: IndexSourceOptio
   const got = await fetchBytes(url, { accept: INTEGRITY_ACCEPT, maxBytes: SMALL_CAP, allow404: true }, o.http);
   if (!got) return undefined;
   try {
-    const doc = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(got.bytes)) as unknown;
+    const doc = parseJson(got.bytes, got.url.href);
     if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new Error('not a JSON object');
   } catch (e) {
     throw new InputError('MALFORMED_JSON', `provenance is not a JSON object (${(e as Error).message})`, {

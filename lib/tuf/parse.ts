@@ -1,5 +1,6 @@
 import { Metadata, MetadataKind, type Root, type Snapshot, type Targets, type Timestamp } from '@tufjs/models';
 import { TufError, errorMessage } from '../errors.ts';
+import { parseJson } from '../util/json.ts';
 import { parseTimestamp } from '../util/time.ts';
 
 // Bytes → @tufjs/models objects, with our error codes. The library parses the
@@ -41,12 +42,7 @@ const KIND: Record<RoleType, MetadataKind> = {
  * list naming one key id twice.
  */
 export function parseMetadata<R extends RoleType>(bytes: Uint8Array, role: R, file: string): Metadata<ModelOf<R>> {
-  let json: unknown;
-  try {
-    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-  } catch (e) {
-    throw malformed(file, undefined, `not valid JSON (${errorMessage(e)})`, e);
-  }
+  const json = parseJson(bytes, file, (message, cause) => malformed(file, undefined, message, cause));
   if (!isObject(json)) throw malformed(file, undefined, 'not a JSON object');
   const { signed, signatures } = json;
   if (!isObject(signed)) throw malformed(file, 'signed', signed === undefined ? 'missing' : 'must be an object');

@@ -1,14 +1,52 @@
 import { open, readFile } from 'node:fs/promises';
 import { type AirlockError, InputError, errorMessage, isAirlockError } from '../errors.ts';
 
-/** Parses JSON bytes; a failure names the file and the position. */
-export function parseJson(bytes: Uint8Array | string, file: string): unknown {
+/**
+ * How deep arrays and objects may nest. Real inputs (provenance, TUF metadata,
+ * index pages, bundles) nest some ten levels; code that walks a value
+ * recursively (printing, schema checks, JSON.stringify) overflows the stack on
+ * millions, and JSON.parse itself takes seconds on them.
+ */
+export const MAX_JSON_DEPTH = 100;
+
+/** Where `text` nests deeper than `max`, or -1. One linear scan, strings skipped. */
+export function jsonTooDeepAt(text: string, max = MAX_JSON_DEPTH): number {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return i;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return -1;
+}
+
+export type JsonFailure = (message: string, cause?: unknown) => AirlockError;
+
+/**
+ * Parses JSON bytes; a failure names the file and the position. `fail` makes
+ * the error of the caller's format (TUF metadata, index page); the default is MALFORMED_JSON.
+ */
+export function parseJson(bytes: Uint8Array | string, file: string, fail?: JsonFailure): unknown {
+  const failure: JsonFailure = fail ?? ((message, cause) => new InputError('MALFORMED_JSON', message, { file, cause }));
+  let text: string;
   try {
     // Decoding inside the try: invalid UTF-8 is malformed input, not an internal error.
-    const text = typeof bytes === 'string' ? bytes : new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    text = typeof bytes === 'string' ? bytes : new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch (e) {
+    throw failure(`not valid JSON (${errorMessage(e)})`, e);
+  }
+  const deep = jsonTooDeepAt(text);
+  if (deep >= 0) throw failure(`not accepted: nested deeper than ${MAX_JSON_DEPTH} levels at position ${deep}`);
+  try {
     return JSON.parse(text);
   } catch (e) {
-    throw new InputError('MALFORMED_JSON', `not valid JSON (${errorMessage(e)})`, { file, cause: e });
+    throw failure(`not valid JSON (${errorMessage(e)})`, e);
   }
 }
 

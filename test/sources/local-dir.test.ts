@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { copyFile, writeFile } from 'node:fs/promises';
+import { copyFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { tempDir } from './tmp.ts';
@@ -40,4 +40,21 @@ test('--from-dir refusals: missing folder, no distributions, bad provenance, bad
   const dir2 = await tempDir('airlock-src-dir-');
   await writeFile(join(dir2, 'not-a-wheel.whl'), 'x');
   await assert.rejects(collectFromDir(dir2), { code: 'DIST_FILENAME_INVALID' });
+});
+
+test('--from-dir: a dangling symlink (distribution or provenance) is INPUT_UNREADABLE naming it, not a crash', async () => {
+  const dir = await tempDir('airlock-src-dir-');
+  await symlink(join(dir, 'nowhere'), join(dir, 'demo-1.0.tar.gz'));
+  await assert.rejects(collectFromDir(dir), {
+    code: 'INPUT_UNREADABLE',
+    file: join(dir, 'demo-1.0.tar.gz'),
+    message: 'dangling symbolic link (ENOENT)',
+  });
+  const dir2 = await tempDir('airlock-src-dir-');
+  await copyFile(PYPI('rfc8785-0.1.2-py3-none-any.whl'), join(dir2, 'rfc8785-0.1.2-py3-none-any.whl'));
+  await symlink(join(dir2, 'nowhere'), join(dir2, 'rfc8785-0.1.2-py3-none-any.whl.provenance'));
+  await assert.rejects(collectFromDir(dir2), {
+    code: 'INPUT_UNREADABLE',
+    file: join(dir2, 'rfc8785-0.1.2-py3-none-any.whl.provenance'),
+  });
 });
