@@ -25,7 +25,7 @@ export const CODES = {
   // --- usage and input (any command) ---
   USAGE: i('The command line is wrong: unknown command or option, missing or invalid argument.'),
   INPUT_UNREADABLE: i('A file or folder named on the command line (or inside an input) cannot be read.'),
-  MALFORMED_JSON: i('A JSON input is not valid JSON.'),
+  MALFORMED_JSON: i('A JSON input is not valid UTF-8 JSON, or nests arrays and objects deeper than 100 levels.'),
   SCHEMA_INVALID: i('A JSON input does not match its schema; the message names the file and field.'),
   OUTPUT_FAILED: i(
     'An output file or folder cannot be written (read-only folder, disk full); nothing was left under the final name.',
@@ -108,7 +108,9 @@ export const CODES = {
   MEMBER_DIGEST_MISMATCH: v('A member sha256 differs from the manifest.'),
 
   // --- sources on the connected side (lib/sources, lib/lock) ---
-  LOCK_INVALID: i('The lock or requirements file cannot be parsed, or an entry lacks a name, version or hash.'),
+  LOCK_INVALID: i(
+    'The lock or requirements file cannot be parsed, or an entry lacks a name, version or hash, or has a `url` that is not a URL.',
+  ),
   HTTP_ERROR: i('A server answered with an HTTP error status (after retries for 5xx).'),
   HTTP_TIMEOUT: i('A server did not answer within the timeout.'),
   HTTP_INSECURE_REDIRECT: v('A redirect pointed to a non-https URL (loopback excepted).'),
@@ -117,7 +119,7 @@ export const CODES = {
   NOT_FOUND: i('A project, version or file named in the input is not on the index.'),
   YANKED: v('A file is yanked on the index and was not pinned exactly.'),
   INDEX_MALFORMED: i(
-    'An index page is neither PEP 691 JSON nor PEP 503 HTML, or has an API version airlock does not know.',
+    'An index page is neither PEP 691 JSON nor PEP 503 HTML, has an API version airlock does not know, or can be read two ways (an attribute given twice in one `<a>`, a malformed percent-escape in a link).',
   ),
 } as const satisfies Record<string, CodeInfo>;
 
