@@ -15,6 +15,7 @@ const ESCAPED = '\\u001b[2K\\rVERIFIED: all signatures checked\\u0007\\u202e\\n'
 
 /** Nothing a terminal acts on, except the line breaks airlock wrote. */
 function assertInert(out: string): void {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this looks for
   assert.doesNotMatch(out, /[\x00-\x09\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069]/u);
 }
 

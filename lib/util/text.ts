@@ -15,7 +15,7 @@
 const UNSAFE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/gu;
 const SHORT: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
-function escape(c: string): string {
+function escapeChar(c: string): string {
   const short = SHORT[c];
   if (short) return short;
   const cp = c.codePointAt(0)!;
@@ -24,7 +24,7 @@ function escape(c: string): string {
 
 /** `s` with every character a terminal would act on or hide written as a visible escape. */
 export function printable(s: string): string {
-  return s.replace(UNSAFE, escape);
+  return s.replace(UNSAFE, escapeChar);
 }
 
 /** Escapes each line of a multi-line text the program composed; the line breaks themselves are kept. */
