@@ -113,3 +113,16 @@ describe('hostile nesting', () => {
     assert.ok(Date.now() - t0 < 60_000);
   });
 });
+
+describe('out-of-range numbers', () => {
+  test('attest inspect: an integratedTime beyond what a date holds is shown as given, not a crash', async () => {
+    const prov = JSON.parse(await readFile(PYPI('pypi_attestations-0.0.19.tar.gz.provenance'), 'utf8'));
+    prov.attestation_bundles[0].attestations[0].verification_material.transparency_entries[0].integratedTime =
+      '9999999999999999999';
+    const p = join(root, 'far.provenance');
+    await writeFile(p, JSON.stringify(prov));
+    const r = await runCli(['attest', 'inspect', p]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /integrated 9999999999999999999/);
+  });
+});
