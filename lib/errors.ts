@@ -38,7 +38,10 @@ export const CODES = {
   // --- usage and input (any command) ---
   USAGE: i('usage', 'The command line is wrong: unknown command or option, missing or invalid argument.'),
   INPUT_UNREADABLE: i('input', 'A file or folder named on the command line (or inside an input) cannot be read.'),
-  MALFORMED_JSON: i('input', 'A JSON input is not valid JSON, or gives one key twice in an object.'),
+  MALFORMED_JSON: i(
+    'input',
+    'A JSON input is not valid UTF-8 JSON, gives one key twice in an object, or nests arrays and objects deeper than 100 levels.',
+  ),
   SCHEMA_INVALID: i('input', 'A JSON input does not match its schema; the message names the file and field.'),
   OUTPUT_FAILED: i(
     'input',
@@ -156,7 +159,7 @@ export const CODES = {
   // --- sources on the connected side (lib/sources, lib/lock) ---
   LOCK_INVALID: i(
     'input',
-    'The lock or requirements file cannot be parsed, or an entry lacks a name, version or hash.',
+    'The lock or requirements file cannot be parsed, or an entry lacks a name, version or hash, or has a `url` that is not a URL.',
   ),
   HTTP_ERROR: i('source', 'A server answered with an HTTP error status (after retries for 5xx).'),
   HTTP_TIMEOUT: i('source', 'A server did not answer within the timeout.'),
@@ -167,7 +170,7 @@ export const CODES = {
   YANKED: v('source', 'A file is yanked on the index and was not pinned exactly.'),
   INDEX_MALFORMED: i(
     'source',
-    'An index page is neither PEP 691 JSON nor PEP 503 HTML, or has an API version airlock does not know.',
+    'An index page is neither PEP 691 JSON nor PEP 503 HTML, has an API version airlock does not know, or can be read two ways (an attribute given twice in one `<a>`, a malformed percent-escape in a link).',
   ),
 } as const;
 

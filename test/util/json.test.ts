@@ -79,5 +79,11 @@ test('a deeply nested document is scanned without recursion', () => {
   const depth = 50_000;
   const text = `${'{"a":['.repeat(depth)}1${']}'.repeat(depth)}`;
   assert.doesNotThrow(() => findDuplicateKey(text));
-  refused(`${'['.repeat(depth)}{"k":1,"k":2}${']'.repeat(depth)}`, `/${'0/'.repeat(depth)}k`, 'k');
+  const deep = `${'['.repeat(depth)}{"k":1,"k":2}${']'.repeat(depth)}`;
+  assert.deepEqual(findDuplicateKey(deep), { key: 'k', pointer: `/${'0/'.repeat(depth)}k` });
+  // parseJson refuses such nesting before either JSON.parse or the scan sees it.
+  assert.throws(() => parseJson(deep, 'f.json'), {
+    code: 'MALFORMED_JSON',
+    message: 'not accepted: nested deeper than 100 levels at position 100',
+  });
 });
