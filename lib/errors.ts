@@ -41,7 +41,10 @@ export const CODES = {
   // --- usage and input (any command) ---
   USAGE: i('usage', 'The command line is wrong: unknown command or option, missing or invalid argument.'),
   INPUT_UNREADABLE: i('input', 'A file or folder named on the command line (or inside an input) cannot be read.'),
-  MALFORMED_JSON: i('input', 'A JSON input is not valid JSON.'),
+  MALFORMED_JSON: i(
+    'input',
+    'A JSON input is not valid UTF-8 JSON, gives one key twice in an object, or nests arrays and objects deeper than 100 levels.',
+  ),
   SCHEMA_INVALID: i('input', 'A JSON input does not match its schema; the message names the file and field.'),
   OUTPUT_FAILED: i(
     'input',
@@ -140,11 +143,15 @@ export const CODES = {
   ARCHIVE_TRUNCATED: v('archive', 'The bundle archive ends in the middle of a member.'),
   ARCHIVE_TRAILING_DATA: v('archive', 'The bundle archive has data after its end.'),
   ARCHIVE_UNSAFE_PATH: v('archive', 'A member path is absolute, contains `..`, or is otherwise unsafe.'),
+  ARCHIVE_AMBIGUOUS: v(
+    'archive',
+    'A tar header or extended record could be read two ways by other readers (GNU tar, bsdtar, Python tarfile); the message names the member and the field.',
+  ),
   ARCHIVE_LINK: v('archive', 'A member is a symbolic or hard link.'),
   ARCHIVE_SPECIAL_FILE: v('archive', 'A member is a device, FIFO or other non-regular file.'),
   ARCHIVE_DUPLICATE: v('archive', 'Two members have the same path.'),
   ARCHIVE_PATH_COLLISION: v('archive', 'Two member paths collide after Unicode normalisation or case folding.'),
-  ARCHIVE_TOO_LARGE: v('archive', 'A member declares a size beyond the configured cap.'),
+  ARCHIVE_TOO_LARGE: v('archive', 'A member, the archive (headers included) or an extended header is beyond its cap.'),
   MANIFEST_MISSING: v('archive', 'The archive does not start with the airlock manifest.'),
   MANIFEST_INVALID: v('archive', 'The manifest fails its schema.'),
   MEMBER_UNLISTED: v('archive', 'A member is not listed in the manifest.'),
@@ -155,7 +162,7 @@ export const CODES = {
   // --- sources on the connected side (lib/sources, lib/lock) ---
   LOCK_INVALID: i(
     'input',
-    'The lock or requirements file cannot be parsed, or an entry lacks a name, version or hash.',
+    'The lock or requirements file cannot be parsed, or an entry lacks a name, version or hash, or has a `url` that is not a URL.',
   ),
   HTTP_ERROR: i('source', 'A server answered with an HTTP error status (after retries for 5xx).'),
   HTTP_TIMEOUT: i('source', 'A server did not answer within the timeout.'),
@@ -169,7 +176,7 @@ export const CODES = {
   YANKED: v('source', 'A file is yanked on the index and was not pinned exactly.'),
   INDEX_MALFORMED: i(
     'source',
-    'An index page is neither PEP 691 JSON nor PEP 503 HTML, or has an API version airlock does not know.',
+    'An index page is neither PEP 691 JSON nor PEP 503 HTML, has an API version airlock does not know, or can be read two ways (an attribute given twice in one `<a>`, a malformed percent-escape in a link).',
   ),
   // --- policy, pins and verify (lib/policy, lib/pins, lib/verify) ---
   POLICY_INVALID: i(

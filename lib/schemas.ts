@@ -1,11 +1,15 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { assetBytes } from './assets.ts';
 import { errorFor, type ErrorCode } from './errors.ts';
+import { parseTimestamp } from './util/time.ts';
 
 // Every format airlock reads or writes has a JSON Schema in schemas/. Schemas
 // are compiled once, on first use, so start-up stays cheap.
 
 const ajv = new Ajv2020({ allErrors: false, strict: true, allowUnionTypes: true });
+// A pattern checks the shape of a date only; 2026-02-30 matches one. The format
+// checks every field is in range, with the one date reader of lib/util/time.ts.
+ajv.addFormat('date-time', { type: 'string', validate: (s: string) => parseTimestamp(s) !== undefined });
 const compiled = new Map<string, ValidateFunction>();
 
 function validator(name: string): ValidateFunction {

@@ -1,5 +1,6 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import { ArchiveError } from '../errors.ts';
+import type { HeaderWalk } from './header-walk.ts';
 
 // tar-stream skips all-zero blocks silently and goes on parsing after them,
 // so by itself it cannot tell the end-of-archive marker from data appended
@@ -30,9 +31,13 @@ export class BlockTap extends Transform {
   /** Merged runs of zero blocks, [start, end), sorted. */
   private runs: [number, number][] = [];
 
-  constructor(file: string) {
+  private readonly walker: HeaderWalk | undefined;
+
+  /** `walker` sees every byte first (header-walk.ts): one stage, not two, in a pipeline kept lean. */
+  constructor(file: string, walker?: HeaderWalk) {
     super();
     this.file = file;
+    this.walker = walker;
   }
 
   /** Blocks before `offset` no longer matter: the reader knows what is there. */
@@ -55,12 +60,23 @@ export class BlockTap extends Transform {
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
     try {
+      this.walker?.walk(chunk);
       this.scan(chunk);
     } catch (e) {
       cb(e as Error);
       return;
     }
     cb(null, chunk);
+  }
+
+  override _flush(cb: TransformCallback): void {
+    try {
+      this.walker?.end();
+    } catch (e) {
+      cb(e as Error);
+      return;
+    }
+    cb();
   }
 
   private scan(chunk: Buffer): void {

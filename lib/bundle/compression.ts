@@ -1,7 +1,8 @@
 import { Transform } from 'node:stream';
-import { constants, createGunzip, createGzip, createZstdCompress, createZstdDecompress } from 'node:zlib';
+import { constants, createGzip, createZstdCompress, createZstdDecompress } from 'node:zlib';
 import { ArchiveError, UsageError } from '../errors.ts';
 import type { Compression } from './types.ts';
+import { gzipSingleMember } from './gzip-member.ts';
 import { ZstdSingleFrame } from './zstd-frames.ts';
 
 // Compression is chosen by the writer from the output name and detected by
@@ -132,22 +133,8 @@ export function createDecompressor(kind: Compression, file: string): Decompresso
     case 'none':
       return { kind, stages: [], assertConsumed() {} };
     case 'gzip': {
-      // Node's gunzip stops quietly at a gzip member followed by a zero byte
-      // and ignores the rest; bytesWritten counts the input it really used.
-      const gunzip = createGunzip();
-      return {
-        kind,
-        stages: [gunzip],
-        assertConsumed(bytesIn) {
-          if (gunzip.bytesWritten !== bytesIn) {
-            throw new ArchiveError(
-              'ARCHIVE_TRAILING_DATA',
-              `data after the end of the gzip stream at offset ${gunzip.bytesWritten}`,
-              { file },
-            );
-          }
-        },
-      };
+      const one = gzipSingleMember(file);
+      return { kind, stages: one.stages, assertConsumed: () => one.assertEnd() };
     }
     case 'zstd':
       return { kind, stages: [new ZstdSingleFrame(file), createZstdDecompress()], assertConsumed() {} };

@@ -35,6 +35,10 @@ export class EntryRules {
     return this.caps.maxManifestBytes;
   }
 
+  get maxTotalBytes(): number {
+    return this.caps.maxTotalBytes;
+  }
+
   /** Throws the code that refuses this entry; returns its declared size. */
   check(h: EntryHeader): number {
     const file = printable(h.name);

@@ -1,3 +1,4 @@
+import { esc } from '../util/text.ts';
 import type { InspectReport } from './inspect.ts';
 import type { Publisher } from './publishers.ts';
 
@@ -7,33 +8,33 @@ import type { Publisher } from './publishers.ts';
 function describePublisher(p: Publisher): string {
   const { kind, repository, workflow, workflow_filepath: wfPath, environment, email, ...rest } = p;
   const parts = [kind ?? 'unknown', repository ?? email ?? ''];
-  if (workflow ?? wfPath) parts.push(`workflow ${workflow ?? wfPath}`);
-  if (environment) parts.push(`environment ${environment}`);
-  for (const [k, v] of Object.entries(rest)) if (v) parts.push(`${k} ${v}`);
+  if (workflow ?? wfPath) parts.push(esc`workflow ${workflow ?? wfPath}`);
+  if (environment) parts.push(esc`environment ${environment}`);
+  for (const [k, v] of Object.entries(rest)) if (v) parts.push(esc`${k} ${v}`);
   return parts.filter(Boolean).join(' ');
 }
 
 export function formatInspectReport(r: InspectReport): string {
   const out: string[] = [];
   out.push(
-    `Bundle ${r.bundle.path} (${r.bundle.compression === 'none' ? 'tar' : `tar, ${r.bundle.compression}`}, ${r.bundle.size} bytes)`,
+    esc`Bundle ${r.bundle.path} (${r.bundle.compression === 'none' ? 'tar' : esc`tar, ${r.bundle.compression}`}, ${r.bundle.size} bytes)`,
   );
   out.push(r.note);
-  out.push(`Created ${r.createdAt} by ${r.tool.name} ${r.tool.version}`);
-  for (const [k, v] of Object.entries(r.sources)) out.push(`  source ${k}: ${v}`);
+  out.push(esc`Created ${r.createdAt} by ${r.tool.name} ${r.tool.version}`);
+  for (const [k, v] of Object.entries(r.sources)) out.push(esc`  source ${k}: ${v}`);
   out.push('');
-  out.push(`Packages (${r.totals.packages}, ${r.totals.files} files, ${r.totals.withProvenance} with provenance):`);
+  out.push(esc`Packages (${r.totals.packages}, ${r.totals.files} files, ${r.totals.withProvenance} with provenance):`);
   for (const p of r.packages) {
-    out.push(`  ${p.name} ${p.version}${p.indexPage ? `  (index page ${p.indexPage})` : ''}`);
+    out.push(esc`  ${p.name} ${p.version}${p.indexPage ? esc`  (index page ${p.indexPage})` : ''}`);
     for (const f of p.files) {
-      out.push(`    ${f.filename}  ${f.size} bytes  sha256 ${f.sha256}${f.yanked ? '  YANKED' : ''}`);
+      out.push(esc`    ${f.filename}  ${f.size} bytes  sha256 ${f.sha256}${f.yanked ? '  YANKED' : ''}`);
       if (f.provenance === null) out.push('      provenance: none');
       else if (f.provenance.publishers.length === 0)
-        out.push(`      provenance: ${f.provenance.path} (${f.provenance.error ?? 'no publisher'})`);
+        out.push(esc`      provenance: ${f.provenance.path} (${f.provenance.error ?? 'no publisher'})`);
       else
         for (const pub of f.provenance.publishers)
-          out.push(`      provenance: publisher ${describePublisher(pub)} (claimed, not verified)`);
-      if (f.coreMetadata) out.push(`      core metadata: ${f.coreMetadata}`);
+          out.push(esc`      provenance: publisher ${describePublisher(pub)} (claimed, not verified)`);
+      if (f.coreMetadata) out.push(esc`      core metadata: ${f.coreMetadata}`);
     }
   }
   out.push('');
@@ -41,13 +42,14 @@ export function formatInspectReport(r: InspectReport): string {
   else {
     const t = r.tuf!;
     out.push(
-      `TUF${t.instance ? ` (${t.instance})` : ''}: root v${t.rootVersion}, from pinned root ${t.pinnedRoot.label} v${t.pinnedRoot.version}`,
+      esc`TUF${t.instance ? esc` (${t.instance})` : ''}: root v${t.rootVersion}, from pinned root ${t.pinnedRoot.label} v${t.pinnedRoot.version}`,
     );
     for (const role of ['timestamp', 'snapshot', 'targets'] as const)
-      out.push(`  ${role} v${t[role].version}, expires ${t[role].expires}`);
+      out.push(esc`  ${role} v${t[role].version}, expires ${t[role].expires}`);
   }
   out.push('');
-  out.push(`Members (${r.totals.members}, ${r.totals.bytes} bytes):`);
-  for (const m of r.members) out.push(`  ${m.sha256}  ${String(m.size).padStart(10)}  ${m.role.padEnd(14)}  ${m.path}`);
+  out.push(esc`Members (${r.totals.members}, ${r.totals.bytes} bytes):`);
+  for (const m of r.members)
+    out.push(esc`  ${m.sha256}  ${String(m.size).padStart(10)}  ${m.role.padEnd(14)}  ${m.path}`);
   return `${out.join('\n')}\n`;
 }

@@ -1,5 +1,9 @@
 import { ArchiveError } from '../errors.ts';
+import { printable } from '../util/text.ts';
 import { MANIFEST_PATH, type MemberRole } from './types.ts';
+
+// The one terminal escaping function, re-exported for the archive code that names members.
+export { printable };
 
 // Member path rules, in two layers:
 // - `unsafePathReason` is what the reader enforces on every tar entry name,
@@ -31,14 +35,6 @@ export function assertSafePath(path: string): void {
   if (reason !== undefined) {
     throw new ArchiveError('ARCHIVE_UNSAFE_PATH', `unsafe member path: ${reason}`, { file: printable(path) });
   }
-}
-
-/** A member name fit for a one-line message: control characters escaped. */
-export function printable(path: string): string {
-  // eslint-disable-next-line no-control-regex
-  return JSON.stringify(path)
-    .slice(1, -1)
-    .replace(/[\u007f-\u009f]/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /**

@@ -7,6 +7,7 @@ import { commitTemp, discardTemp, makeTempDirFor } from '../util/atomic.ts';
 import { BlockTap } from './blocks.ts';
 import { createDecompressor, detectCompression, type Decompressor } from './compression.ts';
 import { EntryRules } from './entry-rules.ts';
+import { HeaderWalk } from './header-walk.ts';
 import { CallerFailure, chunksOf, consumeMember, pad512, readAll, writeOut, type TarHeader } from './extract.ts';
 import { parseManifest } from './manifest.ts';
 import { pipeAll } from './pipe.ts';
@@ -43,7 +44,7 @@ async function scan(archivePath: string, opts: ScanOptions): Promise<Manifest> {
     throw unreadable(archivePath, e);
   }
   const rules = new EntryRules(opts.caps);
-  const tap = new BlockTap(archivePath);
+  const tap = new BlockTap(archivePath, new HeaderWalk(archivePath, rules.maxTotalBytes));
   const pos: Position = { archive: archivePath, entries: 0, end: 0 };
   let tmp: string | undefined;
   let manifest: Manifest | undefined;

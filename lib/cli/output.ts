@@ -1,4 +1,5 @@
 import { AirlockError, EXIT_INPUT, InternalError, isAirlockError, errorMessage } from '../errors.ts';
+import { printable, printableLines } from '../util/text.ts';
 
 // The only place that turns results and errors into what the user sees: one
 // line on stderr (or one JSON object on stdout with --json), and an exit code.
@@ -24,7 +25,13 @@ export interface OutputOptions {
 
 export function printResult(result: CommandResult, opts: OutputOptions): number {
   if (opts.json) process.stdout.write(`${JSON.stringify(result.json, null, 2)}\n`);
-  else if (result.text) process.stdout.write(result.text.endsWith('\n') ? result.text : `${result.text}\n`);
+  // Formatters escape each input string (a newline in one would forge a line);
+  // the whole text is escaped again here, so one a formatter missed still cannot
+  // drive the terminal. Escaping is idempotent, so the two never double up.
+  else if (result.text) {
+    const text = printableLines(result.text);
+    process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  }
   return result.exitCode;
 }
 
@@ -38,8 +45,10 @@ export function printError(e: unknown, opts: OutputOptions): number {
   if (opts.json) {
     process.stdout.write(`${JSON.stringify({ ok: false, error: err.toJSON() }, null, 2)}\n`);
   }
-  // Newlines inside messages would break the one-line promise that scripts rely on.
-  process.stderr.write(`airlock: ${err.toLine().replace(/\s*\n\s*/g, ' ')}\n`);
+  // Messages embed input strings (names, URLs, fields): escaped, a control
+  // character cannot drive the terminal and a newline cannot break the one-line
+  // promise that scripts rely on.
+  process.stderr.write(`airlock: ${printable(err.toLine())}\n`);
   if (opts.debug) {
     let c: unknown = err;
     while (c instanceof Error) {

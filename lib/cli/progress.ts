@@ -1,3 +1,5 @@
+import { printable } from '../util/text.ts';
+
 // Progress on a terminal only: quiet with --json or when stdout is not a TTY,
 // so scripts and CI logs see nothing but the report.
 
@@ -20,9 +22,9 @@ export function createProgress(label: string, opts: { json: boolean }): Progress
       const secs = Math.max((t - started) / 1000, 0.001);
       const pct = total > 0 ? Math.floor((done / total) * 100) : 0;
       const mib = (n: number) => (n / 1048576).toFixed(1);
-      const extra = detail ? ` ${detail}` : '';
+      const extra = detail ? ` ${printable(detail)}` : '';
       process.stderr.write(
-        `\r\x1b[K${label}: ${pct}% ${mib(done)}/${mib(total)} MiB${extra} (${mib(done / secs)} MiB/s)`,
+        `\r\x1b[K${printable(label)}: ${pct}% ${mib(done)}/${mib(total)} MiB${extra} (${mib(done / secs)} MiB/s)`,
       );
     },
     done() {

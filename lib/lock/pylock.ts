@@ -20,9 +20,26 @@ function fileEntry(v: unknown, file: string, field: string): PinnedFile {
   if (!isTable(v)) throw bad('must be a table');
   const url = typeof v.url === 'string' ? v.url : undefined;
   let filename = typeof v.name === 'string' ? v.name : undefined;
-  // PEP 751: `name` may be omitted when the URL's last path segment is the file name.
-  if (filename === undefined && url !== undefined)
-    filename = decodeURIComponent(new URL(url).pathname.split('/').pop() ?? '');
+  if (url !== undefined) {
+    let last: string;
+    try {
+      last = new URL(url).pathname.split('/').pop() ?? '';
+    } catch (e) {
+      throw new InputError('LOCK_INVALID', `url is not a URL: '${url}'`, { file, field: `${field}.url`, cause: e });
+    }
+    // PEP 751: `name` may be omitted when the URL's last path segment is the file name.
+    if (filename === undefined) {
+      try {
+        filename = decodeURIComponent(last);
+      } catch (e) {
+        throw new InputError('LOCK_INVALID', `url has a malformed percent-escape in '${last}'`, {
+          file,
+          field: `${field}.url`,
+          cause: e,
+        });
+      }
+    }
+  }
   if (!filename || filename.includes('/') || filename.includes('\\'))
     throw bad('has no usable file name (name or url)');
   const hashes = v.hashes;

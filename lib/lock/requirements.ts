@@ -11,7 +11,10 @@ import type { LockEntry } from './types.ts';
 
 // name[extras]==version, then an optional `; marker` (markers are not evaluated:
 // the connected side bundles the pinned files whatever the target platform).
-const REQ = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*==\s*([^\s;=]+)\s*(;.*)?$/;
+// Each quantifier is followed by a character it cannot match, so a failing line
+// costs linear time: two `\s*` around an optional group (`\s*(\[...\])?\s*`)
+// made a name followed by a long run of spaces quadratic.
+const REQ = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:(\[[^\]]*\])\s*)?==\s*([^\s;=]+)\s*(;.*)?$/;
 const HASH_OPT = /(?:^|\s)--hash(?:=|\s+)(\S+)/g;
 
 function invalid(file: string, line: number, msg: string): InputError {

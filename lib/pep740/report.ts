@@ -1,3 +1,4 @@
+import { esc } from '../util/text.ts';
 import { describePolicy, type PublisherPolicy } from '../publisher/index.ts';
 import type { InspectedAttestation } from './inspect.ts';
 import type { AttestationResult } from './types.ts';
@@ -42,25 +43,25 @@ function logLines(
 ): string[] {
   return entries.map(
     (e) =>
-      `    log entry: ${e.kind} ${e.kindVersion}, index ${e.logIndex}, ${e.integratedTime ? `integrated ${e.integratedTime}` : 'no integrated time'}, log ${e.logId}`,
+      esc`    log entry: ${e.kind} ${e.kindVersion}, index ${e.logIndex}, ${e.integratedTime ? esc`integrated ${e.integratedTime}` : 'no integrated time'}, log ${e.logId}`,
   );
 }
 
 export function formatVerifyReport(r: VerifyReport): string {
   const lines = [
-    `OK ${r.file}`,
-    `  sha256 ${r.sha256} (${r.size} bytes)`,
-    `  ${r.source.kind} ${r.source.file}: ${plural(r.attestations.length, 'attestation')}, all verified`,
-    `  trusted root ${r.trust.trustedRoot}${r.trust.trustDir ? ` (from TUF copy ${r.trust.trustDir}, checked at ${r.trust.now})` : ''}`,
-    `  publisher ${r.publisher.note}`,
+    esc`OK ${r.file}`,
+    esc`  sha256 ${r.sha256} (${r.size} bytes)`,
+    esc`  ${r.source.kind} ${r.source.file}: ${plural(r.attestations.length, 'attestation')}, all verified`,
+    esc`  trusted root ${r.trust.trustedRoot}${r.trust.trustDir ? esc` (from TUF copy ${r.trust.trustDir}, checked at ${r.trust.now})` : ''}`,
+    esc`  publisher ${r.publisher.note}`,
   ];
   for (const a of r.attestations) {
-    lines.push(`  attestation ${a.pointer}`);
-    lines.push(`    predicate: ${a.predicateType}`);
-    lines.push(`    subject: ${a.subject.name} sha256:${a.subject.sha256}`);
+    lines.push(esc`  attestation ${a.pointer}`);
+    lines.push(esc`    predicate: ${a.predicateType}`);
+    lines.push(esc`    subject: ${a.subject.name} sha256:${a.subject.sha256}`);
     if (a.publisher.claimed)
-      lines.push(`    provenance publisher: ${describePolicy(a.publisher.claimed)} (matches the certificate)`);
-    lines.push(`    certificate: ${a.certificate.identity} (issuer ${a.certificate.issuer ?? 'none'})`);
+      lines.push(esc`    provenance publisher: ${describePolicy(a.publisher.claimed)} (matches the certificate)`);
+    lines.push(esc`    certificate: ${a.certificate.identity} (issuer ${a.certificate.issuer ?? 'none'})`);
     lines.push(...logLines(a.tlogEntries));
   }
   return lines.join('\n');
@@ -68,22 +69,22 @@ export function formatVerifyReport(r: VerifyReport): string {
 
 export function formatInspectReport(r: InspectReport): string {
   const lines = [
-    `${r.file}: ${r.source.kind}, ${plural(r.attestations.length, 'attestation')}`,
+    esc`${r.file}: ${r.source.kind}, ${plural(r.attestations.length, 'attestation')}`,
     'NOT VERIFIED: this shows what the attestations claim; use `airlock attest verify` to check them.',
   ];
   for (const a of r.attestations) {
-    lines.push(`  attestation ${a.pointer}`);
-    lines.push(`    publisher (claimed): ${a.publisher ? JSON.stringify(a.publisher) : 'none (bare attestation)'}`);
+    lines.push(esc`  attestation ${a.pointer}`);
+    lines.push(esc`    publisher (claimed): ${a.publisher ? JSON.stringify(a.publisher) : 'none (bare attestation)'}`);
     lines.push(
-      `    certificate: ${a.certificate.identity} (${a.certificate.identityType}), issuer ${a.certificate.issuer ?? 'none'}, valid ${a.certificate.notBefore} .. ${a.certificate.notAfter}`,
+      esc`    certificate: ${a.certificate.identity} (${a.certificate.identityType}), issuer ${a.certificate.issuer ?? 'none'}, valid ${a.certificate.notBefore} .. ${a.certificate.notAfter}`,
     );
-    for (const [k, v] of Object.entries(a.certificate.extensions)) lines.push(`      ${k}: ${v}`);
+    for (const [k, v] of Object.entries(a.certificate.extensions)) lines.push(esc`      ${k}: ${v}`);
     lines.push(...logLines(a.tlogEntries));
-    if (a.statementError) lines.push(`    statement: unreadable (${a.statementError})`);
+    if (a.statementError) lines.push(esc`    statement: unreadable (${a.statementError})`);
     else {
-      lines.push(`    statement type: ${String(a.statementType)}`);
-      lines.push(`    predicate type: ${String(a.predicateType)}`);
-      for (const s of a.subjects) lines.push(`    subject: ${String(s.name)} sha256:${String(s.sha256)}`);
+      lines.push(esc`    statement type: ${String(a.statementType)}`);
+      lines.push(esc`    predicate type: ${String(a.predicateType)}`);
+      for (const s of a.subjects) lines.push(esc`    subject: ${String(s.name)} sha256:${String(s.sha256)}`);
     }
   }
   return lines.join('\n');

@@ -40,8 +40,9 @@ export function certificateFacts(s: SignerInfo): CertificateFacts {
 export function isoTime(t: string | number | undefined | null): string | null {
   if (t === undefined || t === null || t === '') return null;
   const s = String(t);
-  if (/^\d+$/.test(s)) return new Date(Number(s) * 1000).toISOString();
-  return s;
+  // Beyond what a Date holds (year 275760), the text is shown as it is rather than thrown on.
+  const d = /^\d{1,15}$/.test(s) ? new Date(Number(s) * 1000) : undefined;
+  return d && !Number.isNaN(d.getTime()) ? d.toISOString() : s;
 }
 
 function logFacts(v: VerifiedBundle): LogEntryFacts[] {

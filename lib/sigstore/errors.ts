@@ -61,6 +61,8 @@ export function jsonInput(input: unknown, file: string, code: ErrorCode): unknow
   try {
     return parseJson(input, file);
   } catch (e) {
+    // parseJson's message already says "not valid JSON (why)"; keep its field.
+    if (isAirlockError(e)) throw fail(code, e.message, file, e.field, e);
     throw fail(code, `not valid JSON (${errorMessage(e)})`, file, undefined, e);
   }
 }

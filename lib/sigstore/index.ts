@@ -9,3 +9,4 @@ export { verifyBundle, type VerifyOptions } from './verify.ts';
 export type { ArtifactInput } from './artifact.ts';
 export { checkIdentity } from './identity.ts';
 export { fulcioExtensions, signerFromCertificate } from './signer.ts';
+export { decodeProtoBytes, normaliseProtoJson, type MessageName } from './proto-json.ts';

@@ -4,6 +4,7 @@ import { RFC3161Timestamp, X509Certificate } from '@sigstore/core';
 import { SigstoreError, errorMessage, isAirlockError } from '../errors.ts';
 import { validateSchema } from '../schemas.ts';
 import { fail, jsonInput } from './errors.ts';
+import { normaliseProtoJson } from './proto-json.ts';
 import { signerFromCertificate } from './signer.ts';
 
 // Structural parsing of a Sigstore bundle: media type, required fields, real
@@ -74,6 +75,47 @@ function leafCertificate(bundle: Bundle, file: string): X509Certificate | undefi
   }
 }
 
+/**
+ * The certificates a bundle carries are never trust anchors (the trusted root
+ * holds those): a self-signed one, wherever it sits in the chain, is refused,
+ * as sigstore-python refuses it, rather than silently ignored.
+ */
+function refuseSelfSigned(bundle: Bundle, file: string): void {
+  const vm = bundle.verificationMaterial.content;
+  const chain =
+    vm.$case === 'x509CertificateChain'
+      ? vm.x509CertificateChain.certificates.map((c, i) => ({
+          raw: c.rawBytes,
+          field: `/verificationMaterial/x509CertificateChain/certificates/${i}`,
+        }))
+      : vm.$case === 'certificate'
+        ? [{ raw: vm.certificate.rawBytes, field: '/verificationMaterial/certificate' }]
+        : [];
+  for (const { raw, field } of chain) {
+    let cert: X509Certificate;
+    try {
+      cert = X509Certificate.parse(Buffer.from(raw));
+      if (!cert.subject.equals(cert.issuer) || !selfVerifies(cert)) continue;
+    } catch (e) {
+      throw malformed(`not a DER X.509 certificate (${errorMessage(e)})`, file, `${field}/rawBytes`, e);
+    }
+    throw malformed(
+      'a self-signed certificate: the certificates of a bundle are never trust anchors (trusted_root.json holds them)',
+      file,
+      field,
+    );
+  }
+}
+
+function selfVerifies(cert: X509Certificate): boolean {
+  try {
+    return cert.verify();
+  } catch {
+    // A key or signature node:crypto cannot use: not a working self-signature.
+    return false;
+  }
+}
+
 function timestamps(bundle: Bundle, file: string): RFC3161Timestamp[] {
   const list = bundle.verificationMaterial.timestampVerificationData?.rfc3161Timestamps ?? [];
   return list.map((ts, i) => {
@@ -100,17 +142,17 @@ function timestamps(bundle: Bundle, file: string): RFC3161Timestamp[] {
 
 /** Parses and structurally validates a Sigstore bundle JSON (v0.1, v0.2, v0.3). */
 export function parseBundle(json: unknown, file: string): ParsedBundle {
-  const obj = jsonInput(json, file, 'BUNDLE_MALFORMED');
-  if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) throw malformed('not a JSON object', file);
-  const mediaType = (obj as { mediaType?: unknown }).mediaType;
+  const input = jsonInput(json, file, 'BUNDLE_MALFORMED');
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) throw malformed('not a JSON object', file);
+  const obj = normaliseProtoJson('Bundle', input, (m, field) => malformed(m, file, field));
+  const mediaType = obj.mediaType;
   if (typeof mediaType !== 'string') throw malformed('missing mediaType', file, '/mediaType');
   const version = (MEDIA_TYPES as Record<string, BundleVersion>)[mediaType];
   if (version === undefined) {
     throw fail('BUNDLE_UNSUPPORTED', `unknown bundle media type ${JSON.stringify(mediaType)}`, file, '/mediaType');
   }
-  const record = obj as Record<string, unknown>;
-  exactlyOne(record, ['messageSignature', 'dsseEnvelope'], file, '/');
-  const vm = record.verificationMaterial;
+  exactlyOne(obj, ['messageSignature', 'dsseEnvelope'], file, '/');
+  const vm = obj.verificationMaterial;
   if (vm === null || typeof vm !== 'object' || Array.isArray(vm))
     throw malformed('missing verificationMaterial', file, '/verificationMaterial');
   exactlyOne(
@@ -136,6 +178,7 @@ export function parseBundle(json: unknown, file: string): ParsedBundle {
     throw malformed(`invalid v${version} bundle (${errorMessage(e)}${field ? `: ${field}` : ''})`, file, field, e);
   }
   const certificate = leafCertificate(bundle, file);
+  refuseSelfSigned(bundle, file);
   return {
     file,
     mediaType,

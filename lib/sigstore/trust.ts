@@ -4,6 +4,7 @@ import { toTrustMaterial, type TrustMaterial } from '@sigstore/verify';
 import { SigstoreError, errorMessage, isAirlockError } from '../errors.ts';
 import { validateSchema } from '../schemas.ts';
 import { fail, jsonInput } from './errors.ts';
+import { normaliseProtoJson } from './proto-json.ts';
 
 // trusted_root.json → the trust material @sigstore/verify works with. All
 // parsing (certificates, keys, dates) happens here, once, so that a broken
@@ -12,6 +13,8 @@ import { fail, jsonInput } from './errors.ts';
 
 const MEDIA_TYPES = new Set([
   'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
+  // Listed by protobuf-specs as one clients MAY read.
+  'application/vnd.dev.sigstore.trustedroot.v0.1+json',
   'application/vnd.dev.sigstore.trustedroot+json;version=0.2',
   'application/vnd.dev.sigstore.trustedroot.v0.2+json',
 ]);
@@ -28,31 +31,48 @@ function invalid(message: string, file: string, field?: string, cause?: unknown)
   return fail('TRUSTED_ROOT_INVALID', message, file, field, cause);
 }
 
-/** The schema checks the date syntax; this rejects syntactically fine but impossible dates. */
-type Range = { start?: Date; end?: Date } | undefined;
+type Json = Record<string, unknown>;
 
-function checkDates(root: TrustedRoot, file: string): void {
-  const ranges: [string, Range][] = [
-    ...root.tlogs.map((l, i): [string, Range] => [`/tlogs/${i}/publicKey/validFor`, l.publicKey?.validFor]),
-    ...root.ctlogs.map((l, i): [string, Range] => [`/ctlogs/${i}/publicKey/validFor`, l.publicKey?.validFor]),
-    ...root.certificateAuthorities.map((c, i): [string, Range] => [
-      `/certificateAuthorities/${i}/validFor`,
-      c.validFor,
-    ]),
-    ...root.timestampAuthorities.map((c, i): [string, Range] => [`/timestampAuthorities/${i}/validFor`, c.validFor]),
+/**
+ * Every log, CA and TSA says since when it is trusted: a validity without a
+ * start would be read as "since 1970" (as @sigstore/verify reads it), trusting
+ * a key for times its operator never vouched for. A range that ends before it
+ * starts is refused too. Runs on the canonical JSON, where dates are checked.
+ */
+function checkValidFor(root: Json, file: string): void {
+  const list = (key: string) => (root[key] as Json[] | undefined) ?? [];
+  const ranges: [string, unknown][] = [
+    ...['tlogs', 'ctlogs'].flatMap((k) =>
+      list(k).map((l, i): [string, unknown] => [
+        `/${k}/${i}/publicKey/validFor`,
+        (l.publicKey as Json | undefined)?.validFor,
+      ]),
+    ),
+    ...['certificateAuthorities', 'timestampAuthorities'].flatMap((k) =>
+      list(k).map((c, i): [string, unknown] => [`/${k}/${i}/validFor`, c.validFor]),
+    ),
   ];
   for (const [field, range] of ranges) {
-    for (const d of [range?.start, range?.end]) {
-      if (d !== undefined && Number.isNaN(d.getTime())) throw invalid('not a valid date', file, field);
+    const { start, end } = (range ?? {}) as { start?: string; end?: string };
+    if (start === undefined) {
+      throw invalid(
+        'no validFor start: the trusted root must say since when this key or chain is trusted',
+        file,
+        `${field}/start`,
+      );
+    }
+    if (end !== undefined && Date.parse(end) < Date.parse(start)) {
+      throw invalid(`validFor ends (${end}) before it starts (${start})`, file, `${field}/end`);
     }
   }
 }
 
 /** Parses trusted_root.json (bytes or parsed JSON) into trust material; TRUSTED_ROOT_INVALID (exit 2) on failure. */
 export function loadTrustMaterial(trustedRoot: unknown, file: string): SigstoreTrust {
-  const json = jsonInput(trustedRoot, file, 'TRUSTED_ROOT_INVALID');
-  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw invalid('not a JSON object', file);
-  const mediaType = (json as { mediaType?: unknown }).mediaType;
+  const input = jsonInput(trustedRoot, file, 'TRUSTED_ROOT_INVALID');
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) throw invalid('not a JSON object', file);
+  const json = normaliseProtoJson('TrustedRoot', input, (m, field) => invalid(m, file, field));
+  const mediaType = json.mediaType;
   if (typeof mediaType !== 'string' || !MEDIA_TYPES.has(mediaType)) {
     throw invalid(`unsupported media type ${JSON.stringify(mediaType)}`, file, '/mediaType');
   }
@@ -62,10 +82,10 @@ export function loadTrustMaterial(trustedRoot: unknown, file: string): SigstoreT
     if (isAirlockError(e)) throw invalid(e.message, file, e.field, e);
     throw e;
   }
+  checkValidFor(json, file);
   let material: TrustMaterial;
   try {
     const root = TrustedRoot.fromJSON(json);
-    checkDates(root, file);
     // toTrustMaterial parses every certificate and key; a bad one throws.
     material = toTrustMaterial(root);
     // X509Certificate parsing is lazy: read what chain building uses now.

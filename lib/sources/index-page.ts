@@ -86,14 +86,34 @@ function hashFragment(v: string | undefined): { sha256?: string } | undefined {
   return m ? { sha256: m[1]!.toLowerCase() } : {};
 }
 
+/** The file name a link's last path segment spells, percent-escapes decoded. */
+function linkFilename(link: URL, page: URL, field: string): string {
+  const last = link.pathname.split('/').pop() ?? '';
+  try {
+    return decodeURIComponent(last);
+  } catch (e) {
+    throw new SourceError('INDEX_MALFORMED', `index page is malformed: malformed percent-escape in '${last}'`, {
+      file: page.href,
+      field,
+      cause: e,
+    });
+  }
+}
+
 export function parseHtmlPage(html: string, url: URL): ProjectPage {
+  const parsed = parseAnchors(html);
+  if (parsed.duplicate !== undefined)
+    throw bad(url, parsed.duplicate, `attribute '${parsed.duplicate}' is given twice in one element`);
+  // pip resolves links against the page's <base href> when it has one; so does airlock, so both read one page alike.
+  const base = parsed.base === undefined ? url : resolveLink(parsed.base, url, 'the <base> of the page');
   return {
     format: 'html',
-    files: parseAnchors(html).map((a) => {
-      const link = resolveLink(a.href, url, `link ${a.text}`);
+    files: parsed.anchors.map((a, i) => {
+      const field = `anchor ${i + 1}`;
+      const link = resolveLink(a.href, base, `link ${a.text}`);
       const frag = hashFragment(link.hash.slice(1));
       link.hash = '';
-      const filename = a.text || decodeURIComponent(link.pathname.split('/').pop() ?? '');
+      const filename = a.text || linkFilename(link, url, field);
       const yanked = a.attrs.get('data-yanked');
       const out: IndexFile = { filename, url: link, yanked: yanked === undefined ? false : yanked || true };
       if (frag?.sha256) out.sha256 = frag.sha256;
@@ -102,7 +122,7 @@ export function parseHtmlPage(html: string, url: URL): ProjectPage {
       const cm = hashFragment(a.attrs.get('data-core-metadata') ?? a.attrs.get('data-dist-info-metadata'));
       if (cm) out.coreMetadata = cm;
       const prov = a.attrs.get('data-provenance');
-      if (prov) out.provenance = resolveLink(prov, url, `provenance URL of ${filename}`);
+      if (prov) out.provenance = resolveLink(prov, base, `provenance URL of ${filename}`);
       return out;
     }),
   };
@@ -121,7 +141,7 @@ export function parseProjectPage(bytes: Uint8Array, contentType: string, url: UR
     const json = parseJson(
       text,
       url.href,
-      (_m, cause) => new SourceError('INDEX_MALFORMED', 'index page is not valid JSON', { file: url.href, cause }),
+      (message, cause) => new SourceError('INDEX_MALFORMED', `index page is ${message}`, { file: url.href, cause }),
     );
     return parseJsonPage(json, url);
   }

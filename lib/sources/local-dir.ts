@@ -16,20 +16,30 @@ import type { CollectedFile, CollectedPackage, LocalFile } from './types.ts';
 
 const DIST = /\.(whl|tar\.gz|zip)$/;
 
-/** A file's type, following links; a link to nothing is unreadable, never "absent". */
-async function statOf(path: string): Promise<Stats | undefined> {
+/**
+ * The entry's type, following symbolic links; undefined only when nothing has
+ * that name. A name that exists but cannot be followed (a dangling symlink, no
+ * permission) is an error, never read as absent: a provenance would be skipped.
+ */
+async function entryStat(path: string): Promise<Stats | undefined> {
   try {
     return await stat(path);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const link = await lstat(path).catch(() => undefined);
-    if (code === 'ENOENT' && !link) return undefined;
-    throw new InputError('INPUT_UNREADABLE', `cannot read (${code ?? errorMessage(e)})`, { file: path, cause: e });
+    const exists = await lstat(path).then(
+      () => true,
+      () => false,
+    );
+    if (!exists && (e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    const why = exists && (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'dangling symbolic link' : 'cannot read';
+    throw new InputError('INPUT_UNREADABLE', `${why} (${(e as NodeJS.ErrnoException).code ?? errorMessage(e)})`, {
+      file: path,
+      cause: e,
+    });
   }
 }
 
 async function optional(path: string): Promise<LocalFile | undefined> {
-  const st = await statOf(path);
+  const st = await entryStat(path);
   if (!st) return undefined;
   if (!st.isFile()) throw new InputError('INPUT_UNREADABLE', 'not a regular file', { file: path });
   return { localPath: path, ...(await sha256File(path)) };
@@ -57,7 +67,10 @@ export async function collectFromDir(dir: string): Promise<CollectedPackage[]> {
   const byRelease = new Map<string, CollectedPackage>();
   for (const filename of names.filter((n) => DIST.test(n))) {
     const path = join(dir, filename);
-    if (!(await statOf(path))?.isFile()) continue;
+    const st = await entryStat(path);
+    if (st === undefined)
+      throw new InputError('INPUT_UNREADABLE', 'disappeared while the folder was read', { file: path });
+    if (!st.isFile()) continue;
     safeSegment(filename, dir);
     const d = parseDistFilename(filename);
     const file: CollectedFile = { filename, localPath: path, ...(await sha256File(path)) };

@@ -1,3 +1,4 @@
+import { esc } from '../util/text.ts';
 import type { Manifest } from '../bundle/types.ts';
 
 // What `airlock bundle` tells the user: the --json report
@@ -42,16 +43,16 @@ export function bundleReport(output: string, m: Manifest, sha256: string, size: 
 }
 
 export function reportText(r: BundleReport): string {
-  const lines = [`wrote ${r.output} (${r.size} bytes, sha256 ${r.sha256})`];
+  const lines = [esc`wrote ${r.output} (${r.size} bytes, sha256 ${r.sha256})`];
   for (const p of r.packages) {
     for (const f of p.files)
       lines.push(
-        `  ${p.name} ${p.version}: ${f.filename}${f.provenance ? ' + provenance' : ' (no provenance)'}${f.coreMetadata ? ' + metadata' : ''}`,
+        esc`  ${p.name} ${p.version}: ${f.filename}${f.provenance ? ' + provenance' : ' (no provenance)'}${f.coreMetadata ? ' + metadata' : ''}`,
       );
   }
   if (r.tuf)
     lines.push(
-      `  TUF: root v${r.tuf.rootVersion}, timestamp v${r.tuf.timestamp.version}, snapshot v${r.tuf.snapshot.version}, targets v${r.tuf.targets.version} (${r.tuf.files} files, verified at ${r.createdAt})`,
+      esc`  TUF: root v${r.tuf.rootVersion}, timestamp v${r.tuf.timestamp.version}, snapshot v${r.tuf.snapshot.version}, targets v${r.tuf.targets.version} (${r.tuf.files} files, verified at ${r.createdAt})`,
     );
   return lines.join('\n');
 }

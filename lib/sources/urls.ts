@@ -52,7 +52,8 @@ export function resolveLink(href: string, base: URL | string, what: string): URL
   // Never a downgrade: from https (a real index or CDN) only to https. The
   // loopback exception is for local test servers and mirrors reached over
   // http, not for a remote server steering the client to a local port.
-  if (new URL(String(base)).protocol === 'https:' && u.protocol !== 'https:') {
+  const from = typeof base === 'string' ? new URL(base) : base;
+  if (from.protocol === 'https:' && u.protocol !== 'https:') {
     throw new SourceError('HTTP_INSECURE_REDIRECT', `${what} leaves https for ${u.protocol}//${u.host}: ${u.href}`, {
       file: String(base),
     });

@@ -3,7 +3,7 @@ import type { Root } from '@tufjs/models';
 import { TufError } from '../errors.ts';
 import { versionFromName } from './parse.ts';
 import type { RoleInfo } from './types.ts';
-import { formatDuration } from '../util/time.ts';
+import { formatDuration, parseTimestamp } from '../util/time.ts';
 
 // Small pure checks shared by the trusted set: lengths and hashes that a
 // referring metadata records, and expiry against the caller's `now`.
@@ -49,7 +49,10 @@ export interface ExpiryOutcome {
  * while after it expired; callers pass 0 for the root, which is never graced.
  */
 export function checkExpiry(expires: string, now: Date, graceMs: number, what: string, file: string): ExpiryOutcome {
-  const exp = Date.parse(expires);
+  // parseMetadata checked the form; should an unchecked one get here, it is refused, never read as valid.
+  const exp = parseTimestamp(expires)?.getTime() ?? Number.NaN;
+  if (Number.isNaN(exp))
+    throw new TufError('TUF_METADATA_MALFORMED', `${what} has an invalid expires '${expires}'`, { file });
   const by = now.getTime() - exp;
   if (by < 0) return {};
   if (graceMs > 0 && by <= graceMs) return { expiredBy: by };

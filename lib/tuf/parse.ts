@@ -1,6 +1,7 @@
 import { Metadata, MetadataKind, type Root, type Snapshot, type Targets, type Timestamp } from '@tufjs/models';
 import { TufError, errorMessage } from '../errors.ts';
 import { isObject, parseJson } from '../util/json.ts';
+import { parseTimestamp } from '../util/time.ts';
 
 // Bytes → @tufjs/models objects, with our error codes. The library parses the
 // role bodies; we check the envelope first so that a user sees the exact field
@@ -51,8 +52,8 @@ export function parseMetadata<R extends RoleType>(bytes: Uint8Array, role: R, fi
     });
   if (!Number.isSafeInteger(signed.version) || (signed.version as number) < 1)
     throw malformed(file, 'signed.version', 'must be an integer >= 1');
-  if (typeof signed.expires !== 'string' || Number.isNaN(Date.parse(signed.expires)))
-    throw malformed(file, 'signed.expires', 'must be a date-time string');
+  if (typeof signed.expires !== 'string' || parseTimestamp(signed.expires) === undefined)
+    throw malformed(file, 'signed.expires', 'must be an RFC 3339 date-time with every field in range');
   if (typeof signed.spec_version !== 'string') throw malformed(file, 'signed.spec_version', 'must be a string');
   if (!Array.isArray(signatures))
     throw malformed(file, 'signatures', signatures === undefined ? 'missing' : 'must be an array');

@@ -1,3 +1,4 @@
+import { esc } from '../util/text.ts';
 import { formatDuration } from '../util/time.ts';
 import type { RoleInfo, TrustResult } from './types.ts';
 
@@ -41,22 +42,22 @@ export function trustReportJson(dir: string, r: TrustResult, state: StateInfo): 
 
 function roleLine(name: string, r: RoleInfo): string {
   const grace =
-    r.expiredBy === undefined ? '' : `  EXPIRED ${formatDuration(r.expiredBy)} ago, accepted within --grace`;
-  return `  ${name.padEnd(10)} v${String(r.version).padEnd(6)} expires ${r.expires}${grace}`;
+    r.expiredBy === undefined ? '' : esc`  EXPIRED ${formatDuration(r.expiredBy)} ago, accepted within --grace`;
+  return esc`  ${name.padEnd(10)} v${String(r.version).padEnd(6)} expires ${r.expires}${grace}`;
 }
 
 export function formatTrustReport(dir: string, r: TrustResult, state: StateInfo): string {
   const lines = [
-    `trust verified: ${dir}`,
-    `  pinned root ${r.pinned.label} (v${r.pinned.version}, sha256 ${r.pinned.sha256})`,
-    `  now ${r.now}, grace ${formatDuration(r.graceMs)}${r.graceUsed ? ' (USED)' : ' (not used)'}`,
+    esc`trust verified: ${dir}`,
+    esc`  pinned root ${r.pinned.label} (v${r.pinned.version}, sha256 ${r.pinned.sha256})`,
+    esc`  now ${r.now}, grace ${formatDuration(r.graceMs)}${r.graceUsed ? ' (USED)' : ' (not used)'}`,
     roleLine('root', r.root),
     roleLine('timestamp', r.timestamp),
     roleLine('snapshot', r.snapshot),
     roleLine('targets', r.targets),
     'verified targets:',
-    ...r.targetFiles.map((t) => `  ${t.name.padEnd(26)} sha256 ${t.sha256}  ${t.length} bytes`),
-    `state: ${state.file} (root v${r.newState.rootVersion}, timestamp v${r.newState.timestamp}, snapshot v${r.newState.snapshot}, targets v${r.newState.targets})`,
+    ...r.targetFiles.map((t) => esc`  ${t.name.padEnd(26)} sha256 ${t.sha256}  ${t.length} bytes`),
+    esc`state: ${state.file} (root v${r.newState.rootVersion}, timestamp v${r.newState.timestamp}, snapshot v${r.newState.snapshot}, targets v${r.newState.targets})`,
   ];
   return `${lines.join('\n')}\n`;
 }

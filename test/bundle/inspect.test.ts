@@ -129,7 +129,7 @@ describe('airlock inspect', () => {
     assert.equal(JSON.parse(r.stdout).error.code, 'ARCHIVE_TRAILING_DATA');
     assert.match(
       r.stderr,
-      /^airlock: ARCHIVE_TRAILING_DATA: .*appended\.tar\.gz: data after the end of the compressed archive/,
+      /^airlock: ARCHIVE_TRAILING_DATA: .*appended\.tar\.gz: data after the end of the gzip stream at offset \d+$/m,
     );
   });
 
@@ -138,7 +138,7 @@ describe('airlock inspect', () => {
     await writeFile(path, 'hello\n'.repeat(200));
     const r = await runCli(['inspect', path]);
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /^airlock: ARCHIVE_UNREADABLE: .*text\.tar: not a tar archive \(Invalid tar header/);
+    assert.match(r.stderr, /^airlock: ARCHIVE_UNREADABLE: .*text\.tar: not a tar archive \(header checksum mismatch\)/);
     assert.doesNotMatch(r.stderr, /\n.+/);
   });
 

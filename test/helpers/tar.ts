@@ -18,8 +18,23 @@ export interface TarEntry {
   pax?: Record<string, string>;
 }
 
-/** Packs entries in order; `end: false` leaves out the end-of-archive blocks. */
+/** Packs entries in order; `end: false` leaves out the end-of-archive blocks. Buffers are copied in as they are. */
 export async function packTar(entries: (TarEntry | Buffer)[], opts: { end?: boolean } = {}): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for (const e of entries) {
+    if (Buffer.isBuffer(e)) parts.push(e);
+    else if (e.pax !== undefined) {
+      // tar-stream would write its own `path` record before these: write the pax header by hand.
+      const records = Object.entries(e.pax).map(([k, v]) => paxRecord(k, v));
+      parts.push(paxHeader(records.join('')), rawMember(e.name, e.body ?? ''));
+    } else parts.push(await packOne(e));
+  }
+  if (opts.end !== false) parts.push(END_BLOCKS);
+  return Buffer.concat(parts);
+}
+
+/** One entry as tar-stream writes it, without the end-of-archive blocks. */
+async function packOne(e: TarEntry): Promise<Buffer> {
   const pack = tar.pack();
   const out: Buffer[] = [];
   const done = pipeline(
@@ -31,37 +46,27 @@ export async function packTar(entries: (TarEntry | Buffer)[], opts: { end?: bool
       },
     }),
   );
-  const raw: Buffer[] = [];
-  for (const e of entries) {
-    if (Buffer.isBuffer(e)) {
-      raw.push(e);
-      continue;
-    }
-    if (raw.length > 0) throw new Error('raw blocks must come last in packTar; use concatTar');
-    const body = e.body === undefined ? undefined : Buffer.from(e.body);
-    const header = {
-      name: e.name,
-      type: e.type ?? 'file',
-      mode: 0o644,
-      uid: 0,
-      gid: 0,
-      uname: '',
-      gname: '',
-      mtime: new Date(0),
-      ...(e.linkname === undefined ? {} : { linkname: e.linkname }),
-      ...(e.pax === undefined ? {} : { pax: e.pax }),
-    };
-    await new Promise<void>((resolve, reject) => {
-      const cb = (err?: Error | null): void => (err ? reject(err) : resolve());
-      if (body !== undefined) pack.entry(header, body, cb);
-      else pack.entry(header, cb);
-    });
-  }
+  const body = e.body === undefined ? undefined : Buffer.from(e.body);
+  const header = {
+    name: e.name,
+    type: e.type ?? 'file',
+    mode: 0o644,
+    uid: 0,
+    gid: 0,
+    uname: '',
+    gname: '',
+    mtime: new Date(0),
+    ...(e.linkname === undefined ? {} : { linkname: e.linkname }),
+  };
+  await new Promise<void>((resolve, reject) => {
+    const cb = (err?: Error | null): void => (err ? reject(err) : resolve());
+    if (body !== undefined) pack.entry(header, body, cb);
+    else pack.entry(header, cb);
+  });
   pack.finalize();
   await done;
-  let tarBytes = Buffer.concat(out);
-  if (opts.end === false) tarBytes = tarBytes.subarray(0, tarBytes.length - 1024);
-  return Buffer.concat([tarBytes, ...raw]);
+  const bytes = Buffer.concat(out);
+  return bytes.subarray(0, bytes.length - 1024);
 }
 
 /** Concatenates archive pieces; strips the end-of-archive blocks of all but the last. */
@@ -75,22 +80,68 @@ function octal(n: number, width: number): string {
   return `${n.toString(8).padStart(width - 1, '0')}\0`;
 }
 
-/** One ustar header block written by hand: for type flags tar-stream cannot emit. */
+/** One ustar header block written by hand: for type flags and fields tar-stream cannot emit. */
 export function rawHeader(name: string, typeflag: string, size: number): Buffer {
   const b = Buffer.alloc(512);
   b.write(name, 0, 100, 'utf8');
   b.write(octal(0o644, 8), 100);
   b.write(octal(0, 8), 108);
   b.write(octal(0, 8), 116);
-  b.write(octal(size, 12), 124);
+  if (size.toString(8).length > 11) {
+    // GNU base-256, as tar-stream writes sizes of 8 GiB and more.
+    b[124] = 0x80;
+    let n = size;
+    for (let i = 135; i > 124; i--, n = Math.floor(n / 256)) b[i] = n % 256;
+  } else b.write(octal(size, 12), 124);
   b.write(octal(0, 12), 136);
-  b.write(typeflag, 156);
+  b.write(typeflag, 156, 'latin1');
   b.write('ustar\0' + '00', 257, 'binary');
-  b.fill(0x20, 148, 156);
+  b.write(octal(0, 8), 329);
+  b.write(octal(0, 8), 337);
+  return setChecksum(b);
+}
+
+/** Rewrites the checksum field of a header block: the unsigned sum POSIX asks for, or the signed one. */
+export function setChecksum(b: Buffer, signed = false): Buffer {
   let sum = 0;
-  for (const byte of b) sum += byte;
-  b.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
+  for (let i = 0; i < 512; i++) {
+    const byte = i >= 148 && i < 156 ? 0x20 : b[i]!;
+    sum += signed && byte >= 0x80 ? byte - 256 : byte;
+  }
+  b.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
   return b;
+}
+
+/** Overwrites bytes of a header block at `at` (latin1 string or bytes) and fixes its checksum. */
+export function patchHeader(
+  block: Buffer,
+  at: number,
+  bytes: string | Buffer,
+  opts: { signed?: boolean } = {},
+): Buffer {
+  const b = Buffer.from(block);
+  (typeof bytes === 'string' ? Buffer.from(bytes, 'latin1') : bytes).copy(b, at);
+  return setChecksum(b, opts.signed);
+}
+
+/** One pax record, its length field computed: `"%d key=value\n"`. */
+export function paxRecord(key: string, value: string): string {
+  const body = ` ${key}=${value}\n`;
+  let len = Buffer.byteLength(body) + 1;
+  while (String(len).length + Buffer.byteLength(body) !== len) len++;
+  return `${len}${body}`;
+}
+
+/** A pax extended header (`x`, or `g` for a global one) with these records, padded to blocks. */
+export function paxHeader(records: string | Buffer, typeflag = 'x'): Buffer {
+  const body = Buffer.from(records);
+  return Buffer.concat([rawHeader('PaxHeader/x', typeflag, body.length), padBlock(body)]);
+}
+
+/** A regular-file member written by hand: header and padded body. */
+export function rawMember(name: string, body: Buffer | string): Buffer {
+  const b = Buffer.from(body);
+  return Buffer.concat([rawHeader(name, '0', b.length), padBlock(b)]);
 }
 
 export function padBlock(body: Buffer | string): Buffer {

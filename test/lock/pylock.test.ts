@@ -131,3 +131,19 @@ test('PEP 751 lock errors name the field', () => {
   const one = `[[packages]]\nname="a"\nversion="1"\nsdist={name="a-1.tar.gz", hashes={sha256="${H}"}}\n`;
   rejects(`${head}${one}${one}`, 'packages[1]', /listed twice/);
 });
+
+test('a lock url that is not a URL, or has a malformed percent-escape, is LOCK_INVALID naming the field', () => {
+  const lock = (file: string) => `lock-version = "1.0"
+[[packages]]
+name = "demo"
+version = "1.0"
+sdist = { ${file}, hashes = { sha256 = "${H}" } }
+`;
+  rejects(lock('url = "not a url"'), 'packages[0].sdist.url', /url is not a URL: 'not a url'/);
+  rejects(lock('name = "demo-1.0.tar.gz", url = "::"'), 'packages[0].sdist.url', /not a URL/);
+  rejects(
+    lock('url = "https://files.example/demo-1.0%E0%A4%A.tar.gz"'),
+    'packages[0].sdist.url',
+    /malformed percent-escape in 'demo-1.0%E0%A4%A.tar.gz'/,
+  );
+});

@@ -323,7 +323,7 @@ describe('sigstore verify-bundle: malformed input and usage (exit 2)', () => {
     assertFails(
       await runCli(ghArgs(write('b64.json', b))),
       2,
-      /^airlock: BUNDLE_MALFORMED: .*b64\.json: \/verificationMaterial\/certificate\/rawBytes: must match pattern/,
+      /^airlock: BUNDLE_MALFORMED: .*b64\.json: \/verificationMaterial\/certificate\/rawBytes: must be base64/,
     );
   });
   it('valid base64 that is not a certificate', async () => {
@@ -352,7 +352,11 @@ describe('sigstore verify-bundle: malformed input and usage (exit 2)', () => {
         {
           baseUrl: 'x',
           hashAlgorithm: 'SHA2_256',
-          publicKey: { rawBytes: 'AAAA', keyDetails: 'PKIX_ECDSA_P256_SHA_256' },
+          publicKey: {
+            rawBytes: 'AAAA',
+            keyDetails: 'PKIX_ECDSA_P256_SHA_256',
+            validFor: { start: '2020-01-01T00:00:00Z' },
+          },
           logId: { keyId: 'AAAA' },
         },
       ],

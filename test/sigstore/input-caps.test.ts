@@ -318,7 +318,7 @@ describe('--trust-dir: a command refused for its own inputs leaves the trust sta
         SDIST(),
       ]),
       2,
-      /^airlock: BUNDLE_MALFORMED: .*not-a-bundle\.json: \/mediaType: missing mediaType$/,
+      /^airlock: BUNDLE_MALFORMED: .*not-a-bundle\.json: \/mediaType: must be a string$/,
     );
     const good = join(dir, 'gh-state.json');
     writeFileSync(good, JSON.stringify(realBundle(GH.file)));

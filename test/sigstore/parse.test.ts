@@ -134,12 +134,12 @@ describe('trusted roots: TRUSTED_ROOT_INVALID', () => {
     [
       'an impossible date',
       (r) => (r.certificateAuthorities[1].validFor.start = '2022-13-45T20:06:15Z'),
-      '/certificateAuthorities/1/validFor',
+      '/certificateAuthorities/1/validFor/start',
     ],
     [
       'an impossible log date',
       (r) => (r.tlogs[0].publicKey.validFor.start = '2021-02-30T25:00:00Z'),
-      '/tlogs/0/publicKey/validFor',
+      '/tlogs/0/publicKey/validFor/start',
     ],
   ];
   for (const [name, mutate, field] of cases) {

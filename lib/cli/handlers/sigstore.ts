@@ -1,3 +1,4 @@
+import { esc } from '../../util/text.ts';
 import { createPublicKey } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { HashAlgorithm } from '@sigstore/protobuf-specs';
@@ -66,12 +67,12 @@ function isEcKey(parsed: ParsedBundle): boolean {
 }
 
 function report(bundleFile: string, v: VerifiedBundle): CommandResult {
-  const when = v.timestamps.map((t) => `${t.time} (${t.kind})`).join(', ');
+  const when = v.timestamps.map((t) => esc`${t.time} (${t.kind})`).join(', ');
   const text = [
-    `OK: ${bundleFile}: verified`,
-    `  signer: ${v.signer.identity}${v.signer.issuer ? ` (issuer ${v.signer.issuer})` : ''}`,
-    `  signed: ${when}`,
-    `  log entries: ${v.tlogEntries.map((e) => `${e.kind} ${e.kindVersion} #${e.logIndex}`).join(', ')}`,
+    esc`OK: ${bundleFile}: verified`,
+    esc`  signer: ${v.signer.identity}${v.signer.issuer ? esc` (issuer ${v.signer.issuer})` : ''}`,
+    esc`  signed: ${when}`,
+    esc`  log entries: ${v.tlogEntries.map((e) => esc`${e.kind} ${e.kindVersion} #${e.logIndex}`).join(', ')}`,
   ].join('\n');
   const json = {
     ok: true,
