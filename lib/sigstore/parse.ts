@@ -4,6 +4,7 @@ import { RFC3161Timestamp, X509Certificate } from '@sigstore/core';
 import { SigstoreError, errorMessage, isAirlockError } from '../errors.ts';
 import { validateSchema } from '../schemas.ts';
 import { fail, jsonInput } from './errors.ts';
+import { encodeDer } from './der.ts';
 import { signerFromCertificate } from './signer.ts';
 
 // Structural parsing of a Sigstore bundle: media type, required fields, real
@@ -59,7 +60,7 @@ function leafCertificate(bundle: Bundle, file: string): X509Certificate | undefi
     // TypeError later.
     createPublicKey({ key: cert.publicKey, format: 'der', type: 'spki' });
     void [
-      cert.tbsCertificate.toDER(),
+      encodeDer(cert.tbsCertificate),
       cert.signatureValue,
       cert.signatureAlgorithm,
       cert.notBefore,
