@@ -27,6 +27,12 @@ if (major < 24) {
   }
   if (r.signal) process.kill(process.pid, r.signal);
   process.exit(r.status ?? 2);
+} else if (process.argv.length === 3 && process.argv[2] === '--version') {
+  // Answered here: loading the CLI (yargs, the TypeScript loader, the command
+  // table) would make `airlock --version` several times `node -e 0`.
+  const { readFileSync } = await import('node:fs');
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  process.stdout.write(`${pkg.version}\n`);
 } else {
   const { main } = await import('../lib/cli/main.ts');
   process.exitCode = await main(process.argv.slice(2));
