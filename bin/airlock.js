@@ -34,6 +34,10 @@ if (major < 24) {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
   process.stdout.write(`${pkg.version}\n`);
 } else {
+  // V8's compile cache (in the OS temp folder; NODE_DISABLE_COMPILE_CACHE=1 turns it off) keeps the
+  // compiled modules between runs: a third of a short run's start-up otherwise.
+  const { enableCompileCache } = await import('node:module');
+  enableCompileCache?.();
   const { main } = await import('../lib/cli/main.ts');
   process.exitCode = await main(process.argv.slice(2));
 }
