@@ -92,9 +92,13 @@ export function verifyBundle(parsed: ParsedBundle, trust: SigstoreTrust, opts: V
   // 1-2. Transparency-log entries: all of them, not only the first.
   if (entries.length === 0)
     throw fail('TLOG_MISSING', 'the bundle has no transparency-log entry', file, '/verificationMaterial/tlogEntries');
-  entries.forEach((e, i) => checkTrustedLog(e, i, tlogs, file));
+  entries.forEach((e, i) => {
+    checkTrustedLog(e, i, tlogs, file);
+  });
   checkNoDuplicates(entries, file);
-  entries.forEach((e, i) => checkInclusion(e, i, tlogs, file));
+  entries.forEach((e, i) => {
+    checkInclusion(e, i, tlogs, file);
+  });
 
   // 3. Trusted times.
   const tsa = tsaTimes(parsed.rfc3161, entity.signature.signature, trust.material.timestampAuthorities, file);
@@ -104,7 +108,7 @@ export function verifyBundle(parsed: ParsedBundle, trust: SigstoreTrust, opts: V
   entries.forEach((e, i) => {
     // An entry without a signed time (Rekor v2, or v1 without SET): its log
     // must have been trusted at every trusted time.
-    if (!hasSignedTime(e)) times.forEach((t) => checkLogValidAt(e, i, tlogs, t.time, file));
+    if (!hasSignedTime(e)) for (const t of times) checkLogValidAt(e, i, tlogs, t.time, file);
   });
 
   // 4. Signing certificate or key.
@@ -123,9 +127,10 @@ export function verifyBundle(parsed: ParsedBundle, trust: SigstoreTrust, opts: V
   if (overBytes) checkSignature(entity, key, bundle.content.$case, file);
 
   // 6. Entry bodies.
-  entries.forEach((e, i) =>
-    checkBody(e, i, entity.signature, { ...(parsed.certificate ? { cert: parsed.certificate } : {}), key }, file),
-  );
+  const signerKey = { ...(parsed.certificate ? { cert: parsed.certificate } : {}), key };
+  entries.forEach((e, i) => {
+    checkBody(e, i, entity.signature, signerKey, file);
+  });
 
   const dsse =
     bundle.content.$case === 'dsseEnvelope'
