@@ -73,7 +73,8 @@ async function scan(archivePath: string, opts: ScanOptions): Promise<Manifest> {
         cb(null, chunk);
       },
     });
-    const source = createReadStream('', { fd: fh, autoClose: false });
+    // 1 MiB reads: the archive is read once, sequentially; 64 KiB reads cost a third of the hashing speed.
+    const source = createReadStream('', { fd: fh, autoClose: false, highWaterMark: 1 << 20 });
     flow = pipeAll([source, progress, ...decompressor.stages, tap, extract]);
     flow.catch(() => undefined); // awaited below, after the entry loop
 

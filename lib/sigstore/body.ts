@@ -1,6 +1,7 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { TransparencyLogEntry } from '@sigstore/bundle';
 import { X509Certificate, pem } from '@sigstore/core';
+import { encodeDer } from './der.ts';
 
 // Which certificate or key a log entry body names, and whether it is the
 // bundle's. @sigstore/verify compares the signature and the payload digest
@@ -63,7 +64,7 @@ function sameKey(logged: Buffer | string, key: KeyObject): boolean {
 function sameCertOrKey(logged: Buffer | string, cert: X509Certificate, key: KeyObject): boolean {
   if (typeof logged === 'string' && logged.includes('CERTIFICATE')) {
     try {
-      return pem.toDER(logged).equals(cert.root.toDER());
+      return pem.toDER(logged).equals(encodeDer(cert.root));
     } catch {
       return false;
     }

@@ -1,7 +1,10 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { verifyCertificate } from '@sigstore/verify/dist/key/index.js';
-import { fail, wrapStep } from './errors.ts';
+import type { X509Certificate } from '@sigstore/core';
+import { verifyChainAt } from './chain.ts';
+import { errorMessage } from '../errors.ts';
+import { fail } from './errors.ts';
 import type { ParsedBundle } from './parse.ts';
+import { verifyScts } from './sct.ts';
 import { signerFromCertificate, signerFromPublicKey } from './signer.ts';
 import type { TrustedTime } from './time.ts';
 import type { SigstoreTrust } from './trust.ts';
@@ -47,15 +50,21 @@ export function checkCertificate(parsed: ParsedBundle, trust: SigstoreTrust, tim
       );
     }
   }
-  let scts: unknown[];
+  // The chain at every trusted time (a CA may be trusted at one and not another).
+  let issuer: X509Certificate | undefined;
+  for (const t of times) {
+    try {
+      issuer = verifyChainAt(leaf, trust.material.certificateAuthorities, t.time, trust.cache)[1];
+    } catch (e) {
+      throw fail('CERT_CHAIN', errorMessage(e), file, field, e);
+    }
+  }
+  if (issuer === undefined) throw fail('CERT_CHAIN', 'no trusted time to check the certificate chain at', file, field);
+  let scts: Buffer[];
   try {
-    scts = verifyCertificate(
-      leaf,
-      times.map((t) => t.time),
-      trust.material,
-    ).scts;
+    scts = verifyScts(leaf, issuer, trust.material.ctlogs);
   } catch (e) {
-    throw wrapStep(e, 'CERT_CHAIN', file, field);
+    throw fail('SCT_INVALID', errorMessage(e), file, field, e);
   }
   if (scts.length === 0) throw fail('SCT_INVALID', 'the certificate has no signed certificate timestamp', file, field);
 }

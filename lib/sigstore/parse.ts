@@ -5,6 +5,7 @@ import { SigstoreError, errorMessage, isAirlockError } from '../errors.ts';
 import { validateSchema } from '../schemas.ts';
 import { fail, jsonInput } from './errors.ts';
 import { normaliseProtoJson } from './proto-json.ts';
+import { encodeDer } from './der.ts';
 import { signerFromCertificate } from './signer.ts';
 
 // Structural parsing of a Sigstore bundle: media type, required fields, real
@@ -60,7 +61,7 @@ function leafCertificate(bundle: Bundle, file: string): X509Certificate | undefi
     // TypeError later.
     createPublicKey({ key: cert.publicKey, format: 'der', type: 'spki' });
     void [
-      cert.tbsCertificate.toDER(),
+      encodeDer(cert.tbsCertificate),
       cert.signatureValue,
       cert.signatureAlgorithm,
       cert.notBefore,

@@ -1,4 +1,5 @@
 import { ASN1Obj, X509Certificate } from '@sigstore/core';
+import { encodeDer } from './der.ts';
 import type { SignerInfo } from './types.ts';
 
 // Certificate facts for policy, with Fulcio's extensions by name. Names and
@@ -122,7 +123,7 @@ export function signerFromCertificate(cert: X509Certificate): SignerInfo {
     ...identityOf(cert),
     ...(issuer === undefined ? {} : { issuer }),
     extensions,
-    certificate: new Uint8Array(cert.root.toDER()),
+    certificate: new Uint8Array(encodeDer(cert.root)),
     notBefore: cert.notBefore.toISOString(),
     notAfter: cert.notAfter.toISOString(),
   };

@@ -1,7 +1,6 @@
 import type { TransparencyLogEntry } from '@sigstore/bundle';
 import type { RFC3161Timestamp } from '@sigstore/core';
-import type { TrustMaterial } from '@sigstore/verify';
-import { getTSATimestamp } from '@sigstore/verify/dist/timestamp/index.js';
+import { getTSATimestamp, type TrustMaterial } from './adapter.ts';
 import { fail, wrapStep } from './errors.ts';
 import { hasSignedTime } from './tlog.ts';
 import type { VerifiedTimestamp } from './types.ts';
@@ -67,4 +66,31 @@ export function requireTrustedTime(times: TrustedTime[], file: string): void {
       '/verificationMaterial',
     );
   }
+}
+
+/**
+ * No time counted twice: the same log at the same second (two entries of one
+ * log cannot be two witnesses of one time), or the same TSA at the same time.
+ */
+export function checkDistinctTimes(times: TrustedTime[], file: string): void {
+  times.forEach((t, i) => {
+    const j = times.findIndex(
+      (o) =>
+        o.report.kind === t.report.kind && o.report.source === t.report.source && o.time.getTime() === t.time.getTime(),
+    );
+    if (j === i) return;
+    if (t.report.kind === 'transparency-log')
+      throw fail(
+        'TLOG_DUPLICATE',
+        `two entries of log ${t.report.source} give the same time ${t.report.time}`,
+        file,
+        '/verificationMaterial/tlogEntries',
+      );
+    throw fail(
+      'TIMESTAMP_INVALID',
+      `two RFC 3161 timestamps of one TSA give the same time ${t.report.time}`,
+      file,
+      '/verificationMaterial/timestampVerificationData/rfc3161Timestamps',
+    );
+  });
 }

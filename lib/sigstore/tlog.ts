@@ -1,8 +1,6 @@
 import type { TransparencyLogEntry } from '@sigstore/bundle';
 import type { X509Certificate } from '@sigstore/core';
-import type { TrustMaterial } from '@sigstore/verify';
-import type { SignatureContent } from '@sigstore/verify/dist/shared.types.js';
-import { verifyTLogBody, verifyTLogInclusion } from '@sigstore/verify/dist/tlog/index.js';
+import { verifyTLogBody, verifyTLogInclusion, type SignatureContent, type TrustMaterial } from './adapter.ts';
 import type { KeyObject } from 'node:crypto';
 import { boundToSigner } from './body.ts';
 import { fail, wrapStep } from './errors.ts';
@@ -71,6 +69,14 @@ export function checkLogValidAt(entry: TransparencyLogEntry, i: number, tlogs: T
  * when present; at least one must be present and every present one must verify.
  */
 export function checkInclusion(entry: TransparencyLogEntry, i: number, tlogs: TLogs, file: string): void {
+  // A SET over no integrated time would vouch for the epoch: refused rather than read as "no time".
+  if (entry.inclusionPromise !== undefined && !hasSignedTime(entry))
+    throw fail(
+      'TLOG_SET',
+      'the signed entry timestamp signs no integrated time',
+      file,
+      entryField(i, 'integratedTime'),
+    );
   try {
     verifyTLogInclusion(entry, tlogs);
   } catch (e) {

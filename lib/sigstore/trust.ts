@@ -1,6 +1,7 @@
 import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
-import { toTrustMaterial, type TrustMaterial } from '@sigstore/verify';
+import { toTrustMaterial, type TrustMaterial } from './adapter.ts';
+import { newTrustCache, type TrustCache } from './cache.ts';
 import { SigstoreError, errorMessage, isAirlockError } from '../errors.ts';
 import { validateSchema } from '../schemas.ts';
 import { fail, jsonInput } from './errors.ts';
@@ -25,6 +26,8 @@ export interface SigstoreTrust {
   readonly material: TrustMaterial;
   /** The public key given with --key, for bundles signed without a certificate. */
   readonly publicKey?: { key: KeyObject; fingerprint: string };
+  /** What every verification against this root shares (cache.ts). */
+  readonly cache: TrustCache;
 }
 
 function invalid(message: string, file: string, field?: string, cause?: unknown): SigstoreError {
@@ -108,7 +111,7 @@ export function loadTrustMaterial(trustedRoot: unknown, file: string): SigstoreT
   }
   if (material.tlogs.length === 0)
     throw invalid('no transparency logs (tlogs): nothing can be verified', file, '/tlogs');
-  return { file, material };
+  return { file, material, cache: newTrustCache() };
 }
 
 /** Trust material that also accepts bundles signed by `pem` (a PEM public key, as with --key). */
@@ -131,5 +134,5 @@ export function withPublicKey(trust: SigstoreTrust, pem: string | Uint8Array, ke
   // The bundle's key hint is only a hint: the one key given is the only key
   // accepted, whatever the hint says (as in the sigstore-conformance suite).
   const material: TrustMaterial = { ...trust.material, publicKey: () => ({ publicKey: key, validFor: () => true }) };
-  return { file: trust.file, material, publicKey: { key, fingerprint } };
+  return { file: trust.file, material, publicKey: { key, fingerprint }, cache: trust.cache };
 }

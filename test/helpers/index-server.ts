@@ -72,6 +72,8 @@ export interface IndexServerOptions {
   yanked?: Record<string, string | true>;
   /** Offer PEP 658 core metadata as `true` (JSON) / `data-core-metadata="true"` (HTML): no hash to check it by. */
   coreMetadataWithoutHash?: boolean;
+  /** The distributions to serve (default: the real fixtures); bench/run.ts serves its generated corpus. */
+  dists?: DistFixture[];
 }
 
 export interface IndexServer {
@@ -92,7 +94,7 @@ const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replac
 
 export async function startIndexServer(opts: IndexServerOptions = {}): Promise<IndexServer> {
   const tufDir = opts.tufDir ?? TUF_2026();
-  const dists = fixtureDists();
+  const dists = opts.dists ?? fixtureDists();
   // Each fault counts the requests it saw, for `times`.
   const faults = new Map<string, { fault: Fault; seen: number }>();
   const hits = new Map<string, number>();

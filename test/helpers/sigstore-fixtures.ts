@@ -161,6 +161,8 @@ export interface SigstoreTestInstance {
   readonly publicKeyPem: string;
   signDsse(payload: Uint8Array | string, opts?: SignOptions & { payloadType?: string }): Promise<Json>;
   signMessage(artifact: Uint8Array | string, opts?: SignOptions): Promise<Json>;
+  /** A signing key and its certificate (DER) from the instance's CA, to sign many artifacts with (test/helpers/private-sigstore.ts). */
+  issue(opts?: SignOptions): Promise<{ privateKey: KeyObject; certificate: Buffer }>;
 }
 
 async function timestamp(tsa: TSA, signature: Uint8Array): Promise<string> {
@@ -301,6 +303,10 @@ export async function createSigstoreInstance(): Promise<SigstoreTestInstance> {
     rekorV1,
     rekorV2,
     publicKeyPem,
+    async issue(opts = {}) {
+      const s = await signer(opts);
+      return { privateKey: s.privateKey, certificate: s.verifierDer };
+    },
     async signDsse(payloadIn, opts = {}) {
       const payload = Buffer.from(payloadIn);
       const payloadType = opts.payloadType ?? 'application/vnd.in-toto+json';
