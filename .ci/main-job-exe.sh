@@ -25,6 +25,11 @@ airlock() {
 airlock --help
 airlock --version
 airlock inspect "$WORK/demo-bundle.tar"
+cp "$REPO/examples/policy.toml" "$WORK/policy.toml"
+airlock verify "$WORK/demo-bundle.tar" --policy "$WORK/policy.toml" --now "$NOW" --state "$WORK/state"
+airlock export "$WORK/demo-bundle.tar" --to "$WORK/mirror" --policy "$WORK/policy.toml" --now "$NOW" \
+  --state "$WORK/state"
+test -f "$WORK/mirror/simple/pypi-attestations/index.json"
 airlock trust verify "$TUF" --instance public-good --now "$NOW" --state "$WORK/state"
 airlock attest verify "$PKG" --provenance "$PKG.provenance" --trust-dir "$TUF" --now "$NOW" \
   --state "$WORK/state" --repository https://github.com/trailofbits/pypi-attestations --workflow release.yml

@@ -134,6 +134,15 @@ test('inspect of the demo bundle, text and --json (schemas are embedded)', { tim
   assert.equal((await same(() => ['inspect', demo, '--json'])).code, 0);
 });
 
+test('verify and export of the demo bundle with its policy (the main job)', { timeout: 600_000 }, async () => {
+  const demo = join(REPO_ROOT, 'examples', 'demo-bundle.tar');
+  const policy = join(REPO_ROOT, 'examples', 'policy.toml');
+  const v = await same((state) => ['verify', demo, '--policy', policy, '--now', NOW, '--state', state]);
+  assert.equal(v.code, 0);
+  const j = await same((state) => ['verify', demo, '--policy', policy, '--now', NOW, '--state', state, '--json']);
+  assert.equal(j.code, 0);
+});
+
 test('two builds of one commit give the same bytes', { timeout: 600_000 }, () => {
   for (const name of ARTIFACTS)
     assert.equal(sha256(readFileSync(join(outB, name))), sha256(readFileSync(join(outA, name))), name);
