@@ -220,6 +220,10 @@ export const CODES = {
     'verify',
     "A wheel's zip could be read two ways (local and central headers disagree, duplicate or overlapping entries, data outside the central directory) or is not a readable zip.",
   ),
+  CORE_METADATA_MISMATCH: v(
+    'verify',
+    "A wheel's bundled PEP 658 core metadata differs from the METADATA inside the verified wheel (or the wheel has none).",
+  ),
   VSA_KEY_INVALID: i('input', 'The `--vsa-key` file is not a PEM private key that can sign.'),
   // --- export and serve (lib/export, lib/serve) ---
   EXPORT_CONFLICT: v(

@@ -90,10 +90,12 @@ async function checkWheel(v: FileVerdict, f: ManifestFile, ctx: FileContext): Pr
     v.coreMetadataMember = f.coreMetadata;
     return;
   }
+  // A wheel's own METADATA is what pip installs from; core metadata that says otherwise was changed on the way
+  // (the manifest is not signed, so whoever changed it could rewrite the manifest too): refuse the file.
   const reason = wheel.metadata
     ? `differs from ${wheel.metadataName} inside the verified wheel`
-    : 'the wheel has no .dist-info/METADATA';
-  v.dropped = [{ member: f.coreMetadata, reason }];
+    : 'the wheel has no .dist-info/METADATA to compare it with';
+  throw new VerifyError('CORE_METADATA_MISMATCH', `the bundled core metadata ${reason}`, { file: f.coreMetadata });
 }
 
 function checkProvenance(v: FileVerdict, f: ManifestFile, ctx: FileContext): AttestationResult[] | null {

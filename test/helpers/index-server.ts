@@ -3,7 +3,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { gzipSync, inflateRawSync } from 'node:zlib';
 import { PYPI, TUF_2026 } from './fixtures.ts';
 
 // A real HTTP server on 127.0.0.1 that stands in for PyPI and Sigstore's TUF
@@ -36,11 +36,33 @@ export interface DistFixture {
 
 const sha = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex');
 
+/** The `*.dist-info/METADATA` of a (trusted, well-formed) fixture wheel, from its zip central directory. */
+export function wheelMetadata(zip: Buffer): Buffer {
+  const eocd = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  let p = zip.readUInt32LE(eocd + 16);
+  for (let n = zip.readUInt16LE(eocd + 10); n > 0; n--) {
+    const nameLen = zip.readUInt16LE(p + 28);
+    const name = zip.subarray(p + 46, p + 46 + nameLen).toString('utf8');
+    if (/^[^/]+\.dist-info\/METADATA$/.test(name)) {
+      const size = zip.readUInt32LE(p + 20);
+      const local = zip.readUInt32LE(p + 42);
+      const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
+      const data = zip.subarray(start, start + size);
+      return zip.readUInt16LE(p + 10) === 8 ? inflateRawSync(data) : Buffer.from(data);
+    }
+    p += 46 + nameLen + zip.readUInt16LE(p + 30) + zip.readUInt16LE(p + 32);
+  }
+  throw new Error('fixture wheel without METADATA');
+}
+
 function fixtureDist(project: string, version: string, filename: string): DistFixture {
   const bytes = readFileSync(PYPI(filename));
   const provPath = join(PYPI(filename).replace(/[^/]+$/, ''), `${filename}.provenance`);
-  // PEP 658 content: a minimal METADATA; only its hash has to agree with the index.
-  const metadata = Buffer.from(`Metadata-Version: 2.1\nName: ${project}\nVersion: ${version}\n`);
+  // PEP 658 content: a wheel's own METADATA, as PyPI serves it (airlock verify refuses a wheel whose core
+  // metadata differs); for an sdist a minimal METADATA, whose hash only has to agree with the index.
+  const metadata = filename.endsWith('.whl')
+    ? wheelMetadata(bytes)
+    : Buffer.from(`Metadata-Version: 2.1\nName: ${project}\nVersion: ${version}\n`);
   const d: DistFixture = {
     project,
     version,

@@ -78,12 +78,15 @@ async function refusedWith(path: string, filename: string, code: string | RegExp
   return report;
 }
 
-test('the untouched bundle is accepted, and its wheel core metadata dropped (the stub is not the wheel METADATA)', async () => {
+test('the untouched bundle is accepted, its wheel core metadata kept (byte-equal to the wheel METADATA)', async () => {
   const { report } = await verify(archive);
   assert.deepEqual(
     report.files.map((f) => f.verdict),
     ['accepted', 'accepted', 'accepted'],
   );
+  const wheel = verdictOf(report, WHEEL);
+  assert.equal(wheel.coreMetadataMember, 'packages/rfc8785/rfc8785-0.1.2-py3-none-any.whl.metadata');
+  assert.equal(wheel.requiresPython?.verified, true);
 });
 
 test('verdicts do not depend on how many files are checked at once', async () => {
@@ -160,14 +163,14 @@ test('manifest rewritten: an index page giving another size', async () => {
   assert.match(verdictOf(r, GITLAB).message!, /index\/gitlab-oidc-project\.json/);
 });
 
-test('manifest rewritten: a core-metadata file changed is dropped, never served', async () => {
+test('manifest rewritten: a core-metadata file changed refuses the wheel (CORE_METADATA_MISMATCH)', async () => {
   const path = await repack(good, async (w) => {
     await w.write(w.file(WHEEL).f.coreMetadata!, 'Metadata-Version: 2.1\nName: rfc8785\nVersion: 9.9.9\n');
   });
-  const { report } = await verify(path);
-  const f = verdictOf(report, WHEEL);
+  const r = await refusedWith(path, WHEEL, 'CORE_METADATA_MISMATCH');
+  const f = verdictOf(r, WHEEL);
   assert.equal(f.coreMetadataMember, undefined);
-  assert.match(f.dropped![0]!.reason, /differs from/);
+  assert.match(f.message!, /differs from .*METADATA inside the verified wheel/);
 });
 
 test('manifest rewritten: an unattested distribution added', async () => {

@@ -75,9 +75,8 @@ test('a bundle from airlock bundle verifies with a policy naming the right publi
   assert.match(pypiAtt!.attestations[0]!.logIndex, /^\d+$/);
   assert.equal(pypiAtt!.provenanceMember, 'packages/pypi-attestations/pypi_attestations-0.0.19.tar.gz.provenance');
   assert.equal(rfc!.admittedBy, 'hash');
-  // The index server's core metadata is a stub, not the wheel's METADATA: dropped, and said so.
-  assert.equal(rfc!.coreMetadataMember, undefined);
-  assert.match(rfc!.dropped![0]!.reason, /differs from rfc8785-0\.1\.2\.dist-info\/METADATA/);
+  // The index serves the wheel's own METADATA as its core metadata: byte-equal, so kept for export.
+  assert.equal(rfc!.coreMetadataMember, 'packages/rfc8785/rfc8785-0.1.2-py3-none-any.whl.metadata');
   assert.deepEqual(rfc!.requiresPython, { value: '>=3.8', verified: true });
   // Outputs: the report file equals stdout; the extraction holds the accepted files only.
   assert.deepEqual(JSON.parse(await readFile(join(out, 'report.json'), 'utf8')), report);
