@@ -118,7 +118,7 @@ async function checkTrust(bundle: CheckedBundle, opts: VerifyBundleOptions) {
  */
 export async function verifyBundleFile(archive: string, opts: VerifyBundleOptions): Promise<VerifyOutcome> {
   const report = baseReport(archive, opts);
-  const nothing = { report, commit: async () => undefined };
+  const nothing = { report, commit: async () => undefined, commitProjects: async () => undefined };
   const pins = await loadPins(opts.stateDir);
   const nowRecord = { time: opts.now.toISOString(), source: opts.nowSource };
   let bundle: CheckedBundle;
@@ -173,16 +173,23 @@ export async function verifyBundleFile(archive: string, opts: VerifyBundleOption
     report.summary = summarise(report.files);
     report.ok = report.files.length > 0 && report.summary.accepted === report.files.length;
     keep = opts.keepChecked === true;
+    // Under one lock: the pins first (re-judged on what is stored now, so they may still refuse), then the
+    // TUF versions; a refusal leaves both as they were.
+    const commitWith = (chosen: FileFacts[]) =>
+      withLock(opts.stateDir, async () => {
+        await commitPinsLocked(opts.stateDir, opts.policy, chosen, judgeOpts);
+        await trust.commitHeld();
+      });
     return {
       report,
       ...(keep ? { checkedDir: bundle.dir } : {}),
       // Under one lock: the pins first (re-judged on what is stored now, so they may still refuse), then the
       // TUF versions; a refusal leaves both as they were.
-      commit: () =>
-        withLock(opts.stateDir, async () => {
-          await commitPinsLocked(opts.stateDir, opts.policy, facts, judgeOpts);
-          await trust.commitHeld();
-        }),
+      commit: () => commitWith(facts),
+      commitProjects: (projects) => {
+        const accepted = new Set(report.files.filter((f) => f.verdict === 'accepted').map((f) => f.filename));
+        return commitWith(facts.filter((f) => projects.has(f.project) && accepted.has(f.filename)));
+      },
     };
   } finally {
     if (!keep) await bundle.discard();

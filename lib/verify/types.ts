@@ -100,4 +100,9 @@ export interface VerifyOutcome {
   report: VerifyReport;
   checkedDir?: string;
   commit(): Promise<void>;
+  /**
+   * `commit()` for the accepted files of these projects only (`export --partial`): the pins of the projects
+   * exported move, the TUF state moves (the copy verified), nothing is recorded for the others.
+   */
+  commitProjects(projects: ReadonlySet<string>): Promise<void>;
 }

@@ -52,7 +52,7 @@ test('export --format tree: pool/ with provenance and a VSA beside each file, SH
   assert.match(readFileSync(join(to, 'SHA256SUMS'), 'utf8'), /pool\/rfc8785-0\.1\.2-py3-none-any\.whl/);
 });
 
-test('a refused file: nothing exported (exit 1); --partial exports the others, still exit 1, pins unmoved', async () => {
+test('a refused file: nothing exported (exit 1); --partial exports the others (exit 1), pinning only them', async () => {
   const policy = join(work, 'other.toml');
   writeFileSync(policy, readFileSync(POLICY, 'utf8').replace('trailofbits/pypi-attestations', 'evil/fork'));
   const state = join(work, 'state-partial');
@@ -62,11 +62,14 @@ test('a refused file: nothing exported (exit 1); --partial exports the others, s
   assert.equal(r.code, 1, r.stderr);
   assert.match(r.stdout, /nothing exported: 1 file\(s\) not accepted/);
   assert.equal(existsSync(join(to, 'simple')), false);
+  const none = await runCli(['pins', 'list', '--state', state, '--json']);
+  assert.doesNotMatch(none.stdout, /gitlab-oidc-project/, 'a refused export moves no pin');
   const p = await runCli([...base, '--partial']);
   assert.equal(p.code, 1, p.stderr);
   assert.match(p.stdout, /refused by verification: pypi_attestations-0\.0\.19\.tar\.gz/);
   assert.ok(existsSync(join(to, 'files', 'rfc8785', 'rfc8785-0.1.2-py3-none-any.whl')));
   assert.equal(existsSync(join(to, 'files', 'pypi-attestations')), false);
   const pins = await runCli(['pins', 'list', '--state', state, '--json']);
-  assert.doesNotMatch(pins.stdout, /gitlab-oidc-project/, 'a failed command moves no pin');
+  assert.match(pins.stdout, /facutuesca\/gitlab-oidc-project/, 'an exported project is pinned');
+  assert.doesNotMatch(pins.stdout, /pypi-attestations/, 'a refused project is not');
 });

@@ -22,7 +22,8 @@ const EXPORT_OPTIONS = {
   partial: {
     type: 'boolean',
     default: false,
-    describe: 'Export the accepted files even when others were refused (they are listed; exit 1, no pin moves)',
+    describe:
+      'Export the accepted files even when others were refused (listed; exit 1; pins move for the exported projects)',
   },
 } as const;
 

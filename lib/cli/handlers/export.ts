@@ -31,6 +31,8 @@ interface Verified {
   bundleSha256: string;
   /** Moves TUF state, pins and time forward: only once the whole command succeeded. */
   commit(): Promise<void>;
+  /** `commit()` for these projects only (`--partial`). */
+  commitProjects(projects: ReadonlySet<string>): Promise<void>;
   /** Removes the checked folder and the VSAs made for the tree. */
   dispose(): Promise<void>;
 }
@@ -67,6 +69,7 @@ async function verifyForExport(a: ExportArgs & Record<string, unknown>): Promise
       checkedDir: dir,
       bundleSha256,
       commit: outcome.commit,
+      commitProjects: outcome.commitProjects,
       dispose: async () => {
         await dispose();
         if (checkedDir !== undefined) await rm(`${checkedDir}.vsa`, { recursive: true, force: true });
@@ -124,8 +127,17 @@ export async function exportBundle(a: ExportArgs & Record<string, unknown>): Pro
           `airlock: reclaimed the lock ${file} of process ${stale.pid} on ${stale.host} (not running)\n`,
         ),
     }).finally(() => progress.done());
-    // With --partial and refused files the export happened but the command fails (exit 1), so no pin moves.
+    // With --partial and refused files the export happened, but the command still fails (exit 1): the pins
+    // move for the projects exported, and only for them, here rather than through the result's commit.
     const exitCode = refused.length > 0 ? 1 : 0;
+    if (exitCode !== 0) {
+      const notExported = new Set(summary.refused.map((r) => r.filename));
+      const refusedProjects = new Set(refused.map((f) => f.project));
+      const exported = v.report.files.filter(
+        (f) => f.verdict === 'accepted' && !notExported.has(f.filename) && !refusedProjects.has(f.project),
+      );
+      await v.commitProjects(new Set(exported.map((f) => f.project)));
+    }
     return {
       exitCode,
       ...(exitCode === 0 ? { commit: () => v.commit() } : {}),
