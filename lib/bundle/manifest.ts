@@ -136,7 +136,7 @@ export function assertNoFileDirConflict(
   fail: (path: string, other: string, index: number) => Error,
 ): void {
   const files = new Map<string, string>();
-  paths.forEach((p) => files.set(collisionKey(p), p));
+  for (const p of paths) files.set(collisionKey(p), p);
   paths.forEach((p, i) => {
     const segs = collisionKey(p).split('/');
     for (let n = 1; n < segs.length; n++) {

@@ -19,7 +19,7 @@ export function unsafePathReason(path: string): string | undefined {
   if (path.startsWith('/')) return 'absolute path';
   if (path.includes('\\')) return 'backslash in path';
   // U+FFFD is what a name that was not valid UTF-8 decodes to.
-  // eslint-disable-next-line no-control-regex
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point of this check.
   if (/[\u0000-\u001f\u007f-\u009f\ufffd]/u.test(path)) return 'control character or invalid UTF-8 in path';
   // ':' is a drive letter or an NTFS stream on Windows; the bundle may be unpacked there.
   if (path.includes(':')) return "':' in path";

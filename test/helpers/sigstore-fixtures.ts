@@ -1,6 +1,7 @@
 import { createHash, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
 import { dsse, json as canonicalJson, pem } from '@sigstore/core';
 import { initializeCA, initializeCTLog, initializeTSA } from '@sigstore/mock';
+import type { Json } from './loose-json.ts';
 
 type CA = Awaited<ReturnType<typeof initializeCA>>;
 type TSA = Awaited<ReturnType<typeof initializeTSA>>;
@@ -24,12 +25,11 @@ export const OID = {
   githubWorkflowRepository: '1.3.6.1.4.1.57264.1.5',
 } as const;
 
-type Json = Record<string, any>;
 const b64 = (b: ArrayBufferView | string) =>
   (typeof b === 'string' ? Buffer.from(b) : Buffer.from(b.buffer, b.byteOffset, b.byteLength)).toString('base64');
 const sha256 = (...parts: Uint8Array[]) => {
   const h = createHash('sha256');
-  parts.forEach((p) => h.update(p));
+  for (const p of parts) h.update(p);
   return h.digest();
 };
 const spki = (k: KeyObject) => k.export({ format: 'der', type: 'spki' });

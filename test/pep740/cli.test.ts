@@ -7,6 +7,7 @@ import { runCli, type CliResult } from '../helpers/cli.ts';
 import { PYPI, TUF_2025, TUF_2026, TUF_STAGING } from '../helpers/fixtures.ts';
 import { PUBLIC_GOOD_ROOT, STAGING_ROOT } from '../helpers/sigstore-bundles.ts';
 import { validateSchema } from '../../lib/schemas.ts';
+import type { Json } from '../helpers/loose-json.ts';
 
 // `airlock attest verify` / `attest inspect` on the real PyPI attestations,
 // run as a user runs them.
@@ -504,7 +505,7 @@ describe('attest verify --trust-dir: the TUF copy checked on the spot', { concur
 });
 
 describe('attest verify: bad input is exit 2 naming file and field', { concurrency: 4 }, () => {
-  const att = () => JSON.parse(readFileSync(PUBLISH(), 'utf8')) as Record<string, any>;
+  const att = () => JSON.parse(readFileSync(PUBLISH(), 'utf8')) as Json;
 
   test('malformed JSON', async () => {
     const p = tmpFile('bad.json', '{"version": 1,');
@@ -614,7 +615,7 @@ describe('attest verify: bad input is exit 2 naming file and field', { concurren
       [[...base, '--trusted-root', PUBLIC_GOOD_ROOT(), '--now', 'yesterday'], /--now must be/],
     ];
     const results = await Promise.all(cases.map(([args]) => verify(args)));
-    results.forEach((r, i) => assert.match(failed(r, 2, 'USAGE'), cases[i]![1]));
+    for (const [i, r] of results.entries()) assert.match(failed(r, 2, 'USAGE'), cases[i]![1]);
   });
 
   test('with --json an error is one JSON object on stdout too', async () => {
@@ -680,7 +681,7 @@ describe('attest inspect', { concurrency: 4 }, () => {
   });
 
   test('a statement that is not JSON is shown as unreadable, not hidden', async () => {
-    const a = JSON.parse(readFileSync(PUBLISH(), 'utf8')) as Record<string, any>;
+    const a = JSON.parse(readFileSync(PUBLISH(), 'utf8')) as Json;
     a.envelope.statement = Buffer.from('not json').toString('base64');
     const r = await runCli(['attest', 'inspect', tmpFile('nonjson.attestation', JSON.stringify(a))]);
     ok(r);

@@ -20,6 +20,7 @@ import {
   type PypiAttestation,
 } from '../helpers/sigstore-bundles.ts';
 import { createSigstoreInstance, type SigstoreTestInstance } from '../helpers/sigstore-fixtures.ts';
+import type { Json } from '../helpers/loose-json.ts';
 
 // airlock's verifier (lib/sigstore, each check once) against @sigstore/verify's
 // Verifier, the reference, used here as an oracle with every entry, one SCT
@@ -29,7 +30,6 @@ import { createSigstoreInstance, type SigstoreTestInstance } from '../helpers/si
 // where the oracle accepts only for the reasons in STRICTER; it must never
 // accept what the oracle refuses.
 
-type Json = Record<string, any>;
 type Verdict = { ok: true } | { ok: false; code: string; field?: string; message: string };
 
 interface Case {
@@ -178,12 +178,12 @@ function leaves(o: unknown, path: Path = []): Path[] {
   return [path];
 }
 
-function getAt(o: any, p: Path): any {
-  return p.reduce((acc, k) => acc?.[k], o);
+function getAt(o: unknown, p: Path): unknown {
+  return p.reduce<unknown>((acc, k) => (acc as Record<string | number, unknown> | undefined)?.[k], o);
 }
 
-function setAt(o: any, p: Path, v: unknown): void {
-  const parent = getAt(o, p.slice(0, -1));
+function setAt(o: unknown, p: Path, v: unknown): void {
+  const parent = getAt(o, p.slice(0, -1)) as Record<string | number, unknown>;
   const k = p[p.length - 1]!;
   if (v === undefined) {
     if (Array.isArray(parent)) parent.splice(k as number, 1);

@@ -11,6 +11,7 @@ import { getTSATimestamp, toSignedEntity, verifyTLogBody, verifyTLogInclusion } 
 import { loadTrustMaterial } from '../../lib/sigstore/index.ts';
 import { createSigstoreInstance } from '../helpers/sigstore-fixtures.ts';
 import { PUBLIC_GOOD_ROOT, REAL, realBundle } from '../helpers/sigstore-bundles.ts';
+import type { Json } from '../helpers/loose-json.ts';
 
 // The contract lib/sigstore relies on when it reaches into @sigstore/verify
 // (lib/sigstore/adapter.ts, the one module that imports it). lib/sigstore
@@ -31,7 +32,7 @@ function flipB64(b64: string, at: number): string {
   return buf.toString('base64');
 }
 
-function entity(json: Record<string, any>) {
+function entity(json: Json) {
   return toSignedEntity(bundleFromJSON(json));
 }
 

@@ -105,7 +105,7 @@ test('oversized metadata is TUF_TOO_LARGE, a longer target TUF_LENGTH_MISMATCH; 
     });
     await cp(join(TUF_2026(), 'metadata', 'timestamp.json'), ts);
     const target = '6494e21ea73fa7ee769f85f57d5a3e6a08725eae1e38c755fc3517c9e6bc0b66.trusted_root.json';
-    await writeFile(join(copy, 'targets', target), (await readFile(join(copy, 'targets', target), 'utf8')) + ' ');
+    await writeFile(join(copy, 'targets', target), `${await readFile(join(copy, 'targets', target), 'utf8')} `);
     await assert.rejects(fromUrl(big.tufUrl, pinned, await staging()), {
       code: 'TUF_LENGTH_MISMATCH',
       file: `${big.tufUrl}targets/${target}`,

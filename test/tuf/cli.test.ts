@@ -7,6 +7,7 @@ import { PYPI, REPO_ROOT, TUF_2025, TUF_2026, TUF_STAGING } from '../helpers/fix
 import { TestTufRepo } from '../helpers/tuf-repo.ts';
 import { validateSchema } from '../../lib/schemas.ts';
 import { context, snapshotDir, tempDir } from './harness.ts';
+import type { Json } from '../helpers/loose-json.ts';
 
 // `airlock trust verify` as a user runs it. Every run gets --state in a temp
 // folder, and XDG_STATE_HOME/HOME point to temp folders too, so the real
@@ -54,7 +55,7 @@ test('--json prints one report that matches schemas/trust-report.schema.json', a
     '--json',
   ]);
   assert.equal(r.code, 0, r.stderr);
-  const report = validateSchema<Record<string, any>>('trust-report', JSON.parse(r.stdout), 'stdout');
+  const report = validateSchema<Json>('trust-report', JSON.parse(r.stdout), 'stdout');
   assert.equal(report.graceUsed, true);
   assert.equal(report.graceMs, 18 * 86_400_000);
   assert.ok(report.roles.timestamp.expiredByMs > 17 * 86_400_000);
@@ -156,7 +157,7 @@ const MALFORMED: Array<[string, (b: string) => string, string]> = [
     'version of the wrong type',
     (b) =>
       b
-        .replace(/"version": (\d+),\n  "expires"/, '"version": "$1",\n  "expires"')
+        .replace(/"version": (\d+),\n {2}"expires"/, '"version": "$1",\n  "expires"')
         .replace('"version": 1', '"version": "1"'),
     'metadata/timestamp.json: signed.version: must be an integer >= 1',
   ],

@@ -125,8 +125,13 @@ export async function bundle(a: BundleArgs): Promise<CommandResult> {
       jobs: a.jobs,
       http: httpOptions(a.timeout),
       progress: {
-        addTotal: (n) => (total += n),
-        addDone: (n) => progress.update((done += n), total),
+        addTotal: (n) => {
+          total += n;
+        },
+        addDone: (n) => {
+          done += n;
+          progress.update(done, total);
+        },
       },
       onWriteProgress: (d, t) => writing.update(d, t),
     });
