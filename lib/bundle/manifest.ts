@@ -116,7 +116,10 @@ export function verifyManifest(m: Manifest, file = MANIFEST_PATH): void {
   });
 }
 
-/** True when `filename` is a wheel or sdist of this project (PEP 503 name) and version (PEP 440 equality, `1.0` == `1.0.0`, as the sources select). */
+/**
+ * True when `filename` is a wheel or sdist of this project (PEP 503 name) and version (PEP 440 equality, `1.0` ==
+ * `1.0.0`, as the sources select).
+ */
 function fileOfRelease(filename: string, name: string, version: string): boolean {
   try {
     const d = parseDistFilename(filename);

@@ -50,7 +50,9 @@ const NAME = '[a-z0-9](?:[a-z0-9-]*[a-z0-9])?'; // PEP 503 normalised project na
 const FILE = '[A-Za-z0-9_][A-Za-z0-9._+-]*'; // one path segment of a distribution or TUF file
 
 // Kept in sync by a test with the path pattern of schemas/bundle-manifest.schema.json.
-export const LAYOUT_PATTERN = `^(?:packages/${NAME}/${FILE}|index/${NAME}\\.json|tuf/metadata/${FILE}\\.json|tuf/targets/(?:${FILE}/)*${FILE})$`;
+export const LAYOUT_PATTERN =
+  `^(?:packages/${NAME}/${FILE}|index/${NAME}\\.json|` +
+  `tuf/metadata/${FILE}\\.json|tuf/targets/(?:${FILE}/)*${FILE})$`;
 const LAYOUT = new RegExp(LAYOUT_PATTERN);
 
 /** The role a path's place in the layout implies, or undefined when it is outside the layout. */

@@ -52,7 +52,8 @@ export function checkEnvironment(expected: PublisherPolicy, claimed: PublisherPo
   if (!claimed) {
     throw new Pep740Error(
       'PUBLISHER_MISMATCH',
-      `environment '${expected.environment}' cannot be checked: certificates do not carry it and a bare attestation names no publisher`,
+      `environment '${expected.environment}' cannot be checked: certificates do not carry it and a bare attestation ` +
+        `names no publisher`,
       where,
     );
   }

@@ -102,7 +102,10 @@ export class PrivateSigstore {
     return this.instance.trustedRoot();
   }
 
-  /** A TUF repository (own keys, in `dir` or a new temp folder) serving trusted_root.json; pin its metadata/1.root.json with --root. */
+  /**
+   * A TUF repository (own keys, in `dir` or a new temp folder) serving trusted_root.json; pin its metadata/1.root.json
+   * with --root.
+   */
   async tufRepo(dir?: string): Promise<TestTufRepo> {
     const repo = await TestTufRepo.create(dir === undefined ? {} : { dir });
     repo.files.set('trusted_root.json', Buffer.from(JSON.stringify(this.trustedRoot())));

@@ -65,7 +65,10 @@ describe('attest verify: GitHub publisher (public-good)', { concurrency: 4 }, ()
     assert.match(r.stdout, /publisher not pinned/);
     assert.match(
       r.stdout,
-      /certificate: https:\/\/github\.com\/trailofbits\/pypi-attestations\/\.github\/workflows\/release\.yml@refs\/tags\/v0\.0\.19/,
+      new RegExp(
+        String.raw`certificate: https:\/\/github\.com\/trailofbits\/pypi-attestations\/\.github\/workflows\/releas` +
+          String.raw`e\.yml@refs\/tags\/v0\.0\.19`,
+      ),
     );
     assert.match(r.stdout, /log entry: dsse 0\.0\.1, index 153454663, integrated 2024-12-04T23:14:01\.000Z/);
   });
@@ -134,7 +137,10 @@ describe('attest verify: GitHub publisher (public-good)', { concurrency: 4 }, ()
     const line = failed(r, 1, 'PUBLISHER_MISMATCH', PROV(), '/attestation_bundles/0/attestations/0');
     assert.match(
       line,
-      /source repository is 'https:\/\/github\.com\/trailofbits\/pypi-attestations', expected 'https:\/\/github\.com\/trailofbits\/pypi-attestations-evil'/,
+      new RegExp(
+        String.raw`source repository is 'https:\/\/github\.com\/trailofbits\/pypi-attestations', expected ` +
+          String.raw`'https:\/\/github\.com\/trailofbits\/pypi-attestations-evil'`,
+      ),
     );
   });
 
@@ -649,12 +655,18 @@ describe('attest inspect', { concurrency: 4 }, () => {
     assert.match(r.stdout, /sourceRepositoryRef: refs\/tags\/v0\.0\.19/);
     assert.match(
       r.stdout,
-      /buildConfigURI: https:\/\/github\.com\/trailofbits\/pypi-attestations\/\.github\/workflows\/release\.yml@refs\/tags\/v0\.0\.19/,
+      new RegExp(
+        String.raw`buildConfigURI: https:\/\/github\.com\/trailofbits\/pypi-attestations\/\.github\/workflows\/rel` +
+          String.raw`ease\.yml@refs\/tags\/v0\.0\.19`,
+      ),
     );
     assert.match(r.stdout, /log entry: dsse 0\.0\.1, index 153454663, integrated 2024-12-04T23:14:01\.000Z/);
     assert.match(
       r.stdout,
-      /subject: pypi_attestations-0\.0\.19\.tar\.gz sha256:9bb1add04b1b4e182be6b0b80931593f7a291eb49d69b4fd728a5d4cbcdc4bd3/,
+      new RegExp(
+        String.raw`subject: pypi_attestations-0\.0\.19\.tar\.gz ` +
+          `sha256:9bb1add04b1b4e182be6b0b80931593f7a291eb49d69b4fd728a5d4cbcdc4bd3`,
+      ),
     );
     assert.match(r.stdout, /predicate type: https:\/\/docs\.pypi\.org\/attestations\/publish\/v1/);
   });

@@ -53,7 +53,9 @@ const STRICTER: Array<{ code: string; field?: RegExp; why: string }> = [
   },
   {
     code: 'BUNDLE_MALFORMED',
-    why: "the bundle schema and one reading of every field (the library's parser ignores or defaults what it does not read)",
+    why:
+      "the bundle schema and one reading of every field (the library's parser ignores or defaults what it does " +
+      'not read)',
   },
   {
     code: 'BUNDLE_UNSUPPORTED',
@@ -62,12 +64,16 @@ const STRICTER: Array<{ code: string; field?: RegExp; why: string }> = [
   {
     code: 'TLOG_MISSING',
     field: /\/logId$/,
-    why: 'a log must be trusted at every trusted time, also for entries without a SET (the library checks keys only when it proves inclusion)',
+    why:
+      'a log must be trusted at every trusted time, also for entries without a SET (the library checks keys only ' +
+      'when it proves inclusion)',
   },
   {
     code: 'TLOG_SET',
     field: /\/integratedTime$/,
-    why: 'a SET over integrated time 0 is refused outright (the library believes a 1970 time, then fails the certificate)',
+    why:
+      'a SET over integrated time 0 is refused outright (the library believes a 1970 time, then fails the ' +
+      'certificate)',
   },
   {
     code: 'CERT_CHAIN',
@@ -113,7 +119,10 @@ function disagreement(c: Case): string | undefined {
   if (ours.ok) return `${c.name}: airlock accepts what @sigstore/verify refuses`;
   const listed = STRICTER.find((s) => s.code === ours.code && (!s.field || s.field.test(ours.field ?? '')));
   if (listed) return undefined;
-  return `${c.name}: airlock refuses (${ours.code} at ${ours.field}: ${ours.message}) what @sigstore/verify accepts, for no listed reason`;
+  return (
+    `${c.name}: airlock refuses (${ours.code} at ${ours.field}: ${ours.message}) what @sigstore/verify ` +
+    `accepts, for no listed reason`
+  );
 }
 
 function realCases(roots: SigstoreTrust[]): Case[] {

@@ -38,7 +38,8 @@ test('done when: the 2026 copy at 2026-11-25 fails with TUF_EXPIRED (exit 1, one
   assert.equal(r.stdout, '');
   assert.equal(
     r.stderr,
-    'airlock: TUF_EXPIRED: metadata/15.root.json: root v15 expired at 2026-11-20T13:58:18Z, 4d10h1m42s before --now 2026-11-25T00:00:00.000Z\n',
+    'airlock: TUF_EXPIRED: metadata/15.root.json: root v15 expired at 2026-11-20T13:58:18Z, 4d10h1m42s before --now ' +
+      '2026-11-25T00:00:00.000Z\n',
   );
   assert.deepEqual(await snapshotDir(r.state as string), {});
 });
@@ -110,27 +111,32 @@ test('a corrupt state is TUF_STATE_UNREADABLE (exit 2), never silently reset', a
   assert.equal(r.stderr, `airlock: TUF_STATE_UNREADABLE: ${file}: /root: stored root does not match its sha256\n`);
 });
 
-test('a folder that is not a TUF repository: TUF_NOT_A_REPOSITORY exit 2; a missing one: INPUT_UNREADABLE', async () => {
-  const d = await tempDir();
-  await mkdir(join(d, 'metadata'));
-  await writeFile(join(d, 'metadata', 'README'), 'hello');
-  let r = await cli([d]);
-  assert.equal(r.code, 2);
-  assert.equal(
-    r.stderr,
-    `airlock: TUF_NOT_A_REPOSITORY: ${d}: no TUF metadata (N.root.json or timestamp.json) in metadata/ or at the top of the folder\n`,
-  );
-  r = await cli([join(d, 'nope')]);
-  assert.equal(r.code, 2);
-  assert.equal(r.stderr, `airlock: INPUT_UNREADABLE: ${join(d, 'nope')}: no such folder\n`);
-});
+test(
+  'a folder that is not a TUF repository: TUF_NOT_A_REPOSITORY exit 2; a missing one: ' + 'INPUT_UNREADABLE',
+  async () => {
+    const d = await tempDir();
+    await mkdir(join(d, 'metadata'));
+    await writeFile(join(d, 'metadata', 'README'), 'hello');
+    let r = await cli([d]);
+    assert.equal(r.code, 2);
+    assert.equal(
+      r.stderr,
+      `airlock: TUF_NOT_A_REPOSITORY: ${d}: no TUF metadata (N.root.json or timestamp.json) in metadata/ or at the ` +
+        `top of the folder\n`,
+    );
+    r = await cli([join(d, 'nope')]);
+    assert.equal(r.code, 2);
+    assert.equal(r.stderr, `airlock: INPUT_UNREADABLE: ${join(d, 'nope')}: no such folder\n`);
+  },
+);
 
 test('bad options are usage errors (exit 2)', async () => {
   for (const [args, line] of [
     [['--grace', '2 weeks'], "airlock: USAGE: --grace must be a duration like 14d, 36h, 90m or 1w2d, got '2 weeks'\n"],
     [
       ['--now', 'yesterday'],
-      "airlock: USAGE: --now must be an ISO-8601 date-time with a zone (e.g. 2026-08-22T00:00:00Z) or a date, got 'yesterday'\n",
+      'airlock: USAGE: --now must be an ISO-8601 date-time with a zone (e.g. 2026-08-22T00:00:00Z) or a date, got ' +
+        "'yesterday'\n",
     ],
     [['--instance', 'prod'], /^airlock: USAGE: Invalid values:/],
     [
@@ -214,7 +220,8 @@ test('an attack through the CLI: a swapped target is TUF_HASH_MISMATCH exit 1', 
   assert.match(
     r.stderr,
     new RegExp(
-      `^airlock: TUF_HASH_MISMATCH: targets/${repo.targetName('trusted_root.json')}: sha256 [0-9a-f]{16}… differs from [0-9a-f]{16}… that the targets metadata records\\n$`,
+      `^airlock: TUF_HASH_MISMATCH: targets/${repo.targetName('trusted_root.json')}: sha256 [0-9a-f]{16}… ` +
+        `differs from [0-9a-f]{16}… that the targets metadata records\\n$`,
     ),
   );
 });

@@ -78,13 +78,16 @@ async function refusedWith(path: string, filename: string, code: string | RegExp
   return report;
 }
 
-test('the untouched bundle is accepted, and its wheel core metadata dropped (the stub is not the wheel METADATA)', async () => {
-  const { report } = await verify(archive);
-  assert.deepEqual(
-    report.files.map((f) => f.verdict),
-    ['accepted', 'accepted', 'accepted'],
-  );
-});
+test(
+  'the untouched bundle is accepted, and its wheel core metadata dropped (the stub is not the wheel ' + 'METADATA)',
+  async () => {
+    const { report } = await verify(archive);
+    assert.deepEqual(
+      report.files.map((f) => f.verdict),
+      ['accepted', 'accepted', 'accepted'],
+    );
+  },
+);
 
 test('verdicts do not depend on how many files are checked at once', async () => {
   const path = await repack(good, async (w) => {

@@ -67,7 +67,8 @@ async function packageInput(a: BundleArgs): Promise<{ input: PackageInput; sourc
   if (!a.specs?.length && Object.keys(filters).length) {
     throw new UsageError(
       'USAGE',
-      '--platform, --python-version and --only-binary filter NAME==VERSION arguments; a lock or folder already names its files',
+      '--platform, --python-version and --only-binary filter NAME==VERSION arguments; a lock or folder already ' +
+        'names its files',
     );
   }
   if (a.fromDir !== undefined) return { input: { kind: 'dir', dir: a.fromDir }, sources: { fromDir: a.fromDir } };
