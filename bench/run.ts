@@ -130,7 +130,8 @@ async function main(): Promise<number> {
     const policy = join(tmp, 'policy.toml');
     await writeFile(
       policy,
-      `[defaults]\nrequire = "attested"\npublishers = [{ kind = "GitHub", repository = "acme/bench", workflow = "release.yml" }]\n`,
+      `[defaults]\nrequire = "attested"\n` +
+        `publishers = [{ kind = "GitHub", repository = "acme/bench", workflow = "release.yml" }]\n`,
     );
 
     /** A --from-dir folder of `files`, each with provenance; bundled to `out`. */
@@ -352,7 +353,9 @@ async function main(): Promise<number> {
         `lock-version = "1.0"\ncreated-by = "airlock bench"\n\n${large
           .map(
             (d) =>
-              `[[packages]]\nname = "${d.project}"\nversion = "${d.version}"\nsdist = { name = "${d.filename}", url = "${server.base}/files/${d.filename}", size = ${d.bytes.length}, hashes = { sha256 = "${d.sha256}" } }\n`,
+              `[[packages]]\nname = "${d.project}"\nversion = "${d.version}"\n` +
+              `sdist = { name = "${d.filename}", url = "${server.base}/files/${d.filename}", ` +
+              `size = ${d.bytes.length}, hashes = { sha256 = "${d.sha256}" } }\n`,
           )
           .join('\n')}`,
       );
@@ -431,7 +434,8 @@ async function main(): Promise<number> {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join(' | ');
   process.stdout.write(
-    `size ${size}; the machine may be shared: figures are noisy\n${line(head)}\n${widths.map((w) => '-'.repeat(w)).join('-|-')}\n${rows.map(line).join('\n')}\n`,
+    `size ${size}; the machine may be shared: figures are ` +
+      `noisy\n${line(head)}\n${widths.map((w) => '-'.repeat(w)).join('-|-')}\n${rows.map(line).join('\n')}\n`,
   );
   await writeFile(
     join(import.meta.dirname, 'results.json'),

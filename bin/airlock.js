@@ -14,7 +14,8 @@ if (major < 24) {
     nodeBin = join(dirname(createRequire(import.meta.url).resolve('node/package.json')), 'bin', 'node');
   } catch {
     process.stderr.write(
-      `airlock: INTERNAL_ERROR: Node.js ${process.versions.node} is too old and the node@24 devDependency is not installed; run 'npm ci' first\n`,
+      `airlock: INTERNAL_ERROR: Node.js ${process.versions.node} is too old and the node@24 devDependency is not ` +
+        `installed; run 'npm ci' first\n`,
     );
     process.exit(2);
   }

@@ -43,7 +43,8 @@ export const CODES = {
   INPUT_UNREADABLE: i('input', 'A file or folder named on the command line (or inside an input) cannot be read.'),
   MALFORMED_JSON: i(
     'input',
-    'A JSON input is not valid UTF-8 JSON, gives one key twice in an object, or nests arrays and objects deeper than 100 levels.',
+    'A JSON input is not valid UTF-8 JSON, gives one key twice in an object, or nests arrays and objects deeper ' +
+      'than 100 levels.',
   ),
   SCHEMA_INVALID: i('input', 'A JSON input does not match its schema; the message names the file and field.'),
   OUTPUT_FAILED: i(
@@ -57,13 +58,15 @@ export const CODES = {
   ),
   INTERNAL_ERROR: i(
     'internal',
-    'An unexpected internal error (a bug of airlock, such as the bundle writer building a manifest its reader refuses); run again with --debug and report it.',
+    'An unexpected internal error (a bug of airlock, such as the bundle writer building a manifest its reader ' +
+      'refuses); run again with --debug and report it.',
   ),
 
   // --- TUF trust (lib/tuf) ---
   TUF_NOT_A_REPOSITORY: i(
     'tuf',
-    'The folder is not a TUF repository copy (no root, timestamp, snapshot or targets metadata found), or holds metadata in both layouts.',
+    'The folder is not a TUF repository copy (no root, timestamp, snapshot or targets metadata found), or holds ' +
+      'metadata in both layouts.',
   ),
   TUF_METADATA_MALFORMED: i('tuf', 'TUF metadata is not valid JSON or lacks a required field of the TUF format.'),
   TUF_STATE_UNREADABLE: i('tuf', 'The trust state folder exists but its content cannot be read or parsed.'),
@@ -77,7 +80,8 @@ export const CODES = {
   ),
   TUF_ROLLBACK: v(
     'tuf',
-    'A metadata version is lower than the one already trusted (stored state or the copy itself), or equal to it with different content.',
+    'A metadata version is lower than the one already trusted (stored state or the copy itself), or equal to it ' +
+      'with different content.',
   ),
   TUF_EXPIRED: v(
     'tuf',
@@ -97,7 +101,8 @@ export const CODES = {
   // --- Sigstore bundle verification (lib/sigstore) ---
   BUNDLE_UNSUPPORTED: i(
     'sigstore',
-    'The Sigstore bundle media type or version is unknown, or it cannot be verified from what was given (a non-ECDSA signature from a digest alone).',
+    'The Sigstore bundle media type or version is unknown, or it cannot be verified from what was given (a ' +
+      'non-ECDSA signature from a digest alone).',
   ),
   BUNDLE_MALFORMED: i('sigstore', 'The Sigstore bundle is structurally invalid (missing field, bad base64).'),
   TRUSTED_ROOT_INVALID: i('sigstore', 'The trusted_root.json cannot be parsed or has no usable authorities.'),
@@ -145,7 +150,8 @@ export const CODES = {
   ARCHIVE_UNSAFE_PATH: v('archive', 'A member path is absolute, contains `..`, or is otherwise unsafe.'),
   ARCHIVE_AMBIGUOUS: v(
     'archive',
-    'A tar header or extended record could be read two ways by other readers (GNU tar, bsdtar, Python tarfile); the message names the member and the field.',
+    'A tar header or extended record could be read two ways by other readers (GNU tar, bsdtar, Python tarfile); the ' +
+      'message names the member and the field.',
   ),
   ARCHIVE_LINK: v('archive', 'A member is a symbolic or hard link.'),
   ARCHIVE_SPECIAL_FILE: v('archive', 'A member is a device, FIFO or other non-regular file.'),
@@ -162,7 +168,8 @@ export const CODES = {
   // --- sources on the connected side (lib/sources, lib/lock) ---
   LOCK_INVALID: i(
     'input',
-    'The lock or requirements file cannot be parsed, or an entry lacks a name, version or hash, or has a `url` that is not a URL.',
+    'The lock or requirements file cannot be parsed, or an entry lacks a name, version or hash, or has a `url` that ' +
+      'is not a URL.',
   ),
   HTTP_ERROR: i('source', 'A server answered with an HTTP error status (after retries for 5xx).'),
   HTTP_TIMEOUT: i('source', 'A server did not answer within the timeout.'),
@@ -176,12 +183,14 @@ export const CODES = {
   YANKED: v('source', 'A file is yanked on the index and was not pinned exactly.'),
   INDEX_MALFORMED: i(
     'source',
-    'An index page is neither PEP 691 JSON nor PEP 503 HTML, has an API version airlock does not know, or can be read two ways (an attribute given twice in one `<a>`, a malformed percent-escape in a link).',
+    'An index page is neither PEP 691 JSON nor PEP 503 HTML, has an API version airlock does not know, or can be ' +
+      'read two ways (an attribute given twice in one `<a>`, a malformed percent-escape in a link).',
   ),
   // --- policy, pins and verify (lib/policy, lib/pins, lib/verify) ---
   POLICY_INVALID: i(
     'policy',
-    'The policy file is not valid TOML, or has an unknown key, an unknown publisher kind or a malformed digest; the message names the key.',
+    'The policy file is not valid TOML, or has an unknown key, an unknown publisher kind or a malformed digest; the ' +
+      'message names the key.',
   ),
   PINS_UNREADABLE: i(
     'policy',
@@ -193,46 +202,56 @@ export const CODES = {
   ),
   PUBLISHER_NOT_ALLOWED: v(
     'policy',
-    'The publisher the certificates show is not one the policy lists for the project (or its kind is one airlock cannot check, such as ActiveState).',
+    'The publisher the certificates show is not one the policy lists for the project (or its kind is one airlock ' +
+      'cannot check, such as ActiveState).',
   ),
   PUBLISHER_UNPINNED: v(
     'policy',
-    'A project that neither the policy nor a pin names came with provenance; `--accept-new` pins the publisher its certificates show.',
+    'A project that neither the policy nor a pin names came with provenance; `--accept-new` pins the publisher its ' +
+      'certificates show.',
   ),
   PUBLISHER_CHANGED: v(
     'policy',
-    "A pinned project's publisher (from its certificates) differs from the pinned ones; `--accept-change PROJECT` accepts it.",
+    "A pinned project's publisher (from its certificates) differs from the pinned ones; `--accept-change PROJECT` " +
+      'accepts it.',
   ),
   PROVENANCE_DROPPED: v(
     'policy',
-    'A project that had provenance arrives without it (even under `require = "hash"`); `--accept-change PROJECT` accepts it.',
+    'A project that had provenance arrives without it (even under `require = "hash"`); `--accept-change PROJECT` ' +
+      'accepts it.',
   ),
   PUBLISHER_INCONSISTENT: v(
     'policy',
-    'The files of one release (or one project under `--accept-new`) come from different publishers and the policy does not list each of them.',
+    'The files of one release (or one project under `--accept-new`) come from different publishers and the policy ' +
+      'does not list each of them.',
   ),
   TIME_ROLLBACK: v(
     'policy',
-    'The reference time (`--now` or the clock) is earlier than the latest time the trust state has accepted (check an old bundle with a separate `--state`).',
+    'The reference time (`--now` or the clock) is earlier than the latest time the trust state has accepted (check ' +
+      'an old bundle with a separate `--state`).',
   ),
   INDEX_MISMATCH: v('verify', "An index page gives a file a sha256 or size other than the verified file's."),
   ZIP_AMBIGUOUS: v(
     'verify',
-    "A wheel's zip could be read two ways (local and central headers disagree, duplicate or overlapping entries, data outside the central directory) or is not a readable zip.",
+    "A wheel's zip could be read two ways (local and central headers disagree, duplicate or overlapping entries, " +
+      'data outside the central directory) or is not a readable zip.',
   ),
   CORE_METADATA_MISMATCH: v(
     'verify',
-    "A wheel's bundled PEP 658 core metadata differs from the METADATA inside the verified wheel (or the wheel has none).",
+    "A wheel's bundled PEP 658 core metadata differs from the METADATA inside the verified wheel " +
+      '(or the wheel has none).',
   ),
   VSA_KEY_INVALID: i('input', 'The `--vsa-key` file is not a PEM private key that can sign.'),
   // --- export and serve (lib/export, lib/serve) ---
   EXPORT_CONFLICT: v(
     'export',
-    'The export destination already holds a file of that name with other content (or another export layout); nothing in it was changed.',
+    'The export destination already holds a file of that name with other content (or another export layout); ' +
+      'nothing in it was changed.',
   ),
   EXPORT_UNSAFE_NAME: v(
     'export',
-    'A project or file name to export is not a normalised PEP 503 name or a safe file name under the bundle path rules.',
+    'A project or file name to export is not a normalised PEP 503 name or a safe file name under the bundle path ' +
+      'rules.',
   ),
   EXPORT_UNSAFE_DIR: i(
     'export',
@@ -326,7 +345,9 @@ export class Pep740Error extends AirlockError {
     super(code, message, details);
   }
 }
-/** A digest that differs from the one expected, wherever it is checked (PEP 740 subject, Sigstore artifact, download). */
+/**
+ * A digest that differs from the one expected, wherever it is checked (PEP 740 subject, Sigstore artifact, download).
+ */
 export class DigestError extends AirlockError {
   constructor(code: CodeOf<'digest'>, message: string, details?: ErrorDetails) {
     super(code, message, details);

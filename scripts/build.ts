@@ -54,7 +54,10 @@ function embeddedAssets(): string {
 const FILES = {\n${table.join('\n')}\n};
 export function assetNames(dir) {
   const p = dir + '/';
-  return Object.keys(FILES).filter((k) => k.startsWith(p) && !k.slice(p.length).includes('/')).map((k) => k.slice(p.length)).sort();
+  return Object.keys(FILES)
+    .filter((k) => k.startsWith(p) && !k.slice(p.length).includes('/'))
+    .map((k) => k.slice(p.length))
+    .sort();
 }
 export function assetBytes(path) {
   const b64 = FILES[path];
@@ -292,7 +295,8 @@ function sbom(out: string, exeDigest: string, nodeVersion: string): void {
   doc.dependencies.find((d) => d.ref === top['bom-ref'])?.dependsOn?.push(node);
   top.name = 'airlock';
   const h = exeDigest;
-  doc.serialNumber = `urn:uuid:${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+  const uuid = `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+  doc.serialNumber = `urn:uuid:${uuid}`;
   const epoch = process.env.SOURCE_DATE_EPOCH;
   if (epoch !== undefined && /^\d+$/.test(epoch)) doc.metadata.timestamp = new Date(Number(epoch) * 1000).toISOString();
   else delete doc.metadata.timestamp;

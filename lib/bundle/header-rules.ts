@@ -126,7 +126,8 @@ export function readHeader(block: Buffer, offset: number, archive: string): RawH
     if (size > MAX_EXTENDED_HEADER)
       throw new ArchiveError(
         'ARCHIVE_TOO_LARGE',
-        `${typeflag === 'x' ? 'pax' : 'GNU long-name'} header at offset ${offset} declares ${size} bytes, over the limit of ${MAX_EXTENDED_HEADER}`,
+        `${typeflag === 'x' ? 'pax' : 'GNU long-name'} header at offset ${offset} declares ${size} bytes, over the ` +
+          `limit of ${MAX_EXTENDED_HEADER}`,
         { file: printable(label) },
       );
     return { kind: typeflag === 'x' ? 'pax' : 'longname', typeflag, name: full, size };

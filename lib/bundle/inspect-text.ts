@@ -17,7 +17,8 @@ function describePublisher(p: Publisher): string {
 export function formatInspectReport(r: InspectReport): string {
   const out: string[] = [];
   out.push(
-    esc`Bundle ${r.bundle.path} (${r.bundle.compression === 'none' ? 'tar' : esc`tar, ${r.bundle.compression}`}, ${r.bundle.size} bytes)`,
+    esc`Bundle ${r.bundle.path} (${r.bundle.compression === 'none' ? 'tar' : esc`tar, ${r.bundle.compression}`}, ` +
+      esc`${r.bundle.size} bytes)`,
   );
   out.push(r.note);
   out.push(esc`Created ${r.createdAt} by ${r.tool.name} ${r.tool.version}`);
@@ -42,7 +43,8 @@ export function formatInspectReport(r: InspectReport): string {
   else {
     const t = r.tuf!;
     out.push(
-      esc`TUF${t.instance ? esc` (${t.instance})` : ''}: root v${t.rootVersion}, from pinned root ${t.pinnedRoot.label} v${t.pinnedRoot.version}`,
+      esc`TUF${t.instance ? esc` (${t.instance})` : ''}: root v${t.rootVersion}, from pinned root ` +
+        esc`${t.pinnedRoot.label} v${t.pinnedRoot.version}`,
     );
     for (const role of ['timestamp', 'snapshot', 'targets'] as const)
       out.push(esc`  ${role} v${t[role].version}, expires ${t[role].expires}`);

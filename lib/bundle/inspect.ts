@@ -13,8 +13,9 @@ import type { Compression, Manifest, ManifestMember, ReadOptions } from './types
 export { publishersOf, PROVENANCE_CAP, type Publisher, type ProvenanceInfo } from './publishers.ts';
 
 export const NOT_VERIFIED =
-  'NOT VERIFIED: this lists what the archive holds. Member sizes and sha256 were checked against the bundle manifest, ' +
-  'but no signature, provenance or TUF metadata was verified (`airlock trust verify` and `airlock attest verify` do that).';
+  'NOT VERIFIED: this lists what the archive holds. Member sizes and sha256 were checked against the bundle ' +
+  'manifest, but no signature, provenance or TUF metadata was verified ' +
+  '(`airlock trust verify` and `airlock attest verify` do that).';
 
 export interface InspectReport {
   ok: true;
@@ -104,7 +105,8 @@ export async function inspectBundle(
       if (m.role === 'provenance') provenance.set(m.path, publishersOf(await readCapped(stream)));
     },
   });
-  // readBundle has opened and checked the file already; these two reads cannot disagree with it in any way that matters.
+  // readBundle has opened and checked the file already; these two reads cannot disagree with it in any way that
+  // matters.
   const head = Buffer.alloc(8);
   const fh = await open(archivePath, 'r');
   try {

@@ -116,7 +116,10 @@ export function verifyManifest(m: Manifest, file = MANIFEST_PATH): void {
   });
 }
 
-/** True when `filename` is a wheel or sdist of this project (PEP 503 name) and version (PEP 440 equality, `1.0` == `1.0.0`, as the sources select). */
+/**
+ * True when `filename` is a wheel or sdist of this project (PEP 503 name) and version (PEP 440 equality, `1.0` ==
+ * `1.0.0`, as the sources select).
+ */
 function fileOfRelease(filename: string, name: string, version: string): boolean {
   try {
     const d = parseDistFilename(filename);
@@ -136,7 +139,7 @@ export function assertNoFileDirConflict(
   fail: (path: string, other: string, index: number) => Error,
 ): void {
   const files = new Map<string, string>();
-  paths.forEach((p) => files.set(collisionKey(p), p));
+  for (const p of paths) files.set(collisionKey(p), p);
   paths.forEach((p, i) => {
     const segs = collisionKey(p).split('/');
     for (let n = 1; n < segs.length; n++) {

@@ -19,7 +19,7 @@ export function unsafePathReason(path: string): string | undefined {
   if (path.startsWith('/')) return 'absolute path';
   if (path.includes('\\')) return 'backslash in path';
   // U+FFFD is what a name that was not valid UTF-8 decodes to.
-  // eslint-disable-next-line no-control-regex
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point of this check.
   if (/[\u0000-\u001f\u007f-\u009f\ufffd]/u.test(path)) return 'control character or invalid UTF-8 in path';
   // ':' is a drive letter or an NTFS stream on Windows; the bundle may be unpacked there.
   if (path.includes(':')) return "':' in path";
@@ -50,7 +50,9 @@ const NAME = '[a-z0-9](?:[a-z0-9-]*[a-z0-9])?'; // PEP 503 normalised project na
 const FILE = '[A-Za-z0-9_][A-Za-z0-9._+-]*'; // one path segment of a distribution or TUF file
 
 // Kept in sync by a test with the path pattern of schemas/bundle-manifest.schema.json.
-export const LAYOUT_PATTERN = `^(?:packages/${NAME}/${FILE}|index/${NAME}\\.json|tuf/metadata/${FILE}\\.json|tuf/targets/(?:${FILE}/)*${FILE})$`;
+export const LAYOUT_PATTERN =
+  `^(?:packages/${NAME}/${FILE}|index/${NAME}\\.json|` +
+  `tuf/metadata/${FILE}\\.json|tuf/targets/(?:${FILE}/)*${FILE})$`;
 const LAYOUT = new RegExp(LAYOUT_PATTERN);
 
 /** The role a path's place in the layout implies, or undefined when it is outside the layout. */

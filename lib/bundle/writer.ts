@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { open } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 import { Transform } from 'node:stream';
 import tar from 'tar-stream';
 import { InputError, isAirlockError, errorMessage } from '../errors.ts';
@@ -37,7 +37,7 @@ async function addMember(
   localPath: string,
   onBytes: (n: number) => void,
 ): Promise<void> {
-  let fh;
+  let fh: FileHandle;
   try {
     fh = await open(localPath, 'r');
   } catch (e) {

@@ -46,7 +46,8 @@ export type Args<T> = ArgumentsCamelCase<T & GlobalArgs>;
 export const NOW_OPTION = {
   type: 'string',
   describe:
-    'Reference time for every expiry and validity check (ISO-8601, e.g. 2026-08-22T00:00:00Z); default: the system clock',
+    'Reference time for every expiry and validity check (ISO-8601, e.g. 2026-08-22T00:00:00Z); default: the system ' +
+    'clock',
 } as const;
 
 export const TRUSTED_ROOT_INSTANCE_OPTION = {

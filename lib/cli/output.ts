@@ -1,4 +1,4 @@
-import { AirlockError, EXIT_INPUT, InternalError, isAirlockError, errorMessage } from '../errors.ts';
+import { type AirlockError, EXIT_INPUT, InternalError, isAirlockError, errorMessage } from '../errors.ts';
 import { printable, printableLines } from '../util/text.ts';
 
 // The only place that turns results and errors into what the user sees: one

@@ -115,7 +115,8 @@ export async function placeFile(root: string, rel: string, source: string, expec
     await out.abort();
     throw new ExportError(
       'EXPORT_SOURCE_CHANGED',
-      `has ${size} bytes with sha256 ${sha256}; verification accepted ${expect.size} bytes with sha256 ${expect.sha256}`,
+      `has ${size} bytes with sha256 ${sha256}; verification accepted ${expect.size} bytes with sha256 ` +
+        `${expect.sha256}`,
       { file: source },
     );
   }

@@ -91,7 +91,10 @@ function htmlAnchor(project: string, f: RecordFile, opts: PageOptions): string {
 
 function htmlPage(title: string, metas: Array<[string, string]>, body: string): string {
   const head = metas.map(([n, c]) => `    <meta${attr('name', n)}${attr('content', c)}>\n`).join('');
-  return `<!DOCTYPE html>\n<html>\n  <head>\n${head}    <title>${escapeHtml(title)}</title>\n  </head>\n  <body>\n    <h1>${escapeHtml(title)}</h1>\n${body}  </body>\n</html>\n`;
+  return (
+    `<!DOCTYPE html>\n<html>\n  <head>\n${head}    <title>${escapeHtml(title)}</title>\n  </head>\n` +
+    `  <body>\n    <h1>${escapeHtml(title)}</h1>\n${body}  </body>\n</html>\n`
+  );
 }
 
 export function projectHtml(p: RecordProject, opts: PageOptions = {}): string {

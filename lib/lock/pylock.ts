@@ -1,6 +1,6 @@
 import { eq } from '@renovatebot/pep440';
 import { parse, TomlError } from 'smol-toml';
-import { parseDistFilename } from '../dist/index.ts';
+import { type DistFilename, parseDistFilename } from '../dist/index.ts';
 import { InputError, errorMessage } from '../errors.ts';
 import { isExactVersion, isValidName, normalizeName } from './names.ts';
 import type { LockEntry, PinnedFile } from './types.ts';
@@ -91,7 +91,7 @@ export function parsePylock(text: string, file: string): LockEntry[] {
     if (p.sdist !== undefined) files.push(fileEntry(p.sdist, file, `${field}.sdist`));
     if (p.wheels !== undefined) {
       if (!Array.isArray(p.wheels)) throw bad('wheels must be an array', `${field}.wheels`);
-      p.wheels.forEach((w, j) => files.push(fileEntry(w, file, `${field}.wheels[${j}]`)));
+      for (const [j, w] of p.wheels.entries()) files.push(fileEntry(w, file, `${field}.wheels[${j}]`));
     }
     if (files.length === 0) throw bad(`${p.name} has neither sdist nor wheels`);
     const name = normalizeName(p.name);
@@ -99,7 +99,7 @@ export function parsePylock(text: string, file: string): LockEntry[] {
     // file of another project or version is a broken lock, not a pin.
     const versions = new Set<string>();
     for (const f of files) {
-      let d;
+      let d: DistFilename;
       try {
         d = parseDistFilename(f.filename);
       } catch (e) {

@@ -63,7 +63,8 @@ export function parseRequirements(text: string, file: string): LockEntry[] {
       throw invalid(
         file,
         line,
-        `'${l.length > 60 ? `${l.slice(0, 57)}...` : l}' is not an exact pin 'name==version --hash=sha256:...' (ranges, URLs and unpinned names are refused)`,
+        `'${l.length > 60 ? `${l.slice(0, 57)}...` : l}' is not an exact pin 'name==version --hash=sha256:...' ` +
+          `(ranges, URLs and unpinned names are refused)`,
       );
     }
     const [, rawName, , version] = m;

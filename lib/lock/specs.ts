@@ -5,7 +5,7 @@ import type { LockEntry } from './types.ts';
 /** `NAME==VERSION` command-line arguments: every file of that release, no hash pin. */
 export function parseSpecs(specs: readonly string[]): LockEntry[] {
   return specs.map((s, i) => {
-    const m = /^\s*([^=<>!~\s\[]+)\s*==\s*(\S+)\s*$/.exec(s);
+    const m = /^\s*([^=<>!~\s[]+)\s*==\s*(\S+)\s*$/.exec(s);
     if (!m || !isValidName(m[1]!) || !isExactVersion(m[2]!)) {
       throw new UsageError('USAGE', `'${s}' is not NAME==VERSION with an exact version (ranges are refused)`);
     }

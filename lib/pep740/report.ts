@@ -30,8 +30,10 @@ export interface InspectReport {
 export function publisherNote(expected: PublisherPolicy | undefined, source: 'provenance' | 'attestation'): string {
   if (expected) return `pinned to ${describePolicy(expected)}`;
   return source === 'provenance'
-    ? "not pinned: each certificate was checked only against the provenance's own publisher claim (give --repository/--workflow or --identity/--issuer to pin it)"
-    : 'not pinned: a bare attestation names no publisher, so any Sigstore identity would have passed (give --repository/--workflow or --identity/--issuer to pin it)';
+    ? "not pinned: each certificate was checked only against the provenance's own publisher claim (give " +
+        '--repository/--workflow or --identity/--issuer to pin it)'
+    : 'not pinned: a bare attestation names no publisher, so any Sigstore identity would have passed (give ' +
+        '--repository/--workflow or --identity/--issuer to pin it)';
 }
 
 function plural(n: number, word: string): string {
@@ -43,16 +45,18 @@ function logLines(
 ): string[] {
   return entries.map(
     (e) =>
-      esc`    log entry: ${e.kind} ${e.kindVersion}, index ${e.logIndex}, ${e.integratedTime ? esc`integrated ${e.integratedTime}` : 'no integrated time'}, log ${e.logId}`,
+      esc`    log entry: ${e.kind} ${e.kindVersion}, index ${e.logIndex}, ` +
+      esc`${e.integratedTime ? esc`integrated ${e.integratedTime}` : 'no integrated time'}, log ${e.logId}`,
   );
 }
 
 export function formatVerifyReport(r: VerifyReport): string {
+  const from = r.trust.trustDir ? esc` (from TUF copy ${r.trust.trustDir}, checked at ${r.trust.now})` : '';
   const lines = [
     esc`OK ${r.file}`,
     esc`  sha256 ${r.sha256} (${r.size} bytes)`,
     esc`  ${r.source.kind} ${r.source.file}: ${plural(r.attestations.length, 'attestation')}, all verified`,
-    esc`  trusted root ${r.trust.trustedRoot}${r.trust.trustDir ? esc` (from TUF copy ${r.trust.trustDir}, checked at ${r.trust.now})` : ''}`,
+    esc`  trusted root ${r.trust.trustedRoot}${from}`,
     esc`  publisher ${r.publisher.note}`,
   ];
   for (const a of r.attestations) {
@@ -76,7 +80,8 @@ export function formatInspectReport(r: InspectReport): string {
     lines.push(esc`  attestation ${a.pointer}`);
     lines.push(esc`    publisher (claimed): ${a.publisher ? JSON.stringify(a.publisher) : 'none (bare attestation)'}`);
     lines.push(
-      esc`    certificate: ${a.certificate.identity} (${a.certificate.identityType}), issuer ${a.certificate.issuer ?? 'none'}, valid ${a.certificate.notBefore} .. ${a.certificate.notAfter}`,
+      esc`    certificate: ${a.certificate.identity} (${a.certificate.identityType}), issuer ` +
+        esc`${a.certificate.issuer ?? 'none'}, valid ${a.certificate.notBefore} .. ${a.certificate.notAfter}`,
     );
     for (const [k, v] of Object.entries(a.certificate.extensions)) lines.push(esc`      ${k}: ${v}`);
     lines.push(...logLines(a.tlogEntries));

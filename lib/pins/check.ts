@@ -70,7 +70,9 @@ function judgeProject(
           refuse(
             s,
             'PROVENANCE_DROPPED',
-            `${project} had provenance (pinned since ${pin.firstSeen}, publishers ${describeEntries(pin.publishers)}) and this file comes without it; --accept-change ${project} accepts that`,
+            `${project} had provenance (pinned since ${pin.firstSeen}, publishers ` +
+              `${describeEntries(pin.publishers)}) and this file comes without it; --accept-change ${project} ` +
+              `accepts that`,
           ),
         );
       }
@@ -88,7 +90,9 @@ function judgeProject(
           refuse(
             s,
             'PUBLISHER_CHANGED',
-            `the certificates show ${describeEntries(s.publishers)}; ${project} is pinned to ${describeEntries(pinned)} (since ${pin!.firstSeen}); --accept-change ${project} accepts the new publisher`,
+            `the certificates show ${describeEntries(s.publishers)}; ${project} is pinned to ` +
+              `${describeEntries(pinned)} (since ${pin!.firstSeen}); --accept-change ${project} accepts the new ` +
+              `publisher`,
           ),
         );
       }
@@ -98,7 +102,8 @@ function judgeProject(
         refuse(
           s,
           'PUBLISHER_UNPINNED',
-          `neither the policy nor a pin names ${project}; its certificates show ${describeEntries(s.publishers)}; name it in the policy or pass --accept-new to pin it`,
+          `neither the policy nor a pin names ${project}; its certificates show ${describeEntries(s.publishers)}; ` +
+            `name it in the policy or pass --accept-new to pin it`,
         ),
       );
     } else if (open.length > 1) {
@@ -107,7 +112,8 @@ function judgeProject(
         refuse(
           s,
           'PUBLISHER_INCONSISTENT',
-          `--accept-new pins one publisher per project, and the files of ${project} show ${open.length}: ${describeEntries(open)}; name them in the policy`,
+          `--accept-new pins one publisher per project, and the files of ${project} show ${open.length}: ` +
+            `${describeEntries(open)}; name them in the policy`,
         ),
       );
     } else {

@@ -1,4 +1,4 @@
-import { PolicyError, UsageError, errorFor } from '../errors.ts';
+import { UsageError, errorFor } from '../errors.ts';
 import { normalizeProjectName } from '../dist/index.ts';
 import { judgeFiles } from '../policy/judge.ts';
 import type { FileFacts, Policy } from '../policy/types.ts';

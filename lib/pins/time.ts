@@ -16,7 +16,8 @@ export function checkTime(pins: Pins, now: TimeRecord, file?: string): void {
   if (Date.parse(now.time) < Date.parse(latest.time)) {
     throw new PolicyError(
       'TIME_ROLLBACK',
-      `now ${describe(now)} is earlier than ${describe(latest)}, the latest time this state accepted; check an old bundle with a separate --state`,
+      `now ${describe(now)} is earlier than ${describe(latest)}, the latest time this state accepted; check an old ` +
+        `bundle with a separate --state`,
       file !== undefined ? { file } : {},
     );
   }

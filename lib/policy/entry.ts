@@ -133,7 +133,10 @@ export function describeEntry(e: PublisherEntry): string {
     case 'GitHub':
       return `GitHub ${e.repository} workflow ${e.workflow}${e.environment ? ` environment ${e.environment}` : ''}`;
     case 'GitLab':
-      return `GitLab ${e.issuer ? `${e.issuer}/` : ''}${e.repository} ${e.workflow_filepath}${e.environment ? ` environment ${e.environment}` : ''}`;
+      return (
+        `GitLab ${e.issuer ? `${e.issuer}/` : ''}${e.repository} ` +
+        `${e.workflow_filepath}${e.environment ? ` environment ${e.environment}` : ''}`
+      );
     case 'Google':
       return `Google ${e.email}`;
     case 'Identity':

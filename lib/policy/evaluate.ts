@@ -82,7 +82,9 @@ export function evaluatePolicy(policy: Policy, f: FileFacts): PolicyStep {
       project,
       outcome: 'refused',
       code: 'HASH_PIN_MISMATCH',
-      message: `${f.filename}: sha256 ${f.sha256} is not one of the ${rule.hashes.length} hashes policy:projects.${project} lists`,
+      message:
+        `${f.filename}: sha256 ${f.sha256} is not one of the ${rule.hashes.length} hashes ` +
+        `policy:projects.${project} lists`,
       decidedBy: [`policy:projects.${project}`],
       publishers: uniqueEntries(f.attestations.map((a) => publisherOfCertificate(a.certificate))),
       publisherListed: false,

@@ -21,7 +21,10 @@ interface RawPolicy {
   projects?: Record<string, RawProject>;
 }
 
-/** A JSON pointer as the dotted TOML key an operator wrote: `/projects/a.b/publishers/0` → `projects."a.b".publishers[0]`. */
+/**
+ * A JSON pointer as the dotted TOML key an operator wrote: `/projects/a.b/publishers/0` →
+ * `projects."a.b".publishers[0]`.
+ */
 export function tomlKey(pointer: string): string {
   if (pointer === '' || pointer === '/') return '(top level)';
   const parts = pointer
@@ -88,7 +91,8 @@ function checkPublishers(list: PublisherEntry[] | undefined, key: string, file: 
       throw invalid(
         file,
         `${key}.publishers[${i}]`,
-        'ActiveState publishers cannot be checked: PyPI defines no attestation identity for ActiveState and no Sigstore certificate carries its claims',
+        'ActiveState publishers cannot be checked: PyPI defines no attestation identity for ActiveState and no ' +
+          'Sigstore certificate carries its claims',
       );
     }
   });

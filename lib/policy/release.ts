@@ -31,7 +31,9 @@ export function checkReleases(files: readonly FileFacts[], steps: readonly Polic
     if (publishers.length <= 1) continue;
     if (live.every((i) => out[i]!.publishers.length === 0 || out[i]!.publisherListed)) continue;
     const f = files[idx[0]!]!;
-    const message = `the files of ${f.project} ${f.version} come from ${publishers.length} publishers (${describeEntries(publishers)}); list each in the policy to allow that`;
+    const message =
+      `the files of ${f.project} ${f.version} come from ${publishers.length} publishers ` +
+      `(${describeEntries(publishers)}); list each in the policy to allow that`;
     for (const i of live) out[i] = { ...out[i]!, outcome: 'refused', code: 'PUBLISHER_INCONSISTENT', message };
   }
   return out;

@@ -53,7 +53,8 @@ function checkCi(shape: CiShape, policy: GitHubPolicy | GitLabPolicy, signer: Si
   if (buildConfig === undefined || !candidates.includes(buildConfig)) {
     throw mismatch(
       where,
-      `certificate build config is '${buildConfig ?? '(none)'}', not workflow '${policy.workflow}' of ${policy.repository}`,
+      `certificate build config is '${buildConfig ?? '(none)'}', not workflow '${policy.workflow}' of ` +
+        `${policy.repository}`,
     );
   }
   if (policy.ref !== undefined && ref !== policy.ref) {

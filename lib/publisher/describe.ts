@@ -10,7 +10,10 @@ export function describePolicy(p: PublisherPolicy): string {
         p.environment !== undefined ? `environment ${p.environment}` : '',
         p.ref !== undefined ? `ref ${p.ref}` : '',
       ].filter(Boolean);
-      return `${p.kind === 'github' ? 'GitHub' : 'GitLab'} ${host}/${p.repository} workflow ${p.workflow}${extra.length ? ` (${extra.join(', ')})` : ''}`;
+      return (
+        `${p.kind === 'github' ? 'GitHub' : 'GitLab'} ${host}/${p.repository} workflow ` +
+        `${p.workflow}${extra.length ? ` (${extra.join(', ')})` : ''}`
+      );
     }
     case 'google':
       return `Google service account ${p.email}${p.issuer ? ` (issuer ${p.issuer})` : ''}`;

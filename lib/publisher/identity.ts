@@ -39,7 +39,8 @@ export function checkPlainIdentity(policy: IdentityPolicy, signer: SignerInfo, w
 export function checkActiveState(policy: ActiveStatePolicy, _signer: SignerInfo, where: Where): void {
   throw new Pep740Error(
     'PUBLISHER_MISMATCH',
-    `ActiveState publisher ${policy.organization}/${policy.project}: PyPI defines no attestation identity for ActiveState and no Sigstore certificate carries its claims`,
+    `ActiveState publisher ${policy.organization}/${policy.project}: PyPI defines no attestation identity for ` +
+      `ActiveState and no Sigstore certificate carries its claims`,
     where,
   );
 }

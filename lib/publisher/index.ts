@@ -19,15 +19,20 @@ export { policyFromOptions } from './options.ts';
 export function checkPublisher(policy: PublisherPolicy, signer: SignerInfo, where: Where): void {
   switch (policy.kind) {
     case 'github':
-      return checkGitHub(policy, signer, where);
+      checkGitHub(policy, signer, where);
+      return;
     case 'gitlab':
-      return checkGitLab(policy, signer, where);
+      checkGitLab(policy, signer, where);
+      return;
     case 'google':
-      return checkGoogle(policy, signer, where);
+      checkGoogle(policy, signer, where);
+      return;
     case 'activestate':
-      return checkActiveState(policy, signer, where);
+      checkActiveState(policy, signer, where);
+      return;
     case 'identity':
-      return checkPlainIdentity(policy, signer, where);
+      checkPlainIdentity(policy, signer, where);
+      return;
     default:
       throw new Pep740Error(
         'PUBLISHER_MISMATCH',
@@ -47,7 +52,8 @@ export function checkEnvironment(expected: PublisherPolicy, claimed: PublisherPo
   if (!claimed) {
     throw new Pep740Error(
       'PUBLISHER_MISMATCH',
-      `environment '${expected.environment}' cannot be checked: certificates do not carry it and a bare attestation names no publisher`,
+      `environment '${expected.environment}' cannot be checked: certificates do not carry it and a bare attestation ` +
+        `names no publisher`,
       where,
     );
   }

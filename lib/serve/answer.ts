@@ -47,7 +47,8 @@ async function page(req: IncomingMessage, dir: string): Promise<Answer> {
   if (!rep)
     return plain(
       406,
-      'Not Acceptable: this index serves application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html and text/html',
+      'Not Acceptable: this index serves application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html ' +
+        'and text/html',
       { Vary: 'Accept' },
     );
   const path = join(dir, rep.file);

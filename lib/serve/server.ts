@@ -65,7 +65,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       .then((a) => {
         const len = a.headers['Content-Length'] ?? 0;
         opts.log(
-          `${req.socket.remoteAddress ?? '-'} "${req.method} ${printable(req.url ?? '')}" ${a.status} ${req.method === 'HEAD' ? 0 : len} ${Date.now() - started}ms`,
+          `${req.socket.remoteAddress ?? '-'} "${req.method} ${printable(req.url ?? '')}" ${a.status} ` +
+            `${req.method === 'HEAD' ? 0 : len} ${Date.now() - started}ms`,
         );
       });
   };

@@ -54,7 +54,8 @@ export function checkMessageArtifact(
     if (!actual.equals(Buffer.from(md.digest)))
       throw fail(
         'DIGEST_MISMATCH',
-        `the artifact's ${alg} ${actual.toString('hex')} is not the bundle's message digest ${Buffer.from(md.digest).toString('hex')}`,
+        `the artifact's ${alg} ${actual.toString('hex')} is not the bundle's message digest ` +
+          `${Buffer.from(md.digest).toString('hex')}`,
         file,
         DIGEST_FIELD,
       );
@@ -66,7 +67,8 @@ export function checkMessageArtifact(
   if (!want.equals(Buffer.from(md.digest)))
     throw fail(
       'DIGEST_MISMATCH',
-      `the artifact's sha256 ${artifact.sha256} is not the bundle's message digest ${Buffer.from(md.digest).toString('hex')}`,
+      `the artifact's sha256 ${artifact.sha256} is not the bundle's message digest ` +
+        `${Buffer.from(md.digest).toString('hex')}`,
       file,
       DIGEST_FIELD,
     );

@@ -113,6 +113,7 @@ export function verifyChainAt(leaf: X509Certificate, cas: CA[], at: Date, cache:
     }
   }
   throw new ChainError(
-    `no trusted CA valid at ${at.toISOString()} issued the signing certificate${error instanceof Error ? ` (${error.message})` : ''}`,
+    `no trusted CA valid at ${at.toISOString()} issued the signing ` +
+      `certificate${error instanceof Error ? ` (${error.message})` : ''}`,
   );
 }

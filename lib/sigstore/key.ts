@@ -44,7 +44,8 @@ export function checkCertificate(parsed: ParsedBundle, trust: SigstoreTrust, tim
     if (!leaf.validForDate(t.time)) {
       throw fail(
         'CERT_VALIDITY',
-        `signed at ${t.time.toISOString()} (${t.report.kind}), outside the certificate validity ${leaf.notBefore.toISOString()}..${leaf.notAfter.toISOString()}`,
+        `signed at ${t.time.toISOString()} (${t.report.kind}), outside the certificate validity ` +
+          `${leaf.notBefore.toISOString()}..${leaf.notAfter.toISOString()}`,
         file,
         field,
       );

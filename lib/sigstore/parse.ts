@@ -1,7 +1,7 @@
 import { createPublicKey } from 'node:crypto';
 import { bundleFromJSON, type Bundle } from '@sigstore/bundle';
 import { RFC3161Timestamp, X509Certificate } from '@sigstore/core';
-import { SigstoreError, errorMessage, isAirlockError } from '../errors.ts';
+import { type SigstoreError, errorMessage, isAirlockError } from '../errors.ts';
 import { validateSchema } from '../schemas.ts';
 import { fail, jsonInput } from './errors.ts';
 import { normaliseProtoJson } from './proto-json.ts';

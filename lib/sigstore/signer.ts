@@ -1,4 +1,4 @@
-import { ASN1Obj, X509Certificate } from '@sigstore/core';
+import { ASN1Obj, type X509Certificate } from '@sigstore/core';
 import { encodeDer } from './der.ts';
 import type { SignerInfo } from './types.ts';
 

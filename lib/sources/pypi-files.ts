@@ -1,8 +1,7 @@
-import { DigestError, InputError, SourceError } from '../errors.ts';
+import { DigestError, SourceError } from '../errors.ts';
 import type { LockEntry } from '../lock/index.ts';
 import { CAPS } from '../util/caps.ts';
 import { sha256Hex } from '../util/digest.ts';
-import { parseJson } from '../util/json.ts';
 import type { IndexFile } from './index-page.ts';
 import { coreMetadataPath, distPath, provenancePath } from './layout.ts';
 import type { IndexSourceOptions } from './pypi.ts';

@@ -45,14 +45,16 @@ export function bundleReport(output: string, m: Manifest, sha256: string, size: 
 export function reportText(r: BundleReport): string {
   const lines = [esc`wrote ${r.output} (${r.size} bytes, sha256 ${r.sha256})`];
   for (const p of r.packages) {
-    for (const f of p.files)
-      lines.push(
-        esc`  ${p.name} ${p.version}: ${f.filename}${f.provenance ? ' + provenance' : ' (no provenance)'}${f.coreMetadata ? ' + metadata' : ''}`,
-      );
+    for (const f of p.files) {
+      const parts = `${f.provenance ? ' + provenance' : ' (no provenance)'}${f.coreMetadata ? ' + metadata' : ''}`;
+      lines.push(esc`  ${p.name} ${p.version}: ${f.filename}${parts}`);
+    }
   }
   if (r.tuf)
     lines.push(
-      esc`  TUF: root v${r.tuf.rootVersion}, timestamp v${r.tuf.timestamp.version}, snapshot v${r.tuf.snapshot.version}, targets v${r.tuf.targets.version} (${r.tuf.files} files, verified at ${r.createdAt})`,
+      esc`  TUF: root v${r.tuf.rootVersion}, timestamp v${r.tuf.timestamp.version}, snapshot ` +
+        esc`v${r.tuf.snapshot.version}, targets v${r.tuf.targets.version} (${r.tuf.files} files, verified at ` +
+        esc`${r.createdAt})`,
     );
   return lines.join('\n');
 }

@@ -68,7 +68,8 @@ function notYanked(sel: SelectedFile[], entry: LockEntry): SelectedFile[] {
     const reason = typeof y.file.yanked === 'string' && y.file.yanked ? ` (${y.file.yanked})` : '';
     throw new SourceError(
       'YANKED',
-      `${y.file.filename} of ${entry.name}==${entry.version} is yanked${reason}; pin it by hash in a lock to bundle it anyway`,
+      `${y.file.filename} of ${entry.name}==${entry.version} is yanked${reason}; pin it by hash in a lock to bundle ` +
+        `it anyway`,
       { file: entry.file, field: entry.field },
     );
   }

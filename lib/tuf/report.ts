@@ -57,7 +57,8 @@ export function formatTrustReport(dir: string, r: TrustResult, state: StateInfo)
     roleLine('targets', r.targets),
     'verified targets:',
     ...r.targetFiles.map((t) => esc`  ${t.name.padEnd(26)} sha256 ${t.sha256}  ${t.length} bytes`),
-    esc`state: ${state.file} (root v${r.newState.rootVersion}, timestamp v${r.newState.timestamp}, snapshot v${r.newState.snapshot}, targets v${r.newState.targets})`,
+    esc`state: ${state.file} (root v${r.newState.rootVersion}, timestamp v${r.newState.timestamp}, snapshot ` +
+      esc`v${r.newState.snapshot}, targets v${r.newState.targets})`,
   ];
   return `${lines.join('\n')}\n`;
 }

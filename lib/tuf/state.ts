@@ -30,7 +30,7 @@ const STATE_CAP = CAPS.trustState;
 export function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
   const xdg = env.XDG_STATE_HOME;
   // XDG says relative paths are invalid and must be ignored.
-  const base = xdg && xdg.startsWith('/') ? xdg : join(homedir(), '.local', 'state');
+  const base = xdg?.startsWith('/') ? xdg : join(homedir(), '.local', 'state');
   return join(base, 'airlock');
 }
 

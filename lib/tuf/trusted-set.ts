@@ -300,7 +300,8 @@ function sameContent(
   if (got !== storedSha256) {
     throw new TufError(
       'TUF_ROLLBACK',
-      `version ${version} equals the trusted version but the file differs (sha256 ${got.slice(0, 16)}…, trusted ${storedSha256.slice(0, 16)}…)`,
+      `version ${version} equals the trusted version but the file differs (sha256 ${got.slice(0, 16)}…, trusted ` +
+        `${storedSha256.slice(0, 16)}…)`,
       { file },
     );
   }

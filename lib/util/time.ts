@@ -39,7 +39,9 @@ function instant(m: RegExpExecArray): Date | undefined {
   return d;
 }
 
-/** Parses an RFC 3339 date-time (`2026-08-22T00:00:00Z`, offsets and fractions allowed); undefined when it is not one. */
+/**
+ * Parses an RFC 3339 date-time (`2026-08-22T00:00:00Z`, offsets and fractions allowed); undefined when it is not one.
+ */
 export function parseTimestamp(text: string): Date | undefined {
   const m = RFC3339.exec(text);
   return m ? instant(m) : undefined;

@@ -132,7 +132,7 @@ export async function checkFile(pkg: ManifestPackage, f: ManifestFile, ctx: File
   const v = baseVerdict(pkg, f, member?.sha256 ?? f.sha256, member?.size ?? f.size);
   indexFields(v, ctx.index);
   try {
-    if (!member || member.role !== 'distribution')
+    if (member?.role !== 'distribution')
       throw new ArchiveError('MEMBER_MISSING', 'the manifest lists this file but no distribution member', {
         file: f.path,
       });

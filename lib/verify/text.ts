@@ -27,13 +27,13 @@ function fileLine(f: FileVerdict): string {
 export function formatVerifyReport(r: VerifyReport): string {
   const lines: string[] = [];
   lines.push(`bundle   ${t(r.archive)}`);
-  lines.push(
-    `now      ${r.now} (${r.nowSource === 'clock' ? 'system clock' : '--now'})${r.graceUsed ? `, expired metadata accepted within --grace ${formatDuration(r.graceMs)}` : ''}`,
-  );
+  const grace = r.graceUsed ? `, expired metadata accepted within --grace ${formatDuration(r.graceMs)}` : '';
+  lines.push(`now      ${r.now} (${r.nowSource === 'clock' ? 'system clock' : '--now'})${grace}`);
   if (r.trust) {
     const x = r.trust;
     lines.push(
-      `trust    ${t(x.pinnedRoot.label)} -> root v${x.rootVersion}, timestamp v${x.timestamp.version} (expires ${x.timestamp.expires}), snapshot v${x.snapshot.version}, targets v${x.targets.version}`,
+      `trust    ${t(x.pinnedRoot.label)} -> root v${x.rootVersion}, timestamp v${x.timestamp.version} (expires ` +
+        `${x.timestamp.expires}), snapshot v${x.snapshot.version}, targets v${x.targets.version}`,
     );
   }
   lines.push(`policy   ${t(r.policy.uri)} (sha256 ${r.policy.sha256})`);

@@ -79,7 +79,10 @@ export interface VsaInput {
 
 /** `pkg:pypi/NAME@VERSION?file_name=FILE` (purl's PyPI type: PEP 503 name, the file as qualifier). */
 export function pypiPurl(project: string, version: string, filename: string): string {
-  return `pkg:pypi/${encodeURIComponent(normalizeProjectName(project))}@${encodeURIComponent(version)}?file_name=${encodeURIComponent(filename)}`;
+  return (
+    `pkg:pypi/${encodeURIComponent(normalizeProjectName(project))}@${encodeURIComponent(version)}` +
+    `?file_name=${encodeURIComponent(filename)}`
+  );
 }
 
 export function vsaFileName(filename: string): string {
@@ -119,9 +122,10 @@ export function buildVsa(input: VsaInput): VsaStatement {
 function algorithmOf(key: KeyObject): 'sha256' | null {
   if (key.asymmetricKeyType === 'ed25519') return null;
   if (key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1') return 'sha256';
+  const curve = key.asymmetricKeyDetails?.namedCurve ? ` ${key.asymmetricKeyDetails.namedCurve}` : '';
   throw new InputError(
     'VSA_KEY_INVALID',
-    `the key is ${key.asymmetricKeyType ?? key.type}${key.asymmetricKeyDetails?.namedCurve ? ` ${key.asymmetricKeyDetails.namedCurve}` : ''}; use Ed25519 or ECDSA P-256`,
+    `the key is ${key.asymmetricKeyType ?? key.type}${curve}; use Ed25519 or ECDSA P-256`,
   );
 }
 

@@ -31,63 +31,66 @@ after(async () => {
   await removeDirs();
 });
 
-test('bundle from a pylock.toml: every file with its provenance and core metadata, TUF verified, --json report', async () => {
-  const { inputs, out } = await freshDirs();
-  const lock = await writePylock(s, join(inputs, 'pylock.toml'));
-  const archive = join(out, 'mirror.tar');
-  const r = await runCli(['bundle', '--lock', lock, '-o', archive, ...serverArgs(s), '--json'], { env: FAST_ENV });
-  assert.equal(r.stderr, '');
-  assert.equal(r.code, 0);
-  const report = validateSchema<Record<string, unknown>>('bundle-report', JSON.parse(r.stdout), 'stdout');
-  assert.equal(report.createdAt, NOW.replace('.000', ''));
-  assert.deepEqual(await leftovers(out), ['mirror.tar']);
+test(
+  'bundle from a pylock.toml: every file with its provenance and core metadata, TUF verified, --json ' + 'report',
+  async () => {
+    const { inputs, out } = await freshDirs();
+    const lock = await writePylock(s, join(inputs, 'pylock.toml'));
+    const archive = join(out, 'mirror.tar');
+    const r = await runCli(['bundle', '--lock', lock, '-o', archive, ...serverArgs(s), '--json'], { env: FAST_ENV });
+    assert.equal(r.stderr, '');
+    assert.equal(r.code, 0);
+    const report = validateSchema<Record<string, unknown>>('bundle-report', JSON.parse(r.stdout), 'stdout');
+    assert.equal(report.createdAt, NOW.replace('.000', ''));
+    assert.deepEqual(await leftovers(out), ['mirror.tar']);
 
-  const seen = new Map<string, Buffer>();
-  const manifest = await readBundle(archive, {
-    onMember: async (m, stream) => {
-      const parts: Buffer[] = [];
-      for await (const c of stream) parts.push(c as Buffer);
-      seen.set(m.path, Buffer.concat(parts));
-    },
-  });
-  assert.equal(manifest.createdAt, '2026-08-22T00:00:00Z');
-  assert.deepEqual(manifest.sources, { indexUrl: s.indexUrl, lock, tufUrl: s.tufUrl });
-  assert.deepEqual(manifest.tuf, {
-    instance: 'public-good',
-    pinnedRoot: manifest.tuf!.pinnedRoot,
-    rootVersion: 15,
-    timestamp: { version: 762, expires: '2026-08-28T19:25:56Z' },
-    snapshot: { version: 165, expires: manifest.tuf!.snapshot.expires },
-    targets: { version: 14, expires: manifest.tuf!.targets.expires },
-  });
-  assert.equal(manifest.tuf!.pinnedRoot.label, 'trust-roots/public-good/13.root.json');
-  assert.deepEqual(
-    manifest.packages.map((p) => `${p.name}==${p.version}`),
-    ['gitlab-oidc-project==0.0.3', 'pypi-attestations==0.0.19', 'rfc8785==0.1.2'],
-  );
-  for (const d of s.dists) {
-    const p = manifest.packages.find((x) => x.name === d.project)!;
-    const f = p.files[0]!;
-    assert.equal(p.indexPage, `index/${d.project}.json`);
+    const seen = new Map<string, Buffer>();
+    const manifest = await readBundle(archive, {
+      onMember: async (m, stream) => {
+        const parts: Buffer[] = [];
+        for await (const c of stream) parts.push(c as Buffer);
+        seen.set(m.path, Buffer.concat(parts));
+      },
+    });
+    assert.equal(manifest.createdAt, '2026-08-22T00:00:00Z');
+    assert.deepEqual(manifest.sources, { indexUrl: s.indexUrl, lock, tufUrl: s.tufUrl });
+    assert.deepEqual(manifest.tuf, {
+      instance: 'public-good',
+      pinnedRoot: manifest.tuf!.pinnedRoot,
+      rootVersion: 15,
+      timestamp: { version: 762, expires: '2026-08-28T19:25:56Z' },
+      snapshot: { version: 165, expires: manifest.tuf!.snapshot.expires },
+      targets: { version: 14, expires: manifest.tuf!.targets.expires },
+    });
+    assert.equal(manifest.tuf!.pinnedRoot.label, 'trust-roots/public-good/13.root.json');
     assert.deepEqual(
-      [f.filename, f.sha256, f.size, f.url],
-      [d.filename, d.sha256, d.bytes.length, `${s.base}/files/${d.filename}`],
+      manifest.packages.map((p) => `${p.name}==${p.version}`),
+      ['gitlab-oidc-project==0.0.3', 'pypi-attestations==0.0.19', 'rfc8785==0.1.2'],
     );
-    assert.deepEqual(seen.get(f.path), d.bytes);
-    assert.deepEqual(seen.get(f.coreMetadata!), d.metadata);
-    if (d.provenance) assert.deepEqual(seen.get(f.provenance!), d.provenance);
-    else assert.equal(f.provenance, undefined);
-  }
-  assert.ok(s.dists.some((d) => d.provenance));
-  assert.deepEqual(
-    manifest.members.filter((m) => m.path.startsWith('tuf/')).map((m) => m.path),
-    TUF_2026_BUNDLED,
-  );
-  for (const m of TUF_2026_BUNDLED) {
-    const local = join(TUF_2026(), m.slice('tuf/'.length));
-    assert.deepEqual(seen.get(m), await readFile(local), m);
-  }
-});
+    for (const d of s.dists) {
+      const p = manifest.packages.find((x) => x.name === d.project)!;
+      const f = p.files[0]!;
+      assert.equal(p.indexPage, `index/${d.project}.json`);
+      assert.deepEqual(
+        [f.filename, f.sha256, f.size, f.url],
+        [d.filename, d.sha256, d.bytes.length, `${s.base}/files/${d.filename}`],
+      );
+      assert.deepEqual(seen.get(f.path), d.bytes);
+      assert.deepEqual(seen.get(f.coreMetadata!), d.metadata);
+      if (d.provenance) assert.deepEqual(seen.get(f.provenance!), d.provenance);
+      else assert.equal(f.provenance, undefined);
+    }
+    assert.ok(s.dists.some((d) => d.provenance));
+    assert.deepEqual(
+      manifest.members.filter((m) => m.path.startsWith('tuf/')).map((m) => m.path),
+      TUF_2026_BUNDLED,
+    );
+    for (const m of TUF_2026_BUNDLED) {
+      const local = join(TUF_2026(), m.slice('tuf/'.length));
+      assert.deepEqual(seen.get(m), await readFile(local), m);
+    }
+  },
+);
 
 test('bundle from a hash-checking requirements file; the text summary names every file', async () => {
   const { inputs, out } = await freshDirs();
@@ -113,35 +116,38 @@ test('bundle from a hash-checking requirements file; the text summary names ever
   assert.match(i.stdout, /timestamp v762, expires 2026-08-28T19:25:56Z/);
 });
 
-test('NAME==VERSION from a PEP 503 HTML-only index: provenance through the Integrity API, 404 meaning none', async () => {
-  const html = await startIndexServer({ htmlOnly: true });
-  try {
-    const { out } = await freshDirs();
-    const r = await runCli(
-      [
-        'bundle',
-        'pypi-attestations==0.0.19',
-        'rfc8785==0.1.2',
-        '-o',
-        join(out, 'b.tar'),
-        ...serverArgs(html),
-        '--json',
-      ],
-      { env: FAST_ENV },
-    );
-    assert.equal(r.code, 0, r.stderr);
-    assert.equal(html.hits('/integrity/pypi-attestations/0.0.19/pypi_attestations-0.0.19.tar.gz/provenance'), 1);
-    assert.equal(html.hits('/integrity/rfc8785/0.1.2/rfc8785-0.1.2-py3-none-any.whl/provenance'), 1);
-    const m = await readBundle(join(out, 'b.tar'));
-    const [pa, rfc] = m.packages;
-    assert.equal(pa!.files[0]!.provenance, 'packages/pypi-attestations/pypi_attestations-0.0.19.tar.gz.provenance');
-    assert.equal(rfc!.files[0]!.provenance, undefined);
-    // HTML pages are not kept: the manifest's index page is the PEP 691 JSON form only.
-    assert.equal(pa!.indexPage, undefined);
-  } finally {
-    await html.close();
-  }
-});
+test(
+  'NAME==VERSION from a PEP 503 HTML-only index: provenance through the Integrity API, 404 meaning ' + 'none',
+  async () => {
+    const html = await startIndexServer({ htmlOnly: true });
+    try {
+      const { out } = await freshDirs();
+      const r = await runCli(
+        [
+          'bundle',
+          'pypi-attestations==0.0.19',
+          'rfc8785==0.1.2',
+          '-o',
+          join(out, 'b.tar'),
+          ...serverArgs(html),
+          '--json',
+        ],
+        { env: FAST_ENV },
+      );
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(html.hits('/integrity/pypi-attestations/0.0.19/pypi_attestations-0.0.19.tar.gz/provenance'), 1);
+      assert.equal(html.hits('/integrity/rfc8785/0.1.2/rfc8785-0.1.2-py3-none-any.whl/provenance'), 1);
+      const m = await readBundle(join(out, 'b.tar'));
+      const [pa, rfc] = m.packages;
+      assert.equal(pa!.files[0]!.provenance, 'packages/pypi-attestations/pypi_attestations-0.0.19.tar.gz.provenance');
+      assert.equal(rfc!.files[0]!.provenance, undefined);
+      // HTML pages are not kept: the manifest's index page is the PEP 691 JSON form only.
+      assert.equal(pa!.indexPage, undefined);
+    } finally {
+      await html.close();
+    }
+  },
+);
 
 test('--from-dir with --tuf-dir: distributions and provenance files from folders, no network', async () => {
   const { out } = await freshDirs();
@@ -199,7 +205,8 @@ test('yanked files: refused for NAME==VERSION, bundled when the lock pins them b
     assert.equal(r.code, 1);
     assert.equal(
       r.stderr,
-      'airlock: YANKED: argv: spec 1: rfc8785-0.1.2-py3-none-any.whl of rfc8785==0.1.2 is yanked (broken metadata); pin it by hash in a lock to bundle it anyway\n',
+      'airlock: YANKED: argv: spec 1: rfc8785-0.1.2-py3-none-any.whl of rfc8785==0.1.2 is yanked (broken metadata); ' +
+        'pin it by hash in a lock to bundle it anyway\n',
     );
     assert.deepEqual(await leftovers(out), []);
     const req = await writeRequirements(y, join(inputs, 'requirements.txt'));

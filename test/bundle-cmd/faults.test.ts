@@ -80,7 +80,8 @@ test('a body with the wrong bytes: DIGEST_MISMATCH against the index', async () 
   assert.match(
     r.stderr,
     new RegExp(
-      `^airlock: DIGEST_MISMATCH: ${s.base}${DIST_PATH}: downloaded sha256 [0-9a-f]{64} differs from the index's ${s.dists[0]!.sha256}\\n$`,
+      `^airlock: DIGEST_MISMATCH: ${s.base}${DIST_PATH}: downloaded sha256 [0-9a-f]{64} ` +
+        `differs from the index's ${s.dists[0]!.sha256}\\n$`,
     ),
   );
 });
@@ -121,7 +122,8 @@ test('a redirect to plain http off loopback: HTTP_INSECURE_REDIRECT; to loopback
   assert.equal(r.code, 1);
   assert.equal(
     r.stderr,
-    `airlock: HTTP_INSECURE_REDIRECT: ${s.base}${DIST_PATH}: redirect points to http://files.example.org, which is neither https nor loopback: http://files.example.org${DIST_PATH}\n`,
+    `airlock: HTTP_INSECURE_REDIRECT: ${s.base}${DIST_PATH}: redirect points to http://files.example.org, which is ` +
+      `neither https nor loopback: http://files.example.org${DIST_PATH}\n`,
   );
   s.setFault(DIST_PATH, { kind: 'redirect', location: `http://localhost:${new URL(s.base).port}/mirror${DIST_PATH}` });
   const { out } = await freshDirs();
@@ -156,14 +158,16 @@ test('hash pins that do not match: HASH_PIN_MISMATCH naming the lock entry', asy
   assert.equal(r.code, 1);
   assert.equal(
     r.stderr,
-    `airlock: HASH_PIN_MISMATCH: ${req}: line 2: none of the 1 files of pypi-attestations==0.0.19 on the index has a pinned sha256\n`,
+    `airlock: HASH_PIN_MISMATCH: ${req}: line 2: none of the 1 files of pypi-attestations==0.0.19 on the index has ` +
+      `a pinned sha256\n`,
   );
   const lock = await writePylock(s, join(inputs, 'pylock.toml'), wrong);
   const l = await runCli(['bundle', '--lock', lock, '-o', join(out, 'b.tar'), ...serverArgs(s)], { env: FAST_ENV });
   assert.equal(l.code, 1);
   assert.equal(
     l.stderr,
-    `airlock: HASH_PIN_MISMATCH: ${lock}: packages[0]: ${SDIST}: the index says sha256 ${s.dists[0]!.sha256}, the lock pins ${'0'.repeat(64)}\n`,
+    `airlock: HASH_PIN_MISMATCH: ${lock}: packages[0]: ${SDIST}: the index says sha256 ${s.dists[0]!.sha256}, the ` +
+      `lock pins ${'0'.repeat(64)}\n`,
   );
   assert.deepEqual(await leftovers(out), []);
 });
@@ -176,7 +180,8 @@ test('a malformed lock: LOCK_INVALID naming file and line', async () => {
   assert.equal(r.code, 2);
   assert.equal(
     r.stderr,
-    `airlock: LOCK_INVALID: ${req}: line 1: 'rfc8785>=0.1' is not an exact pin 'name==version --hash=sha256:...' (ranges, URLs and unpinned names are refused)\n`,
+    `airlock: LOCK_INVALID: ${req}: line 1: 'rfc8785>=0.1' is not an exact pin 'name==version --hash=sha256:...' ` +
+      `(ranges, URLs and unpinned names are refused)\n`,
   );
 });
 

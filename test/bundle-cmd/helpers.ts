@@ -37,8 +37,14 @@ export async function writePylock(
 ): Promise<string> {
   const blocks = s.dists.map((d) => {
     const key = d.filename.endsWith('.whl') ? 'wheels' : 'sdist';
-    const entry = `{ name = "${d.filename}", url = "${s.base}/files/${d.filename}", size = ${d.bytes.length}, hashes = { sha256 = "${override[d.filename] ?? d.sha256}" } }`;
-    return `[[packages]]\nname = "${d.project}"\nversion = "${d.version}"\n${key === 'wheels' ? `wheels = [${entry}]` : `sdist = ${entry}`}\n`;
+    const sha256 = override[d.filename] ?? d.sha256;
+    const entry =
+      `{ name = "${d.filename}", url = "${s.base}/files/${d.filename}", size = ${d.bytes.length}, ` +
+      `hashes = { sha256 = "${sha256}" } }`;
+    return (
+      `[[packages]]\nname = "${d.project}"\nversion = ` +
+      `"${d.version}"\n${key === 'wheels' ? `wheels = [${entry}]` : `sdist = ${entry}`}\n`
+    );
   });
   await writeFile(path, `lock-version = "1.0"\ncreated-by = "airlock tests"\n\n${blocks.join('\n')}`);
   return path;

@@ -261,7 +261,10 @@ describe('reader checks members against the manifest', () => {
     await refuses(
       await bundle([...asEntries([DIST, PROV]), { name: TS.path, body: tampered }]),
       'MEMBER_DIGEST_MISMATCH',
-      /^MEMBER_DIGEST_MISMATCH: tuf\/metadata\/timestamp\.json: tuf\/metadata\/timestamp\.json has sha256 [0-9a-f]{64}, the manifest lists [0-9a-f]{64}$/,
+      new RegExp(
+        String.raw`^MEMBER_DIGEST_MISMATCH: tuf\/metadata\/timestamp\.json: tuf\/metadata\/timestamp\.json has ` +
+          `sha256 [0-9a-f]{64}, the manifest lists [0-9a-f]{64}$`,
+      ),
     );
   });
   test('onMember sees an error, never the end, for tampered bytes', async () => {
@@ -288,7 +291,10 @@ describe('reader refuses a missing or invalid manifest', () => {
     await refuses(
       await packTar([...asEntries(ok())]),
       'MANIFEST_MISSING',
-      /^MANIFEST_MISSING: .*bundle\.tar: the first member is 'packages\/pypi-attestations\/pypi_attestations-0\.0\.19\.tar\.gz', not airlock-manifest\.json$/,
+      new RegExp(
+        String.raw`^MANIFEST_MISSING: .*bundle\.tar: the first member is ` +
+          String.raw`'packages\/pypi-attestations\/pypi_attestations-0\.0\.19\.tar\.gz', not airlock-manifest\.json$`,
+      ),
     );
   });
   test('empty archive', async () => {
@@ -529,7 +535,10 @@ describe('reader caps, checked from the header before the body is read', () => {
     await refuses(
       cut,
       'ARCHIVE_TOO_LARGE',
-      /^ARCHIVE_TOO_LARGE: packages\/pypi-attestations\/pypi_attestations-0\.0\.19\.tar\.gz\.provenance: member declares 9444 bytes, over the cap of 1000 \(maxMemberBytes\)$/,
+      new RegExp(
+        String.raw`^ARCHIVE_TOO_LARGE: packages\/pypi-attestations\/pypi_attestations-0\.0\.19\.tar\.gz\.provenanc` +
+          String.raw`e: member declares 9444 bytes, over the cap of 1000 \(maxMemberBytes\)$`,
+      ),
       { caps: { maxMemberBytes: 1000 } },
     );
   });
@@ -553,7 +562,10 @@ describe('reader caps, checked from the header before the body is read', () => {
     await refuses(
       await bundle(asEntries(ok())),
       'ARCHIVE_TOO_LARGE',
-      /pypi_attestations-0\.0\.19\.tar\.gz\.provenance: the archive passes 35000 bytes, headers included, at this entry \(cap maxTotalBytes\)$/,
+      new RegExp(
+        String.raw`pypi_attestations-0\.0\.19\.tar\.gz\.provenance: the archive passes 35000 bytes, headers ` +
+          String.raw`included, at this entry \(cap maxTotalBytes\)$`,
+      ),
       { caps: { maxTotalBytes: 35000 } },
     );
   });

@@ -23,9 +23,10 @@ try {
   const dest = join(dir, 'out');
   const manifest = await readBundle(out, { dest });
   const extracted = (await stat(join(dest, 'packages/big/big-1.0-py3-none-any.whl'))).size;
-  process.stdout.write(
-    `${JSON.stringify({ baselineKiB, maxRSSKiB: process.resourceUsage().maxRSS, archiveBytes: written.size, extracted, sha256: manifest.members[0]?.sha256 })}\n`,
-  );
+  const maxRSSKiB = process.resourceUsage().maxRSS;
+  const sha256 = manifest.members[0]?.sha256;
+  const result = { baselineKiB, maxRSSKiB, archiveBytes: written.size, extracted, sha256 };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
 } finally {
   await rm(dir, { recursive: true, force: true });
 }

@@ -48,7 +48,11 @@ describe('writer refuses', () => {
     };
     await refuses(
       'MEMBER_DIGEST_MISMATCH',
-      /^MEMBER_DIGEST_MISMATCH: packages\/pypi-attestations\/pypi_attestations-0\.0\.19\.tar\.gz: .* has sha256 9bb1add04b1b4e182be6b0b80931593f7a291eb49d69b4fd728a5d4cbcdc4bd3, the manifest lists f{64}$/,
+      new RegExp(
+        String.raw`^MEMBER_DIGEST_MISMATCH: packages\/pypi-attestations\/pypi_attestations-0\.0\.19\.tar\.gz: .* ` +
+          `has sha256 9bb1add04b1b4e182be6b0b80931593f7a291eb49d69b4fd728a5d4cbcdc4bd3, the manifest ` +
+          `lists f{64}$`,
+      ),
       ms,
       inp,
     );
@@ -140,14 +144,22 @@ describe('writer refuses', () => {
   test('a package file that is not among the members', async () => {
     await refuses(
       'INTERNAL_ERROR',
-      /^INTERNAL_ERROR: the bundle writer built a manifest the reader refuses: MANIFEST_INVALID: airlock-manifest\.json: \/packages\/1\/files\/0\/path: 'packages\/rfc8785\/rfc8785-0\.1\.2-py3-none-any\.whl' is not listed in members as distribution$/,
+      new RegExp(
+        `^INTERNAL_ERROR: the bundle writer built a manifest the reader refuses: MANIFEST_INVALID: ` +
+          String.raw`airlock-manifest\.json: \/packages\/1\/files\/0\/path: ` +
+          String.raw`'packages\/rfc8785\/rfc8785-0\.1\.2-py3-none-any\.whl' is not listed in members as ` +
+          `distribution$`,
+      ),
       members.filter((m) => !m.path.endsWith('.whl')),
     );
   });
   test('a manifest field the schema refuses', async () => {
     await refuses(
       'INTERNAL_ERROR',
-      /^INTERNAL_ERROR: the bundle writer built a manifest the reader refuses: MANIFEST_INVALID: airlock-manifest\.json: \/createdAt: must match pattern/,
+      new RegExp(
+        `^INTERNAL_ERROR: the bundle writer built a manifest the reader refuses: MANIFEST_INVALID: ` +
+          String.raw`airlock-manifest\.json: \/createdAt: must match pattern`,
+      ),
       members,
       { ...input, createdAt: 'yesterday' },
     );

@@ -19,7 +19,7 @@ function args(to: string, state: string, ...more: string[]): string[] {
   return ['export', DEMO, '--to', to, '--policy', POLICY, '--now', NOW, '--state', state, ...more];
 }
 
-test('export verifies, writes a simple index of the accepted files, moves the pins; a rerun keeps every file', async () => {
+test('export verifies, writes a simple index of the accepted, moves the pins; a rerun keeps every file', async () => {
   const to = join(work, 'simple');
   const state = join(work, 'state-simple');
   const r = await runCli(args(to, state));
@@ -52,7 +52,7 @@ test('export --format tree: pool/ with provenance and a VSA beside each file, SH
   assert.match(readFileSync(join(to, 'SHA256SUMS'), 'utf8'), /pool\/rfc8785-0\.1\.2-py3-none-any\.whl/);
 });
 
-test('a refused file: nothing exported (exit 1); --partial exports the others (exit 1), pinning only them', async () => {
+test('a refused file: nothing exported; --partial exports the others (exit 1), pinning only them', async () => {
   const policy = join(work, 'other.toml');
   writeFileSync(policy, readFileSync(POLICY, 'utf8').replace('trailofbits/pypi-attestations', 'evil/fork'));
   const state = join(work, 'state-partial');

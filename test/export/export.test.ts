@@ -254,35 +254,38 @@ test('a checked copy that changed since verification is never placed', async () 
   rmSync(work, { recursive: true, force: true });
 });
 
-test('tree format: flat pool with provenance and VSA beside, reports/, SHA256SUMS that sha256sum -c accepts', async () => {
-  const work = tmp('tree');
-  const input = await demoInput(work, { verify: 'report one' });
-  const vsa = join(work, 'x.vsa.json');
-  writeFileSync(vsa, '{"predicateType":"https://slsa.dev/verification_summary/v1"}\n');
-  const wheel = input.files.find((f) => f.project === 'rfc8785');
-  assert.ok(wheel);
-  wheel.vsa = vsa;
-  const dir = join(work, 'out');
-  const s = await exportToDir(input, dir, { format: 'tree' });
-  assert.ok(s.added.includes('pool/rfc8785-0.1.2-py3-none-any.whl.vsa.json'));
-  assert.ok(s.added.some((a) => /^reports\/[0-9a-f]{64}-[0-9a-f]{16}\.json$/.test(a)));
-  const sums = readFileSync(join(dir, 'SHA256SUMS'), 'utf8');
-  const paths = sums
-    .trim()
-    .split('\n')
-    .map((l) => l.split('  ')[1] as string);
-  assert.deepEqual(paths, [...paths].sort(), 'sorted');
-  assert.equal(paths.length, 6);
-  assert.ok(paths.every((p) => p.startsWith('pool/')));
-  execFileSync('sha256sum', ['-c', '--strict', '--quiet', 'SHA256SUMS'], { cwd: dir });
-  const before = snapshot(dir);
-  await exportToDir(input, dir, { format: 'tree' });
-  assert.deepEqual(snapshot(dir), before, 'the same export again changes nothing');
-  // Another report of the same bundle is kept beside the first.
-  await exportToDir({ ...input, report: { verify: 'report two' } }, dir, { format: 'tree' });
-  assert.equal([...snapshot(dir).keys()].filter((k) => k.startsWith('reports/')).length, 2);
-  rmSync(work, { recursive: true, force: true });
-});
+test(
+  'tree format: flat pool with provenance and VSA beside, reports/, SHA256SUMS that sha256sum -c ' + 'accepts',
+  async () => {
+    const work = tmp('tree');
+    const input = await demoInput(work, { verify: 'report one' });
+    const vsa = join(work, 'x.vsa.json');
+    writeFileSync(vsa, '{"predicateType":"https://slsa.dev/verification_summary/v1"}\n');
+    const wheel = input.files.find((f) => f.project === 'rfc8785');
+    assert.ok(wheel);
+    wheel.vsa = vsa;
+    const dir = join(work, 'out');
+    const s = await exportToDir(input, dir, { format: 'tree' });
+    assert.ok(s.added.includes('pool/rfc8785-0.1.2-py3-none-any.whl.vsa.json'));
+    assert.ok(s.added.some((a) => /^reports\/[0-9a-f]{64}-[0-9a-f]{16}\.json$/.test(a)));
+    const sums = readFileSync(join(dir, 'SHA256SUMS'), 'utf8');
+    const paths = sums
+      .trim()
+      .split('\n')
+      .map((l) => l.split('  ')[1] as string);
+    assert.deepEqual(paths, [...paths].sort(), 'sorted');
+    assert.equal(paths.length, 6);
+    assert.ok(paths.every((p) => p.startsWith('pool/')));
+    execFileSync('sha256sum', ['-c', '--strict', '--quiet', 'SHA256SUMS'], { cwd: dir });
+    const before = snapshot(dir);
+    await exportToDir(input, dir, { format: 'tree' });
+    assert.deepEqual(snapshot(dir), before, 'the same export again changes nothing');
+    // Another report of the same bundle is kept beside the first.
+    await exportToDir({ ...input, report: { verify: 'report two' } }, dir, { format: 'tree' });
+    assert.equal([...snapshot(dir).keys()].filter((k) => k.startsWith('reports/')).length, 2);
+    rmSync(work, { recursive: true, force: true });
+  },
+);
 
 test('two exports into one folder take turns: the lock refuses the second', async () => {
   const work = tmp('lock');

@@ -148,9 +148,16 @@ export async function startIndexServer(opts: IndexServerOptions = {}): Promise<I
         const y = opts.yanked?.[d.filename];
         const yank = y === undefined ? '' : y === true ? ' data-yanked' : ` data-yanked="${esc(y)}"`;
         const frag = opts.withoutHashes ? '' : `#sha256=${d.sha256}`;
-        return `<a href="../../files/${d.filename}${frag}" data-core-metadata="${opts.coreMetadataWithoutHash ? 'true' : `sha256=${d.metadataSha256}`}"${yank}>${esc(d.filename)}</a><br/>`;
+        const meta = opts.coreMetadataWithoutHash ? 'true' : `sha256=${d.metadataSha256}`;
+        return (
+          `<a href="../../files/${d.filename}${frag}" data-core-metadata="${meta}"${yank}>` +
+          `${esc(d.filename)}</a><br/>`
+        );
       });
-    return `<!DOCTYPE html>\n<html><head><meta name="pypi:repository-version" content="1.1"><title>Links for ${project}</title></head><body><h1>Links for ${project}</h1>\n${links.join('\n')}\n</body></html>\n`;
+    return (
+      `<!DOCTYPE html>\n<html><head><meta name="pypi:repository-version" content="1.1"><title>Links for ` +
+      `${project}</title></head><body><h1>Links for ${project}</h1>\n${links.join('\n')}\n</body></html>\n`
+    );
   };
 
   function route(req: IncomingMessage, path: string): { status: number; type: string; body: Buffer } {

@@ -49,7 +49,9 @@ export function mutationOf(doc: unknown): fc.Arbitrary<{ path: Path; mutation: M
 /** A deep copy of `doc` with `mutation` applied at `path`. */
 export function mutate(doc: unknown, { path, mutation }: { path: Path; mutation: Mutation }): unknown {
   const copy = structuredClone(doc);
-  const parent = path.slice(0, -1).reduce((o: any, k) => o[k], copy) as Record<string | number, unknown>;
+  const parent = path
+    .slice(0, -1)
+    .reduce<unknown>((o, k) => (o as Record<string | number, unknown>)[k], copy) as Record<string | number, unknown>;
   const key = path[path.length - 1]!;
   const value = parent[key];
   switch (mutation.kind) {

@@ -2,6 +2,7 @@ import { createHash, sign, type KeyObject } from 'node:crypto';
 import { dsse, json as canonicalJson, pem } from '@sigstore/core';
 import { OID, createSigstoreInstance, type SigstoreTestInstance } from './sigstore-fixtures.ts';
 import { TestTufRepo } from './tuf-repo.ts';
+import type { Json } from './loose-json.ts';
 
 // A private Sigstore deployment for tests and benchmarks: the generated CA, CT
 // log, Rekor logs and TSA of sigstore-fixtures.ts, a TUF repository (its own
@@ -13,8 +14,6 @@ import { TestTufRepo } from './tuf-repo.ts';
 //
 // GitHub and GitLab publishers only: the mock CA writes URI SANs, and a
 // Google publisher's certificate needs an e-mail SAN.
-
-type Json = Record<string, any>;
 
 export type PrivatePublisher =
   | { kind: 'GitHub'; repository: string; workflow: string; environment?: string }
@@ -103,7 +102,10 @@ export class PrivateSigstore {
     return this.instance.trustedRoot();
   }
 
-  /** A TUF repository (own keys, in `dir` or a new temp folder) serving trusted_root.json; pin its metadata/1.root.json with --root. */
+  /**
+   * A TUF repository (own keys, in `dir` or a new temp folder) serving trusted_root.json; pin its metadata/1.root.json
+   * with --root.
+   */
   async tufRepo(dir?: string): Promise<TestTufRepo> {
     const repo = await TestTufRepo.create(dir === undefined ? {} : { dir });
     repo.files.set('trusted_root.json', Buffer.from(JSON.stringify(this.trustedRoot())));

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { PYPI, TUF_2026, TUF_STAGING } from './fixtures.ts';
 import { join } from 'node:path';
+import type { Json } from './loose-json.ts';
 
 // Real Sigstore bundles for tests, made from the real PEP 740 attestations in
 // ../shared/fixtures/pypi the way pypi-attestations' Attestation.to_bundle
@@ -28,7 +29,7 @@ export function attestationToBundle(att: PypiAttestation): Record<string, unknow
 }
 
 /** A fresh (deep-copied, mutable) bundle from a PyPI attestation fixture file name. */
-export function realBundle(attestationFile: string): Record<string, any> {
+export function realBundle(attestationFile: string): Json {
   const att = JSON.parse(readFileSync(PYPI(attestationFile), 'utf8')) as PypiAttestation;
   return structuredClone(attestationToBundle(att));
 }

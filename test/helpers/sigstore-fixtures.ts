@@ -1,6 +1,7 @@
 import { createHash, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
 import { dsse, json as canonicalJson, pem } from '@sigstore/core';
 import { initializeCA, initializeCTLog, initializeTSA } from '@sigstore/mock';
+import type { Json } from './loose-json.ts';
 
 type CA = Awaited<ReturnType<typeof initializeCA>>;
 type TSA = Awaited<ReturnType<typeof initializeTSA>>;
@@ -24,12 +25,11 @@ export const OID = {
   githubWorkflowRepository: '1.3.6.1.4.1.57264.1.5',
 } as const;
 
-type Json = Record<string, any>;
 const b64 = (b: ArrayBufferView | string) =>
   (typeof b === 'string' ? Buffer.from(b) : Buffer.from(b.buffer, b.byteOffset, b.byteLength)).toString('base64');
 const sha256 = (...parts: Uint8Array[]) => {
   const h = createHash('sha256');
-  parts.forEach((p) => h.update(p));
+  for (const p of parts) h.update(p);
   return h.digest();
 };
 const spki = (k: KeyObject) => k.export({ format: 'der', type: 'spki' });
@@ -85,7 +85,8 @@ export class TestLog {
     const size = this.leaves.length;
     const root = mth(this.leaves);
     const note = `${this.host} - 4242\n${size}\n${b64(root)}\n`;
-    const sigLine = `\u2014 ${this.host} ${b64(Buffer.concat([this.logId.subarray(0, 4), this.sign(Buffer.from(note))]))}\n`;
+    const sigLine =
+      `\u2014 ${this.host} ` + `${b64(Buffer.concat([this.logId.subarray(0, 4), this.sign(Buffer.from(note))]))}\n`;
     const entry: Json = {
       logIndex: String(index),
       logId: { keyId: b64(this.logId) },
@@ -142,7 +143,10 @@ export interface SignOptions {
   set?: boolean;
   /** Rekor v1 integrated time (signed by the SET); default signing time + 1 s. */
   integratedTime?: Date;
-  /** RFC 3161 timestamp: from the trusted TSA, from a TSA not in the root, or none (default: trusted with Rekor v2, none with v1 only). */
+  /**
+   * RFC 3161 timestamp: from the trusted TSA, from a TSA not in the root, or none (default: trusted with Rekor v2, none
+   * with v1 only).
+   */
   tsa?: 'trusted' | 'untrusted' | 'none';
   /** Sign with a bare key (verificationMaterial.publicKey) instead of a certificate. */
   keyOnly?: boolean;
@@ -161,7 +165,10 @@ export interface SigstoreTestInstance {
   readonly publicKeyPem: string;
   signDsse(payload: Uint8Array | string, opts?: SignOptions & { payloadType?: string }): Promise<Json>;
   signMessage(artifact: Uint8Array | string, opts?: SignOptions): Promise<Json>;
-  /** A signing key and its certificate (DER) from the instance's CA, to sign many artifacts with (test/helpers/private-sigstore.ts). */
+  /**
+   * A signing key and its certificate (DER) from the instance's CA, to sign many artifacts with
+   * (test/helpers/private-sigstore.ts).
+   */
   issue(opts?: SignOptions): Promise<{ privateKey: KeyObject; certificate: Buffer }>;
 }
 

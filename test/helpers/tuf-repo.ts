@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, posix } from 'node:path';
 import { canonicalize } from '@tufjs/canonical-json';
 import type { PinnedRoot } from '../../lib/tuf/types.ts';
+import type { Json } from './loose-json.ts';
 
 // Builds small TUF repositories signed by keys generated in the test (node:crypto
 // ed25519 / ECDSA P-256), written in the canonical layout (metadata/, targets/).
@@ -12,7 +13,6 @@ import type { PinnedRoot } from '../../lib/tuf/types.ts';
 // expressed as data: wrong _type, old versions, other signers, bad hashes.
 
 export type RoleName = 'root' | 'timestamp' | 'snapshot' | 'targets';
-type Json = Record<string, any>;
 
 export interface TestKey {
   keyid: string;
@@ -192,7 +192,7 @@ export class TestTufRepo {
     await rm(join(this.dir, 'targets'), { recursive: true, force: true });
     const out = new Map<string, Uint8Array>();
     const put = (rel: string, bytes: Uint8Array) => out.set(rel, bytes);
-    this.roots.forEach((doc, i) => put(`metadata/${i + 1}.root.json`, encode(doc)));
+    for (const [i, doc] of this.roots.entries()) put(`metadata/${i + 1}.root.json`, encode(doc));
 
     const listing = (files: Map<string, Uint8Array>) => {
       const map: Json = {};

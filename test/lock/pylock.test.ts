@@ -27,13 +27,15 @@ created-by = "test"
 name = "Pypi_Attestations"
 version = "0.0.19"
 index = "https://pypi.org/simple"
-sdist = { name = "pypi_attestations-0.0.19.tar.gz", url = "https://files.example/pypi_attestations-0.0.19.tar.gz", size = 29882, hashes = { sha256 = "${H}" } }
+sdist = { name = "pypi_attestations-0.0.19.tar.gz", url = "https://files.example/pypi_attestations-0.0.19.tar.gz", \
+size = 29882, hashes = { sha256 = "${H}" } }
 
 [[packages]]
 name = "rfc8785"
 version = "0.1.2"
 wheels = [
-  { url = "https://files.example/a/rfc8785-0.1.2-py3-none-any.whl", hashes = { sha256 = "${H.toUpperCase()}", sha512 = "00" } },
+  { url = "https://files.example/a/rfc8785-0.1.2-py3-none-any.whl", hashes = { sha256 = "${H.toUpperCase()}", sha512 \
+= "00" } },
 ]
 `;
   assert.deepEqual(parsePylock(text, 'pylock.toml'), [

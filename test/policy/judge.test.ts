@@ -120,7 +120,8 @@ publishers = [{ kind = "GitHub", repository = "trailofbits/pypi-attestations", w
 
 test('policy publishers: an environment is checked against the claim, and a bare attestation cannot meet it', () => {
   const p = policy(`[projects.pypi-attestations]
-publishers = [{ kind = "GitHub", repository = "trailofbits/pypi-attestations", workflow = "release.yml", environment = "pypi" }]`);
+publishers = [{ kind = "GitHub", repository = "trailofbits/pypi-attestations", workflow = "release.yml", environment \
+= "pypi" }]`);
   const claimed = { kind: 'github' as const, repository: 'trailofbits/pypi-attestations', workflow: 'release.yml' };
   const f = (env?: string): FileFacts => ({
     ...file('pypi-attestations', null),
@@ -150,7 +151,8 @@ test('defaults.publishers apply to projects that list none', () => {
   const p = policy(`[defaults]
 publishers = [{ kind = "GitHub", repository = "trailofbits/pypi-attestations", workflow = "release.yml" }]
 [projects.gitlab-oidc-project]
-publishers = [{ kind = "GitLab", repository = "facutuesca/gitlab-oidc-project", workflow_filepath = ".gitlab-ci.yml" }]`);
+publishers = [{ kind = "GitLab", repository = "facutuesca/gitlab-oidc-project", workflow_filepath = ".gitlab-ci.yml" \
+}]`);
   const d = one(p, file('anything', [GITHUB_SIGNER]));
   assert.equal(d.verdict, 'accepted');
   assert.deepEqual(d.decidedBy, ['policy:defaults']);
@@ -225,42 +227,45 @@ test('--accept-new takes one publisher per project: two in one bundle are PUBLIS
   for (const d of j.decisions) refused(d, 'PUBLISHER_INCONSISTENT', /--accept-new pins one publisher/);
 });
 
-test('a pinned project: same publisher accepted by the pin; another one PUBLISHER_CHANGED until --accept-change', () => {
-  const stored = pins({ 'pypi-attestations': pinOf([GH]) });
-  const ok = one(builtinPolicy(), file('pypi-attestations', [GITHUB_SIGNER]), stored);
-  assert.equal(ok.verdict, 'accepted');
-  assert.deepEqual(ok.decidedBy, ['policy:defaults', 'pin']);
-  assert.equal(ok.judgement.nextPins.projects.get('pypi-attestations')?.lastSeen, NOW.time);
+test(
+  'a pinned project: same publisher accepted by the pin; another one PUBLISHER_CHANGED until ' + '--accept-change',
+  () => {
+    const stored = pins({ 'pypi-attestations': pinOf([GH]) });
+    const ok = one(builtinPolicy(), file('pypi-attestations', [GITHUB_SIGNER]), stored);
+    assert.equal(ok.verdict, 'accepted');
+    assert.deepEqual(ok.decidedBy, ['policy:defaults', 'pin']);
+    assert.equal(ok.judgement.nextPins.projects.get('pypi-attestations')?.lastSeen, NOW.time);
 
-  refused(
-    one(builtinPolicy(), file('pypi-attestations', [OTHER_SIGNER]), stored),
-    'PUBLISHER_CHANGED',
-    /evil.*pinned to GitHub trailofbits/,
-  );
-  // --accept-new does not accept a change.
-  refused(
-    one(builtinPolicy(), file('pypi-attestations', [OTHER_SIGNER]), stored, { ...OPTS, acceptNew: true }),
-    'PUBLISHER_CHANGED',
-  );
+    refused(
+      one(builtinPolicy(), file('pypi-attestations', [OTHER_SIGNER]), stored),
+      'PUBLISHER_CHANGED',
+      /evil.*pinned to GitHub trailofbits/,
+    );
+    // --accept-new does not accept a change.
+    refused(
+      one(builtinPolicy(), file('pypi-attestations', [OTHER_SIGNER]), stored, { ...OPTS, acceptNew: true }),
+      'PUBLISHER_CHANGED',
+    );
 
-  const changed = one(builtinPolicy(), file('pypi-attestations', [OTHER_SIGNER]), stored, {
-    ...OPTS,
-    acceptChange: ['PyPI_Attestations'],
-  });
-  assert.equal(changed.verdict, 'accepted');
-  assert.deepEqual(changed.decidedBy, ['policy:defaults', 'accept-change']);
-  const pin = changed.judgement.nextPins.projects.get('pypi-attestations')!;
-  assert.deepEqual(pin.publishers, [OTHER]);
-  assert.equal(pin.firstSeen, '2026-01-01T00:00:00.000Z');
-  assert.deepEqual(pin.history.at(-1), {
-    kind: 'accept-change',
-    time: NOW.time,
-    source: '--now',
-    old: { publishers: [GH], provenance: true },
-    new: { publishers: [OTHER], provenance: true },
-  });
-  assert.deepEqual(changed.judgement.unusedAcceptChange, []);
-});
+    const changed = one(builtinPolicy(), file('pypi-attestations', [OTHER_SIGNER]), stored, {
+      ...OPTS,
+      acceptChange: ['PyPI_Attestations'],
+    });
+    assert.equal(changed.verdict, 'accepted');
+    assert.deepEqual(changed.decidedBy, ['policy:defaults', 'accept-change']);
+    const pin = changed.judgement.nextPins.projects.get('pypi-attestations')!;
+    assert.deepEqual(pin.publishers, [OTHER]);
+    assert.equal(pin.firstSeen, '2026-01-01T00:00:00.000Z');
+    assert.deepEqual(pin.history.at(-1), {
+      kind: 'accept-change',
+      time: NOW.time,
+      source: '--now',
+      old: { publishers: [GH], provenance: true },
+      new: { publishers: [OTHER], provenance: true },
+    });
+    assert.deepEqual(changed.judgement.unusedAcceptChange, []);
+  },
+);
 
 test('--accept-change naming a project with no change is reported unused', () => {
   const stored = pins({ 'pypi-attestations': pinOf([GH]) });
@@ -357,25 +362,30 @@ test('judging is pure: the stored pins are not modified', () => {
   assert.equal(JSON.stringify([...stored.projects]), before);
 });
 
-test('self-managed GitLab: the entry with its issuer matches its certificates; gitlab.com entries do not, nor the reverse', () => {
-  const selfManaged = withExtensions(
-    GITLAB_SIGNER,
-    {
-      sourceRepositoryURI: 'https://gitlab.example.com/facutuesca/gitlab-oidc-project',
-      buildConfigURI: 'https://gitlab.example.com/facutuesca/gitlab-oidc-project//.gitlab-ci.yml@refs/heads/main',
-    },
-    'https://gitlab.example.com',
-  );
-  const entry = `{ kind = "GitLab", repository = "facutuesca/gitlab-oidc-project", workflow_filepath = ".gitlab-ci.yml"`;
-  const own = policy(`[projects.x]\npublishers = [${entry}, issuer = "https://gitlab.example.com" }]`);
-  const com = policy(`[projects.x]\npublishers = [${entry} }]`);
-  const other = policy(`[projects.x]\npublishers = [${entry}, issuer = "https://gitlab.example.org" }]`);
-  assert.equal(one(own, file('x', [selfManaged])).verdict, 'accepted');
-  refused(one(com, file('x', [selfManaged])), 'PUBLISHER_NOT_ALLOWED');
-  refused(one(other, file('x', [selfManaged])), 'PUBLISHER_NOT_ALLOWED');
-  refused(one(own, file('x', [GITLAB_SIGNER])), 'PUBLISHER_NOT_ALLOWED');
-  // A certificate whose issuer claims a server the repository URI is not on is not read as that GitLab.
-  const mixed = withExtensions(selfManaged, {}, 'https://gitlab.example.org');
-  refused(one(own, file('x', [mixed])), 'PUBLISHER_NOT_ALLOWED');
-  assert.equal(publisherOfCertificate(certificateFacts(mixed)).kind, 'Identity');
-});
+test(
+  'self-managed GitLab: the entry with its issuer matches its certificates; gitlab.com entries do not, nor the ' +
+    'reverse',
+  () => {
+    const selfManaged = withExtensions(
+      GITLAB_SIGNER,
+      {
+        sourceRepositoryURI: 'https://gitlab.example.com/facutuesca/gitlab-oidc-project',
+        buildConfigURI: 'https://gitlab.example.com/facutuesca/gitlab-oidc-project//.gitlab-ci.yml@refs/heads/main',
+      },
+      'https://gitlab.example.com',
+    );
+    const entry =
+      `{ kind = "GitLab", repository = "facutuesca/gitlab-oidc-project", workflow_filepath = ` + `".gitlab-ci.yml"`;
+    const own = policy(`[projects.x]\npublishers = [${entry}, issuer = "https://gitlab.example.com" }]`);
+    const com = policy(`[projects.x]\npublishers = [${entry} }]`);
+    const other = policy(`[projects.x]\npublishers = [${entry}, issuer = "https://gitlab.example.org" }]`);
+    assert.equal(one(own, file('x', [selfManaged])).verdict, 'accepted');
+    refused(one(com, file('x', [selfManaged])), 'PUBLISHER_NOT_ALLOWED');
+    refused(one(other, file('x', [selfManaged])), 'PUBLISHER_NOT_ALLOWED');
+    refused(one(own, file('x', [GITLAB_SIGNER])), 'PUBLISHER_NOT_ALLOWED');
+    // A certificate whose issuer claims a server the repository URI is not on is not read as that GitLab.
+    const mixed = withExtensions(selfManaged, {}, 'https://gitlab.example.org');
+    refused(one(own, file('x', [mixed])), 'PUBLISHER_NOT_ALLOWED');
+    assert.equal(publisherOfCertificate(certificateFacts(mixed)).kind, 'Identity');
+  },
+);

@@ -57,7 +57,8 @@ test('every publisher kind, with its optional fields', () => {
 require = "hash"
 publishers = [
   { kind = "GitHub", repository = "o/r", workflow = "release.yml", environment = "pypi" },
-  { kind = "GitLab", repository = "group/sub/project", workflow_filepath = "ci/release.yml", environment = "prod", issuer = "https://gitlab.example.com" },
+  { kind = "GitLab", repository = "group/sub/project", workflow_filepath = "ci/release.yml", environment = "prod", \
+issuer = "https://gitlab.example.com" },
   { kind = "Google", email = "builder@project.iam.gserviceaccount.com" },
   { kind = "Identity", identity = "https://ci.example.com/job/release", issuer = "https://ci.example.com" },
 ]
@@ -137,7 +138,8 @@ test('one-field mutations of a good policy are refused naming the key', () => {
   invalid('[projects.x]\npublishers = [{ kind = "Google", email = "nobody" }]', 'projects.x.publishers[0].email');
   invalid('[projects.x]\npublishers = [{ kind = "Identity", identity = "a" }]', 'projects.x.publishers[0]', /issuer/);
   invalid(
-    '[projects.x]\npublishers = [{ kind = "GitLab", repository = "a/b", workflow_filepath = "x", issuer = "http://gitlab.example.com" }]',
+    '[projects.x]\npublishers = [{ kind = "GitLab", repository = "a/b", workflow_filepath = "x", issuer = ' +
+      '"http://gitlab.example.com" }]',
     'projects.x.publishers[0].issuer',
   );
   invalid('[projects.x]\npublishers = []', 'projects.x.publishers');

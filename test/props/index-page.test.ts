@@ -8,8 +8,10 @@ import { mutationsOf, NUM_RUNS, returnsOrCodedError, TEST_TIMEOUT } from './help
 const url = new URL('https://pypi.example/simple/demo/');
 const SHA = 'a'.repeat(64);
 const HTML = `<!DOCTYPE html><html><head><base href="https://files.example/x/"></head><body>
-<a href="demo-1.0.tar.gz#sha256=${SHA}" data-requires-python="&gt;=3.9" data-core-metadata="sha256=${SHA}">demo-1.0.tar.gz</a>
-<a href="../demo-1.0-py3-none-any.whl" data-yanked="bad &amp; old" data-provenance="/integrity/demo/1.0/p">demo-1.0-py3-none-any.whl</a>
+<a href="demo-1.0.tar.gz#sha256=${SHA}" data-requires-python="&gt;=3.9" \
+data-core-metadata="sha256=${SHA}">demo-1.0.tar.gz</a>
+<a href="../demo-1.0-py3-none-any.whl" data-yanked="bad &amp; old" \
+data-provenance="/integrity/demo/1.0/p">demo-1.0-py3-none-any.whl</a>
 </body></html>`;
 const JSON_PAGE = JSON.stringify({
   meta: { 'api-version': '1.3' },

@@ -12,7 +12,8 @@ created-by = "test"
 [[packages]]
 name = "demo"
 version = "1.0"
-sdist = { name = "demo-1.0.tar.gz", url = "https://files.example/demo-1.0.tar.gz", size = 10, hashes = { sha256 = "${SHA}" } }
+sdist = { name = "demo-1.0.tar.gz", url = "https://files.example/demo-1.0.tar.gz", size = 10, hashes = { sha256 = \
+"${SHA}" } }
 wheels = [{ url = "https://files.example/demo-1.0-py3-none-any.whl", hashes = { sha256 = "${SHA}" } }]
 `;
 const REQS = `# a comment

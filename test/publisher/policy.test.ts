@@ -34,7 +34,8 @@ test('GitHub publisher: matches its repository and workflow, by ref or by digest
   checkPublisher({ ...GH, ref: 'refs/tags/v0.0.19' }, GITHUB_SIGNER, where);
   const bySha = withExtensions(GITHUB_SIGNER, {
     buildConfigURI:
-      'https://github.com/trailofbits/pypi-attestations/.github/workflows/release.yml@08802efe1f8e5fec4ad842d6b8ce97656092ee72',
+      'https://github.com/trailofbits/pypi-attestations/' +
+      '.github/workflows/release.yml@08802efe1f8e5fec4ad842d6b8ce97656092ee72',
   });
   checkPublisher(GH, bySha, where);
 });
@@ -280,7 +281,8 @@ test('policies are described in one line', () => {
   assert.equal(describePolicy(GH), 'GitHub https://github.com/trailofbits/pypi-attestations workflow release.yml');
   assert.equal(
     describePolicy({ ...GL, environment: 'prod', ref: 'refs/heads/main' }),
-    'GitLab https://gitlab.com/facutuesca/gitlab-oidc-project workflow .gitlab-ci.yml (environment prod, ref refs/heads/main)',
+    'GitLab https://gitlab.com/facutuesca/gitlab-oidc-project workflow .gitlab-ci.yml (environment prod, ref ' +
+      'refs/heads/main)',
   );
   assert.equal(
     describePolicy({ kind: 'identity', identity: 'a@b', issuer: 'https://i' }),
@@ -425,55 +427,61 @@ test('an empty expectation pins nothing: it never matches, not even a certificat
   );
 });
 
-test('certificate extensions are compared whole: a longer, slashed or differently cased value is another repository', () => {
-  for (const uri of [
-    'https://github.com/trailofbits/pypi-attestations-evil',
-    'https://github.com/trailofbits/pypi-attestations/',
-    'https://github.com/trailofbits/Pypi-attestations',
-    'https://github.com/trailofbits/pypi-attestations.git',
-    'https://github.com/trailofbits/pypi-attestations\n',
-  ]) {
+test(
+  'certificate extensions are compared whole: a longer, slashed or differently cased value is another ' + 'repository',
+  () => {
+    for (const uri of [
+      'https://github.com/trailofbits/pypi-attestations-evil',
+      'https://github.com/trailofbits/pypi-attestations/',
+      'https://github.com/trailofbits/Pypi-attestations',
+      'https://github.com/trailofbits/pypi-attestations.git',
+      'https://github.com/trailofbits/pypi-attestations\n',
+    ]) {
+      fails(
+        () => checkPublisher(GH, withExtensions(GITHUB_SIGNER, { sourceRepositoryURI: uri }), where),
+        'PUBLISHER_MISMATCH',
+        /source repository/,
+      );
+    }
+    // the build config must be exactly REPO/.github/workflows/WORKFLOW@(ref|digest) of the certificate itself
+    for (const bc of [
+      'https://github.com/trailofbits/pypi-attestations/.github/workflows/release.yml@refs/tags/v0.0.19/',
+      'https://github.com/trailofbits/pypi-attestations/.github/workflows/release.yml@refs/tags/v0.0.1',
+      'https://github.com/trailofbits/pypi-attestations/' +
+        '.github/workflows/release.yml@08802efe1f8e5fec4ad842d6b8ce97656092ee7',
+      'https://github.com/trailofbits/pypi-attestations/.github/workflows/sub/release.yml@refs/tags/v0.0.19',
+      'https://github.com/trailofbits/pypi-attestations/.github/workflows/Release.yml@refs/tags/v0.0.19',
+    ]) {
+      fails(
+        () => checkPublisher(GH, withExtensions(GITHUB_SIGNER, { buildConfigURI: bc }), where),
+        'PUBLISHER_MISMATCH',
+        /build config/,
+      );
+    }
+    // GitLab: the project path and the CI file, exactly
     fails(
-      () => checkPublisher(GH, withExtensions(GITHUB_SIGNER, { sourceRepositoryURI: uri }), where),
+      () =>
+        checkPublisher(
+          GL,
+          withExtensions(GITLAB_SIGNER, {
+            sourceRepositoryURI: 'https://gitlab.com/facutuesca/gitlab-oidc-project/sub',
+          }),
+          where,
+        ),
       'PUBLISHER_MISMATCH',
       /source repository/,
     );
-  }
-  // the build config must be exactly REPO/.github/workflows/WORKFLOW@(ref|digest) of the certificate itself
-  for (const bc of [
-    'https://github.com/trailofbits/pypi-attestations/.github/workflows/release.yml@refs/tags/v0.0.19/',
-    'https://github.com/trailofbits/pypi-attestations/.github/workflows/release.yml@refs/tags/v0.0.1',
-    'https://github.com/trailofbits/pypi-attestations/.github/workflows/release.yml@08802efe1f8e5fec4ad842d6b8ce97656092ee7',
-    'https://github.com/trailofbits/pypi-attestations/.github/workflows/sub/release.yml@refs/tags/v0.0.19',
-    'https://github.com/trailofbits/pypi-attestations/.github/workflows/Release.yml@refs/tags/v0.0.19',
-  ]) {
     fails(
-      () => checkPublisher(GH, withExtensions(GITHUB_SIGNER, { buildConfigURI: bc }), where),
+      () =>
+        checkPublisher(
+          GL,
+          withExtensions(GITLAB_SIGNER, {
+            buildConfigURI: 'https://gitlab.com/facutuesca/gitlab-oidc-project/.gitlab-ci.yml@refs/heads/main',
+          }),
+          where,
+        ),
       'PUBLISHER_MISMATCH',
       /build config/,
     );
-  }
-  // GitLab: the project path and the CI file, exactly
-  fails(
-    () =>
-      checkPublisher(
-        GL,
-        withExtensions(GITLAB_SIGNER, { sourceRepositoryURI: 'https://gitlab.com/facutuesca/gitlab-oidc-project/sub' }),
-        where,
-      ),
-    'PUBLISHER_MISMATCH',
-    /source repository/,
-  );
-  fails(
-    () =>
-      checkPublisher(
-        GL,
-        withExtensions(GITLAB_SIGNER, {
-          buildConfigURI: 'https://gitlab.com/facutuesca/gitlab-oidc-project/.gitlab-ci.yml@refs/heads/main',
-        }),
-        where,
-      ),
-    'PUBLISHER_MISMATCH',
-    /build config/,
-  );
-});
+  },
+);

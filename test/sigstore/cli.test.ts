@@ -64,7 +64,11 @@ describe('sigstore verify-bundle: verified', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(
       r.stdout,
-      /^OK: .*gh\.json: verified\n {2}signer: https:\/\/github\.com\/trailofbits\/pypi-attestations\/\.github\/workflows\/release\.yml@refs\/tags\/v0\.0\.19 \(issuer https:\/\/token\.actions\.githubusercontent\.com\)/,
+      new RegExp(
+        String.raw`^OK: .*gh\.json: verified\n {2}signer: ` +
+          String.raw`https:\/\/github\.com\/trailofbits\/pypi-attestations\/\.github\/workflows\/release\.yml@refs\/` +
+          String.raw`tags\/v0\.0\.19 \(issuer https:\/\/token\.actions\.githubusercontent\.com\)`,
+      ),
     );
     assert.equal(r.stderr, '');
   });
@@ -181,7 +185,8 @@ describe('sigstore verify-bundle: verified', () => {
         TARBALL(),
       ]),
       2,
-      `airlock: USAGE: ${p('gh.json')} is signed with a certificate: --certificate-identity and --certificate-oidc-issuer are required`,
+      `airlock: USAGE: ${p('gh.json')} is signed with a certificate: --certificate-identity and ` +
+        `--certificate-oidc-issuer are required`,
     );
   });
 });
@@ -193,7 +198,8 @@ describe('sigstore verify-bundle: refused (exit 1)', () => {
     assertFails(
       await runCli(args),
       1,
-      `airlock: IDENTITY_MISMATCH: ${p('gh.json')}: /verificationMaterial/certificate: certificate identity is '${GH.identity}', expected '${args[5]}'`,
+      `airlock: IDENTITY_MISMATCH: ${p('gh.json')}: /verificationMaterial/certificate: certificate identity is ` +
+        `'${GH.identity}', expected '${args[5]}'`,
     );
   });
   it('--json: the error as one JSON object on stdout, and the line on stderr', async () => {
@@ -218,7 +224,8 @@ describe('sigstore verify-bundle: refused (exit 1)', () => {
     assertFails(
       await runCli(args),
       1,
-      `airlock: IDENTITY_MISMATCH: ${p('gh.json')}: /verificationMaterial/certificate: certificate OIDC issuer is '${GH.issuer}', expected 'https://gitlab.com'`,
+      `airlock: IDENTITY_MISMATCH: ${p('gh.json')}: /verificationMaterial/certificate: certificate OIDC issuer is ` +
+        `'${GH.issuer}', expected 'https://gitlab.com'`,
     );
   });
   it('the wrong trusted root', async () => {
@@ -227,7 +234,8 @@ describe('sigstore verify-bundle: refused (exit 1)', () => {
     assertFails(
       await runCli(args),
       1,
-      `airlock: TLOG_MISSING: ${p('gh.json')}: /verificationMaterial/tlogEntries/0/logId: log wNI9atQGlz+VWfO6LRygH4QUfY/8W4RFwiT5i5WRgB0= is not a log of the trusted root`,
+      `airlock: TLOG_MISSING: ${p('gh.json')}: /verificationMaterial/tlogEntries/0/logId: log ` +
+        `wNI9atQGlz+VWfO6LRygH4QUfY/8W4RFwiT5i5WRgB0= is not a log of the trusted root`,
     );
   });
   it('another artifact than the statement names', async () => {
@@ -236,7 +244,10 @@ describe('sigstore verify-bundle: refused (exit 1)', () => {
     assertFails(
       await runCli(args),
       1,
-      /^airlock: DIGEST_MISMATCH: .*gh\.json: \/dsseEnvelope\/payload: no subject of the in-toto statement has sha256 [0-9a-f]{64}$/,
+      new RegExp(
+        String.raw`^airlock: DIGEST_MISMATCH: .*gh\.json: \/dsseEnvelope\/payload: no subject of the in-toto ` +
+          `statement has sha256 [0-9a-f]{64}$`,
+      ),
     );
   });
   it('a tampered signature', async () => {
@@ -247,7 +258,8 @@ describe('sigstore verify-bundle: refused (exit 1)', () => {
     assertFails(
       await runCli(ghArgs(write('bad-sig.json', b))),
       1,
-      `airlock: SIGNATURE_INVALID: ${p('bad-sig.json')}: /dsseEnvelope/signatures/0/sig: the signature does not verify with the signing key`,
+      `airlock: SIGNATURE_INVALID: ${p('bad-sig.json')}: /dsseEnvelope/signatures/0/sig: the signature does not ` +
+        `verify with the signing key`,
     );
   });
   it('no SET and no TSA timestamp', async () => {
@@ -305,7 +317,8 @@ describe('sigstore verify-bundle: malformed input and usage (exit 2)', () => {
     assertFails(
       await runCli(ghArgs(write('mt.json', b))),
       2,
-      `airlock: BUNDLE_UNSUPPORTED: ${p('mt.json')}: /mediaType: unknown bundle media type "application/vnd.dev.sigstore.bundle.v0.9+json"`,
+      `airlock: BUNDLE_UNSUPPORTED: ${p('mt.json')}: /mediaType: unknown bundle media type ` +
+        `"application/vnd.dev.sigstore.bundle.v0.9+json"`,
     );
   });
   it('neither dsseEnvelope nor messageSignature', async () => {
@@ -314,7 +327,8 @@ describe('sigstore verify-bundle: malformed input and usage (exit 2)', () => {
     assertFails(
       await runCli(ghArgs(write('nocontent.json', b))),
       2,
-      `airlock: BUNDLE_MALFORMED: ${p('nocontent.json')}: /: needs exactly one of messageSignature, dsseEnvelope (found none)`,
+      `airlock: BUNDLE_MALFORMED: ${p('nocontent.json')}: /: needs exactly one of messageSignature, dsseEnvelope ` +
+        `(found none)`,
     );
   });
   it('base64 garbage in the certificate', async () => {
@@ -332,7 +346,10 @@ describe('sigstore verify-bundle: malformed input and usage (exit 2)', () => {
     assertFails(
       await runCli(ghArgs(write('notcert.json', b))),
       2,
-      /^airlock: BUNDLE_MALFORMED: .*notcert\.json: \/verificationMaterial\/certificate\/rawBytes: not a DER X\.509 certificate/,
+      new RegExp(
+        String.raw`^airlock: BUNDLE_MALFORMED: .*notcert\.json: \/verificationMaterial\/certificate\/rawBytes: ` +
+          String.raw`not a DER X\.509 certificate`,
+      ),
     );
   });
   it('a tlog entry without logIndex (wrong schema)', async () => {
@@ -341,7 +358,10 @@ describe('sigstore verify-bundle: malformed input and usage (exit 2)', () => {
     assertFails(
       await runCli(ghArgs(write('schema.json', b))),
       2,
-      /^airlock: BUNDLE_MALFORMED: .*schema\.json: \/verificationMaterial\/tlogEntries\/0: must have required property 'logIndex'/,
+      new RegExp(
+        String.raw`^airlock: BUNDLE_MALFORMED: .*schema\.json: \/verificationMaterial\/tlogEntries\/0: must have ` +
+          `required property 'logIndex'`,
+      ),
     );
   });
   it('trusted root is not a trusted root', async () => {

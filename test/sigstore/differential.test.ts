@@ -20,6 +20,7 @@ import {
   type PypiAttestation,
 } from '../helpers/sigstore-bundles.ts';
 import { createSigstoreInstance, type SigstoreTestInstance } from '../helpers/sigstore-fixtures.ts';
+import type { Json } from '../helpers/loose-json.ts';
 
 // airlock's verifier (lib/sigstore, each check once) against @sigstore/verify's
 // Verifier, the reference, used here as an oracle with every entry, one SCT
@@ -29,7 +30,6 @@ import { createSigstoreInstance, type SigstoreTestInstance } from '../helpers/si
 // where the oracle accepts only for the reasons in STRICTER; it must never
 // accept what the oracle refuses.
 
-type Json = Record<string, any>;
 type Verdict = { ok: true } | { ok: false; code: string; field?: string; message: string };
 
 interface Case {
@@ -53,7 +53,9 @@ const STRICTER: Array<{ code: string; field?: RegExp; why: string }> = [
   },
   {
     code: 'BUNDLE_MALFORMED',
-    why: "the bundle schema and one reading of every field (the library's parser ignores or defaults what it does not read)",
+    why:
+      "the bundle schema and one reading of every field (the library's parser ignores or defaults what it does " +
+      'not read)',
   },
   {
     code: 'BUNDLE_UNSUPPORTED',
@@ -62,12 +64,16 @@ const STRICTER: Array<{ code: string; field?: RegExp; why: string }> = [
   {
     code: 'TLOG_MISSING',
     field: /\/logId$/,
-    why: 'a log must be trusted at every trusted time, also for entries without a SET (the library checks keys only when it proves inclusion)',
+    why:
+      'a log must be trusted at every trusted time, also for entries without a SET (the library checks keys only ' +
+      'when it proves inclusion)',
   },
   {
     code: 'TLOG_SET',
     field: /\/integratedTime$/,
-    why: 'a SET over integrated time 0 is refused outright (the library believes a 1970 time, then fails the certificate)',
+    why:
+      'a SET over integrated time 0 is refused outright (the library believes a 1970 time, then fails the ' +
+      'certificate)',
   },
   {
     code: 'CERT_CHAIN',
@@ -113,7 +119,10 @@ function disagreement(c: Case): string | undefined {
   if (ours.ok) return `${c.name}: airlock accepts what @sigstore/verify refuses`;
   const listed = STRICTER.find((s) => s.code === ours.code && (!s.field || s.field.test(ours.field ?? '')));
   if (listed) return undefined;
-  return `${c.name}: airlock refuses (${ours.code} at ${ours.field}: ${ours.message}) what @sigstore/verify accepts, for no listed reason`;
+  return (
+    `${c.name}: airlock refuses (${ours.code} at ${ours.field}: ${ours.message}) what @sigstore/verify ` +
+    `accepts, for no listed reason`
+  );
 }
 
 function realCases(roots: SigstoreTrust[]): Case[] {
@@ -178,12 +187,12 @@ function leaves(o: unknown, path: Path = []): Path[] {
   return [path];
 }
 
-function getAt(o: any, p: Path): any {
-  return p.reduce((acc, k) => acc?.[k], o);
+function getAt(o: unknown, p: Path): unknown {
+  return p.reduce<unknown>((acc, k) => (acc as Record<string | number, unknown> | undefined)?.[k], o);
 }
 
-function setAt(o: any, p: Path, v: unknown): void {
-  const parent = getAt(o, p.slice(0, -1));
+function setAt(o: unknown, p: Path, v: unknown): void {
+  const parent = getAt(o, p.slice(0, -1)) as Record<string | number, unknown>;
   const k = p[p.length - 1]!;
   if (v === undefined) {
     if (Array.isArray(parent)) parent.splice(k as number, 1);

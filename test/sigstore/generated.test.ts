@@ -102,19 +102,22 @@ describe('generated: Rekor v1 (and v1 + v2)', () => {
     const b = await inst.signDsse(STATEMENT, { set: false });
     assertCode(() => verify(b), 'NO_TRUSTED_TIME');
   });
-  it('without SET an integrated time is not believed: outside the certificate validity, a TSA time still verifies', async () => {
-    const b = await inst.signDsse(STATEMENT, {
-      set: false,
-      tsa: 'trusted',
-      integratedTime: new Date(inst.time.getTime() + 20 * 60_000),
-    });
-    const v = verify(b);
-    assert.deepEqual(
-      v.timestamps.map((t) => t.kind),
-      ['timestamp-authority'],
-    );
-    assert.equal(v.tlogEntries[0]!.hasSignedEntryTimestamp, false);
-  });
+  it(
+    'without SET an integrated time is not believed: outside the certificate validity, a TSA time still ' + 'verifies',
+    async () => {
+      const b = await inst.signDsse(STATEMENT, {
+        set: false,
+        tsa: 'trusted',
+        integratedTime: new Date(inst.time.getTime() + 20 * 60_000),
+      });
+      const v = verify(b);
+      assert.deepEqual(
+        v.timestamps.map((t) => t.kind),
+        ['timestamp-authority'],
+      );
+      assert.equal(v.tlogEntries[0]!.hasSignedEntryTimestamp, false);
+    },
+  );
   it('without SET the unsigned integrated time is not reported either (only the TSA time is)', async () => {
     const forged = new Date(inst.time.getTime() + 20 * 60_000);
     const v = verify(await inst.signDsse(STATEMENT, { set: false, tsa: 'trusted', integratedTime: forged }));

@@ -299,82 +299,85 @@ describe('--trust-dir: a command refused for its own inputs leaves the trust sta
 }, () => {
   const NOW = ['--now', '2026-08-22T00:00:00Z'];
   const stateFiles = (state: string) => (existsSync(join(state, 'tuf')) ? readdirSync(join(state, 'tuf')) : []);
-  it('verify-bundle: a malformed bundle, a bad key or a missing artifact is refused before the TUF copy is trusted', async () => {
-    const state = mkdtempSync(join(dir, 'state-vb-'));
-    const bad = join(dir, 'not-a-bundle.json');
-    writeFileSync(bad, '{"mediaType": 3}');
-    const trust = ['--trust-dir', TUF_2026(), '--state', state, ...NOW];
-    refused(
-      await runCli([
+  it(
+    'verify-bundle: a malformed bundle, a bad key or a missing artifact is refused before the TUF copy is ' + 'trusted',
+    async () => {
+      const state = mkdtempSync(join(dir, 'state-vb-'));
+      const bad = join(dir, 'not-a-bundle.json');
+      writeFileSync(bad, '{"mediaType": 3}');
+      const trust = ['--trust-dir', TUF_2026(), '--state', state, ...NOW];
+      refused(
+        await runCli([
+          'sigstore',
+          'verify-bundle',
+          '--bundle',
+          bad,
+          '--certificate-identity',
+          GH.identity,
+          '--certificate-oidc-issuer',
+          GH.issuer,
+          ...trust,
+          SDIST(),
+        ]),
+        2,
+        /^airlock: BUNDLE_MALFORMED: .*not-a-bundle\.json: \/mediaType: must be a string$/,
+      );
+      const good = join(dir, 'gh-state.json');
+      writeFileSync(good, JSON.stringify(realBundle(GH.file)));
+      const pem = join(dir, 'bad.pem');
+      writeFileSync(pem, 'not a key');
+      refused(
+        await runCli([
+          'sigstore',
+          'verify-bundle',
+          '--bundle',
+          good,
+          '--key',
+          pem,
+          '--certificate-identity',
+          GH.identity,
+          '--certificate-oidc-issuer',
+          GH.issuer,
+          ...trust,
+          SDIST(),
+        ]),
+        2,
+        /^airlock: TRUSTED_ROOT_INVALID: .*bad\.pem: not a PEM public key/,
+      );
+      refused(
+        await runCli([
+          'sigstore',
+          'verify-bundle',
+          '--bundle',
+          good,
+          '--certificate-identity',
+          GH.identity,
+          '--certificate-oidc-issuer',
+          GH.issuer,
+          ...trust,
+          join(dir, 'missing.tar.gz'),
+        ]),
+        2,
+        /^airlock: INPUT_UNREADABLE: .*missing\.tar\.gz: cannot read \(ENOENT\)$/,
+      );
+      assert.deepEqual(stateFiles(state), []);
+      // and the same command with good inputs does record the copy
+      const ok = await runCli([
         'sigstore',
         'verify-bundle',
         '--bundle',
-        bad,
+        good,
         '--certificate-identity',
         GH.identity,
         '--certificate-oidc-issuer',
         GH.issuer,
         ...trust,
         SDIST(),
-      ]),
-      2,
-      /^airlock: BUNDLE_MALFORMED: .*not-a-bundle\.json: \/mediaType: must be a string$/,
-    );
-    const good = join(dir, 'gh-state.json');
-    writeFileSync(good, JSON.stringify(realBundle(GH.file)));
-    const pem = join(dir, 'bad.pem');
-    writeFileSync(pem, 'not a key');
-    refused(
-      await runCli([
-        'sigstore',
-        'verify-bundle',
-        '--bundle',
-        good,
-        '--key',
-        pem,
-        '--certificate-identity',
-        GH.identity,
-        '--certificate-oidc-issuer',
-        GH.issuer,
-        ...trust,
-        SDIST(),
-      ]),
-      2,
-      /^airlock: TRUSTED_ROOT_INVALID: .*bad\.pem: not a PEM public key/,
-    );
-    refused(
-      await runCli([
-        'sigstore',
-        'verify-bundle',
-        '--bundle',
-        good,
-        '--certificate-identity',
-        GH.identity,
-        '--certificate-oidc-issuer',
-        GH.issuer,
-        ...trust,
-        join(dir, 'missing.tar.gz'),
-      ]),
-      2,
-      /^airlock: INPUT_UNREADABLE: .*missing\.tar\.gz: cannot read \(ENOENT\)$/,
-    );
-    assert.deepEqual(stateFiles(state), []);
-    // and the same command with good inputs does record the copy
-    const ok = await runCli([
-      'sigstore',
-      'verify-bundle',
-      '--bundle',
-      good,
-      '--certificate-identity',
-      GH.identity,
-      '--certificate-oidc-issuer',
-      GH.issuer,
-      ...trust,
-      SDIST(),
-    ]);
-    assert.equal(ok.code, 0, ok.stderr);
-    assert.equal(stateFiles(state).length, 1);
-  });
+      ]);
+      assert.equal(ok.code, 0, ok.stderr);
+      assert.equal(stateFiles(state).length, 1);
+    },
+  );
   it('attest verify: an unreadable FILE is refused before the TUF copy is trusted', async () => {
     const state = mkdtempSync(join(dir, 'state-av-'));
     const missing = join(dir, 'pypi_attestations-0.0.19.tar.gz');

@@ -11,6 +11,7 @@ import { getTSATimestamp, toSignedEntity, verifyTLogBody, verifyTLogInclusion } 
 import { loadTrustMaterial } from '../../lib/sigstore/index.ts';
 import { createSigstoreInstance } from '../helpers/sigstore-fixtures.ts';
 import { PUBLIC_GOOD_ROOT, REAL, realBundle } from '../helpers/sigstore-bundles.ts';
+import type { Json } from '../helpers/loose-json.ts';
 
 // The contract lib/sigstore relies on when it reaches into @sigstore/verify
 // (lib/sigstore/adapter.ts, the one module that imports it). lib/sigstore
@@ -31,7 +32,7 @@ function flipB64(b64: string, at: number): string {
   return buf.toString('base64');
 }
 
-function entity(json: Record<string, any>) {
+function entity(json: Json) {
   return toSignedEntity(bundleFromJSON(json));
 }
 
@@ -105,32 +106,38 @@ describe('@sigstore/verify internals lib/sigstore relies on (lib/sigstore/adapte
     throwsCode(() => verifyTLogBody(other, e.signature), 'TLOG_BODY_ERROR');
   });
 
-  it('getTSATimestamp throws for a timestamp over another signature, and returns the signed time otherwise', async () => {
-    const inst = await createSigstoreInstance();
-    const trust = loadTrustMaterial(inst.trustedRoot(), 'root.json');
-    const b = await inst.signDsse('{}', { logs: ['v2'] });
-    const ts = RFC3161Timestamp.parse(
-      Buffer.from(b.verificationMaterial.timestampVerificationData.rfc3161Timestamps[0].signedTimestamp, 'base64'),
-    );
-    const sig = entity(b).signature.signature;
-    const r = getTSATimestamp(ts, sig, trust.material.timestampAuthorities);
-    assert.ok(r.timestamp instanceof Date && !Number.isNaN(r.timestamp.getTime()));
-    const other = Buffer.from(sig);
-    other[other.length - 1]! ^= 1;
-    assert.throws(
-      () => getTSATimestamp(ts, other, trust.material.timestampAuthorities),
-      (e: unknown) => typeof (e as { code?: unknown }).code === 'string',
-    );
-  });
+  it(
+    'getTSATimestamp throws for a timestamp over another signature, and returns the signed time ' + 'otherwise',
+    async () => {
+      const inst = await createSigstoreInstance();
+      const trust = loadTrustMaterial(inst.trustedRoot(), 'root.json');
+      const b = await inst.signDsse('{}', { logs: ['v2'] });
+      const ts = RFC3161Timestamp.parse(
+        Buffer.from(b.verificationMaterial.timestampVerificationData.rfc3161Timestamps[0].signedTimestamp, 'base64'),
+      );
+      const sig = entity(b).signature.signature;
+      const r = getTSATimestamp(ts, sig, trust.material.timestampAuthorities);
+      assert.ok(r.timestamp instanceof Date && !Number.isNaN(r.timestamp.getTime()));
+      const other = Buffer.from(sig);
+      other[other.length - 1]! ^= 1;
+      assert.throws(
+        () => getTSATimestamp(ts, other, trust.material.timestampAuthorities),
+        (e: unknown) => typeof (e as { code?: unknown }).code === 'string',
+      );
+    },
+  );
 
-  it('the library Verifier verifies every entry, whatever the threshold: one bad entry among good ones fails', async () => {
-    const inst = await createSigstoreInstance();
-    const trust = loadTrustMaterial(inst.trustedRoot(), 'root.json');
-    const b = await inst.signDsse('{}', { logs: ['v2', 'v1'] });
-    const verifier = new Verifier(trust.material, { tlogThreshold: 1, ctlogThreshold: 1, timestampThreshold: 1 });
-    verifier.verify(entity(structuredClone(b)));
-    const e1 = b.verificationMaterial.tlogEntries[1];
-    e1.inclusionPromise.signedEntryTimestamp = flipB64(e1.inclusionPromise.signedEntryTimestamp, -2);
-    throwsCode(() => verifier.verify(entity(b)), 'TLOG_INCLUSION_PROMISE_ERROR');
-  });
+  it(
+    'the library Verifier verifies every entry, whatever the threshold: one bad entry among good ones ' + 'fails',
+    async () => {
+      const inst = await createSigstoreInstance();
+      const trust = loadTrustMaterial(inst.trustedRoot(), 'root.json');
+      const b = await inst.signDsse('{}', { logs: ['v2', 'v1'] });
+      const verifier = new Verifier(trust.material, { tlogThreshold: 1, ctlogThreshold: 1, timestampThreshold: 1 });
+      verifier.verify(entity(structuredClone(b)));
+      const e1 = b.verificationMaterial.tlogEntries[1];
+      e1.inclusionPromise.signedEntryTimestamp = flipB64(e1.inclusionPromise.signedEntryTimestamp, -2);
+      throwsCode(() => verifier.verify(entity(b)), 'TLOG_INCLUSION_PROMISE_ERROR');
+    },
+  );
 });

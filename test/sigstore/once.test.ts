@@ -66,19 +66,23 @@ describe('checks the library Verifier made that steps 1-6 now make', () => {
 });
 
 describe('the trust cache', () => {
-  it('holds CA-to-parent checks and CA keys only, keyed by bytes: a second leaf adds nothing, a bad leaf is still refused', () => {
-    const t = loadTrustMaterial(readFileSync(PUBLIC_GOOD_ROOT()), 'root.json');
-    verify(realBundle(REAL.github.file), t);
-    const pairs = t.cache.caSignatures.size;
-    const keys = t.cache.keys.size;
-    assert.ok(pairs > 0 && [...t.cache.caSignatures.values()].every((v) => v === true));
-    verify(realBundle(REAL.gitlab.file), t);
-    assert.equal(t.cache.caSignatures.size, pairs);
-    assert.equal(t.cache.keys.size, keys);
-    const bad = realBundle(REAL.github.file);
-    const cert = Buffer.from(bad.verificationMaterial.certificate.rawBytes, 'base64');
-    cert[cert.length - 3]! ^= 1; // the leaf's signature
-    bad.verificationMaterial.certificate.rawBytes = cert.toString('base64');
-    assertCode(() => verify(bad, t), 'CERT_CHAIN');
-  });
+  it(
+    'holds CA-to-parent checks and CA keys only, keyed by bytes: a second leaf adds nothing, a bad leaf is still ' +
+      'refused',
+    () => {
+      const t = loadTrustMaterial(readFileSync(PUBLIC_GOOD_ROOT()), 'root.json');
+      verify(realBundle(REAL.github.file), t);
+      const pairs = t.cache.caSignatures.size;
+      const keys = t.cache.keys.size;
+      assert.ok(pairs > 0 && [...t.cache.caSignatures.values()].every((v) => v === true));
+      verify(realBundle(REAL.gitlab.file), t);
+      assert.equal(t.cache.caSignatures.size, pairs);
+      assert.equal(t.cache.keys.size, keys);
+      const bad = realBundle(REAL.github.file);
+      const cert = Buffer.from(bad.verificationMaterial.certificate.rawBytes, 'base64');
+      cert[cert.length - 3]! ^= 1; // the leaf's signature
+      bad.verificationMaterial.certificate.rawBytes = cert.toString('base64');
+      assertCode(() => verify(bad, t), 'CERT_CHAIN');
+    },
+  );
 });

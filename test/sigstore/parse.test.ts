@@ -4,13 +4,14 @@ import { describe, it } from 'node:test';
 import { loadTrustMaterial, parseBundle, verifyBundle } from '../../lib/sigstore/index.ts';
 import { assertCode } from '../helpers/sigstore-assert.ts';
 import { PUBLIC_GOOD_ROOT, REAL, realBundle } from '../helpers/sigstore-bundles.ts';
+import type { Json } from '../helpers/loose-json.ts';
 
 // Structure: media types and versions, and malformed input (exit 2) for both
 // the bundle and the trusted root.
 
 const PUBLIC = loadTrustMaterial(readFileSync(PUBLIC_GOOD_ROOT()), 'root.json');
 const GH = REAL.github;
-const root = () => JSON.parse(readFileSync(PUBLIC_GOOD_ROOT(), 'utf8')) as Record<string, any>;
+const root = () => JSON.parse(readFileSync(PUBLIC_GOOD_ROOT(), 'utf8')) as Json;
 
 describe('bundle versions', () => {
   it('v0.1 and v0.2 media types, with an x509CertificateChain, verify', () => {
@@ -65,7 +66,7 @@ describe('bundle versions', () => {
 });
 
 describe('malformed bundles: BUNDLE_MALFORMED with the field', () => {
-  const cases: [string, (b: Record<string, any>) => unknown, string][] = [
+  const cases: [string, (b: Json) => unknown, string][] = [
     ['not an object', () => [], ''],
     ['both contents', (b) => (b.messageSignature = { messageDigest: { digest: 'AAAA' }, signature: 'AAAA' }), '/'],
     ['two key materials', (b) => (b.verificationMaterial.publicKey = { hint: 'x' }), '/verificationMaterial'],
@@ -99,7 +100,7 @@ describe('malformed bundles: BUNDLE_MALFORMED with the field', () => {
   for (const [name, mutate, field] of cases) {
     it(name, () => {
       let b: unknown = realBundle(GH.file);
-      const r = mutate(b as Record<string, any>);
+      const r = mutate(b as Json);
       if (Array.isArray(r)) b = r;
       const e = assertCode(() => parseBundle(b, 'b.json'), 'BUNDLE_MALFORMED');
       assert.equal(e.field ?? '', field);
@@ -116,7 +117,7 @@ describe('trusted roots: TRUSTED_ROOT_INVALID', () => {
     loadTrustMaterial(readFileSync(PUBLIC_GOOD_ROOT()), 'r.json');
     loadTrustMaterial(root(), 'r.json');
   });
-  const cases: [string, (r: Record<string, any>) => unknown, string | undefined][] = [
+  const cases: [string, (r: Json) => unknown, string | undefined][] = [
     ['unknown media type', (r) => (r.mediaType = 'application/json'), '/mediaType'],
     ['no tlogs', (r) => (r.tlogs = []), '/tlogs'],
     ['bad base64 key', (r) => (r.tlogs[0].publicKey.rawBytes = 'a!b='), '/tlogs/0/publicKey/rawBytes'],

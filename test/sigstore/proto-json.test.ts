@@ -7,13 +7,13 @@ import { PYPI } from '../helpers/fixtures.ts';
 import { createSigstoreInstance } from '../helpers/sigstore-fixtures.ts';
 import { assertCode } from '../helpers/sigstore-assert.ts';
 import { PUBLIC_GOOD_ROOT, REAL } from '../helpers/sigstore-bundles.ts';
+import type { Json } from '../helpers/loose-json.ts';
 
 // Sigstore's JSON read as the proto3 JSON mapping defines it, and the
 // trusted-root and bundle rules of the specification, each tested with one
 // change to a real trusted root or a real bundle (a PyPI attestation
 // converted by lib/pep740).
 
-type Json = Record<string, any>;
 const ROOT_TEXT = readFileSync(PUBLIC_GOOD_ROOT(), 'utf8');
 const realRoot = (): Json => JSON.parse(ROOT_TEXT) as Json;
 const realBundle = (): Json =>

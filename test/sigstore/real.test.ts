@@ -12,11 +12,12 @@ import {
 import { PYPI } from '../helpers/fixtures.ts';
 import { assertCode } from '../helpers/sigstore-assert.ts';
 import { PUBLIC_GOOD_ROOT, REAL, STAGING_ROOT, realBundle } from '../helpers/sigstore-bundles.ts';
+import type { Json } from '../helpers/loose-json.ts';
 
 // Real bundles (PyPI attestations converted to Sigstore bundles v0.3) against
 // the real public-good and staging trusted roots, then one mutation per test.
 
-const rootJson = (f: () => string) => JSON.parse(readFileSync(f(), 'utf8')) as Record<string, any>;
+const rootJson = (f: () => string) => JSON.parse(readFileSync(f(), 'utf8')) as Json;
 const PUBLIC = loadTrustMaterial(readFileSync(PUBLIC_GOOD_ROOT()), 'public-good.json');
 const STAGING = loadTrustMaterial(readFileSync(STAGING_ROOT()), 'staging.json');
 const GH = REAL.github;
@@ -32,7 +33,7 @@ function flipB64(b64: string, at: number): string {
   return buf.toString('base64');
 }
 
-function entry0(b: Record<string, any>): Record<string, any> {
+function entry0(b: Json): Json {
   return b.verificationMaterial.tlogEntries[0];
 }
 

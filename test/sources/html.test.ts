@@ -54,7 +54,8 @@ test('an attribute given twice (two readings: first for browsers, last for pip) 
 
 test('links resolve against the first <base href>, as pip resolves them, and insecure ones are refused', () => {
   const page = parseHtmlPage(
-    '<base href="https://mirror.example/files/"><base href="https://other.example/"><a href="demo-1.0.tar.gz">demo-1.0.tar.gz</a>',
+    '<base href="https://mirror.example/files/"><base href="https://other.example/"><a ' +
+      'href="demo-1.0.tar.gz">demo-1.0.tar.gz</a>',
     base,
   );
   assert.equal(page.files[0]!.url.href, 'https://mirror.example/files/demo-1.0.tar.gz');

@@ -111,7 +111,9 @@ test('redirects: followed to loopback, refused to plain http elsewhere', async (
   s.setFault('/moved', { kind: 'redirect', location: `http://files.example.org${path}` });
   await assert.rejects(downloadToFile(url('/moved'), dest(), {}, opts), {
     code: 'HTTP_INSECURE_REDIRECT',
-    message: `redirect points to http://files.example.org, which is neither https nor loopback: http://files.example.org${path}`,
+    message:
+      `redirect points to http://files.example.org, which is neither https nor loopback: ` +
+      `http://files.example.org${path}`,
   });
   s.setFault('/loop', { kind: 'redirect', location: '/loop' });
   await assert.rejects(fetchBytes(url('/loop'), { accept: '*/*', maxBytes: 10 }, opts), {

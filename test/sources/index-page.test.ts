@@ -12,9 +12,12 @@ const C = 'c'.repeat(64);
 
 test('PEP 503 HTML: hash fragment, entities, yanked, requires-python, core metadata, provenance', () => {
   const html = `<!DOCTYPE html><html><body>
-    <a href="../../files/demo-1.0.tar.gz#sha256=${A}" data-requires-python="&gt;=3.9" data-dist-info-metadata="sha256=${B}">demo-1.0.tar.gz</a>
-    <a href='https://files.example/demo-1.0-py3-none-any.whl#sha256=${B}' data-yanked data-core-metadata=true>demo-1.0-py3-none-any.whl</a>
-    <a href="/x/demo-0.9.tar.gz" data-yanked="broken &amp; bad" data-provenance="/integrity/demo/0.9/demo-0.9.tar.gz/provenance">demo-0.9.tar.gz</a>
+    <a href="../../files/demo-1.0.tar.gz#sha256=${A}" data-requires-python="&gt;=3.9" \
+data-dist-info-metadata="sha256=${B}">demo-1.0.tar.gz</a>
+    <a href='https://files.example/demo-1.0-py3-none-any.whl#sha256=${B}' data-yanked \
+data-core-metadata=true>demo-1.0-py3-none-any.whl</a>
+    <a href="/x/demo-0.9.tar.gz" data-yanked="broken &amp; bad" \
+data-provenance="/integrity/demo/0.9/demo-0.9.tar.gz/provenance">demo-0.9.tar.gz</a>
   </body></html>`;
   const page = parseHtmlPage(html, base);
   assert.equal(page.format, 'html');
@@ -142,22 +145,25 @@ test('yanked files: refused for NAME==VERSION, allowed when a hash pin selects t
   assert.equal(locked[0]!.pin, 'e'.repeat(64));
 });
 
-test('hash pins: requirements select by sha256, locks by file name; a differing index hash is HASH_PIN_MISMATCH', () => {
-  assert.deepEqual(names(selectFiles({ ...spec(), hashes: [A, C] }, files)), [
-    'demo-1.0.tar.gz',
-    'demo-1.0-cp39-abi3-macosx_11_0_arm64.whl',
-  ]);
-  assert.throws(() => selectFiles({ ...spec(), hashes: ['0'.repeat(64)] }, files), {
-    code: 'HASH_PIN_MISMATCH',
-    message: 'none of the 4 files of demo==1.0 on the index has a pinned sha256',
-  });
-  assert.throws(() => selectFiles({ ...spec(), files: [{ filename: 'demo-1.0.tar.gz', sha256: B }] }, files), {
-    code: 'HASH_PIN_MISMATCH',
-  });
-  assert.throws(() => selectFiles({ ...spec(), files: [{ filename: 'demo-1.1.tar.gz', sha256: B }] }, files), {
-    code: 'NOT_FOUND',
-  });
-});
+test(
+  'hash pins: requirements select by sha256, locks by file name; a differing index hash is ' + 'HASH_PIN_MISMATCH',
+  () => {
+    assert.deepEqual(names(selectFiles({ ...spec(), hashes: [A, C] }, files)), [
+      'demo-1.0.tar.gz',
+      'demo-1.0-cp39-abi3-macosx_11_0_arm64.whl',
+    ]);
+    assert.throws(() => selectFiles({ ...spec(), hashes: ['0'.repeat(64)] }, files), {
+      code: 'HASH_PIN_MISMATCH',
+      message: 'none of the 4 files of demo==1.0 on the index has a pinned sha256',
+    });
+    assert.throws(() => selectFiles({ ...spec(), files: [{ filename: 'demo-1.0.tar.gz', sha256: B }] }, files), {
+      code: 'HASH_PIN_MISMATCH',
+    });
+    assert.throws(() => selectFiles({ ...spec(), files: [{ filename: 'demo-1.1.tar.gz', sha256: B }] }, files), {
+      code: 'NOT_FOUND',
+    });
+  },
+);
 
 // Review fix: from an https page or an https redirect, plain http (even to
 // loopback) is a downgrade a remote server must not be able to make.

@@ -68,19 +68,22 @@ test('--from-dir: a dangling link or a FIFO is INPUT_UNREADABLE naming the file'
   await assert.rejects(collectFromDir(dir), { code: 'INPUT_UNREADABLE', file: `${wheel}.provenance` });
 });
 
-test('--from-dir: a dangling symlink (distribution or provenance) is INPUT_UNREADABLE naming it, not a crash', async () => {
-  const dir = await tempDir('airlock-src-dir-');
-  await symlink(join(dir, 'nowhere'), join(dir, 'demo-1.0.tar.gz'));
-  await assert.rejects(collectFromDir(dir), {
-    code: 'INPUT_UNREADABLE',
-    file: join(dir, 'demo-1.0.tar.gz'),
-    message: 'dangling symbolic link (ENOENT)',
-  });
-  const dir2 = await tempDir('airlock-src-dir-');
-  await copyFile(PYPI('rfc8785-0.1.2-py3-none-any.whl'), join(dir2, 'rfc8785-0.1.2-py3-none-any.whl'));
-  await symlink(join(dir2, 'nowhere'), join(dir2, 'rfc8785-0.1.2-py3-none-any.whl.provenance'));
-  await assert.rejects(collectFromDir(dir2), {
-    code: 'INPUT_UNREADABLE',
-    file: join(dir2, 'rfc8785-0.1.2-py3-none-any.whl.provenance'),
-  });
-});
+test(
+  '--from-dir: a dangling symlink (distribution or provenance) is INPUT_UNREADABLE naming it, not a ' + 'crash',
+  async () => {
+    const dir = await tempDir('airlock-src-dir-');
+    await symlink(join(dir, 'nowhere'), join(dir, 'demo-1.0.tar.gz'));
+    await assert.rejects(collectFromDir(dir), {
+      code: 'INPUT_UNREADABLE',
+      file: join(dir, 'demo-1.0.tar.gz'),
+      message: 'dangling symbolic link (ENOENT)',
+    });
+    const dir2 = await tempDir('airlock-src-dir-');
+    await copyFile(PYPI('rfc8785-0.1.2-py3-none-any.whl'), join(dir2, 'rfc8785-0.1.2-py3-none-any.whl'));
+    await symlink(join(dir2, 'nowhere'), join(dir2, 'rfc8785-0.1.2-py3-none-any.whl.provenance'));
+    await assert.rejects(collectFromDir(dir2), {
+      code: 'INPUT_UNREADABLE',
+      file: join(dir2, 'rfc8785-0.1.2-py3-none-any.whl.provenance'),
+    });
+  },
+);

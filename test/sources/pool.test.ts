@@ -16,21 +16,24 @@ test('runPool keeps at most `limit` tasks in flight and returns results in input
   assert.equal(peak, 2);
 });
 
-test('runPool: the first failure aborts the tasks in flight, starts no more, and is thrown after all settled', async () => {
-  const started: number[] = [];
-  let settled = 0;
-  await assert.rejects(
-    runPool([1, 2, 3, 4, 5], 2, async (n, signal) => {
-      started.push(n);
-      try {
-        if (n === 1) throw new Error('first');
-        await sleep(1000, undefined, { signal });
-      } finally {
-        settled++;
-      }
-    }),
-    { message: 'first' },
-  );
-  assert.deepEqual(started, [1, 2]);
-  assert.equal(settled, 2);
-});
+test(
+  'runPool: the first failure aborts the tasks in flight, starts no more, and is thrown after all ' + 'settled',
+  async () => {
+    const started: number[] = [];
+    let settled = 0;
+    await assert.rejects(
+      runPool([1, 2, 3, 4, 5], 2, async (n, signal) => {
+        started.push(n);
+        try {
+          if (n === 1) throw new Error('first');
+          await sleep(1000, undefined, { signal });
+        } finally {
+          settled++;
+        }
+      }),
+      { message: 'first' },
+    );
+    assert.deepEqual(started, [1, 2]);
+    assert.equal(settled, 2);
+  },
+);

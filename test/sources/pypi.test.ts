@@ -69,7 +69,8 @@ test('a release the index does not have: NOT_FOUND', async () => {
 // Review fix: core metadata offered without a sha256 (`core-metadata: true`)
 // used to be fetched and bundled unchecked; it is now left out.
 for (const htmlOnly of [false, true]) {
-  test(`core metadata offered without a sha256 is not bundled (${htmlOnly ? 'PEP 503 HTML' : 'PEP 691 JSON'})`, async () => {
+  const kind = htmlOnly ? 'PEP 503 HTML' : 'PEP 691 JSON';
+  test(`core metadata offered without a sha256 is not bundled (${kind})`, async () => {
     const srv = await startIndexServer({ coreMetadataWithoutHash: true, htmlOnly });
     try {
       const o = { ...(await opts()), indexUrl: new URL(srv.indexUrl) };

@@ -91,34 +91,38 @@ test('a local --tuf-dir copy, canonical or CDN layout, is bundled from where it 
 // message is the updater's), and a timestamp the server does not have (404)
 // is TUF_MISSING_FILE as for a local copy (it was HTTP_ERROR from the
 // separate HTTP walk).
-test('oversized metadata is TUF_TOO_LARGE, a longer target TUF_LENGTH_MISMATCH; a missing timestamp is TUF_MISSING_FILE naming the URL', async () => {
-  const copy = await tempDir('airlock-src-big-');
-  await cp(TUF_2026(), copy, { recursive: true });
-  const ts = join(copy, 'metadata', 'timestamp.json');
-  await writeFile(ts, (await readFile(ts, 'utf8')) + ' '.repeat(20_000));
-  const big = await startIndexServer({ tufDir: copy });
-  try {
-    const pinned = await loadPinnedRoot({ instance: 'public-good' });
-    await assert.rejects(fromUrl(big.tufUrl, pinned, await staging()), {
-      code: 'TUF_TOO_LARGE',
-      file: `${big.tufUrl}timestamp.json`,
-    });
-    await cp(join(TUF_2026(), 'metadata', 'timestamp.json'), ts);
-    const target = '6494e21ea73fa7ee769f85f57d5a3e6a08725eae1e38c755fc3517c9e6bc0b66.trusted_root.json';
-    await writeFile(join(copy, 'targets', target), (await readFile(join(copy, 'targets', target), 'utf8')) + ' ');
-    await assert.rejects(fromUrl(big.tufUrl, pinned, await staging()), {
-      code: 'TUF_LENGTH_MISMATCH',
-      file: `${big.tufUrl}targets/${target}`,
-    });
-    big.setFault('/tuf/timestamp.json', { kind: 'status', status: 404 });
-    await assert.rejects(fromUrl(big.tufUrl, pinned, await staging()), {
-      code: 'TUF_MISSING_FILE',
-      file: `${big.tufUrl}timestamp.json`,
-    });
-  } finally {
-    await big.close();
-  }
-});
+test(
+  'oversized metadata is TUF_TOO_LARGE, a longer target TUF_LENGTH_MISMATCH; a missing timestamp is ' +
+    'TUF_MISSING_FILE naming the URL',
+  async () => {
+    const copy = await tempDir('airlock-src-big-');
+    await cp(TUF_2026(), copy, { recursive: true });
+    const ts = join(copy, 'metadata', 'timestamp.json');
+    await writeFile(ts, (await readFile(ts, 'utf8')) + ' '.repeat(20_000));
+    const big = await startIndexServer({ tufDir: copy });
+    try {
+      const pinned = await loadPinnedRoot({ instance: 'public-good' });
+      await assert.rejects(fromUrl(big.tufUrl, pinned, await staging()), {
+        code: 'TUF_TOO_LARGE',
+        file: `${big.tufUrl}timestamp.json`,
+      });
+      await cp(join(TUF_2026(), 'metadata', 'timestamp.json'), ts);
+      const target = '6494e21ea73fa7ee769f85f57d5a3e6a08725eae1e38c755fc3517c9e6bc0b66.trusted_root.json';
+      await writeFile(join(copy, 'targets', target), `${await readFile(join(copy, 'targets', target), 'utf8')} `);
+      await assert.rejects(fromUrl(big.tufUrl, pinned, await staging()), {
+        code: 'TUF_LENGTH_MISMATCH',
+        file: `${big.tufUrl}targets/${target}`,
+      });
+      big.setFault('/tuf/timestamp.json', { kind: 'status', status: 404 });
+      await assert.rejects(fromUrl(big.tufUrl, pinned, await staging()), {
+        code: 'TUF_MISSING_FILE',
+        file: `${big.tufUrl}timestamp.json`,
+      });
+    } finally {
+      await big.close();
+    }
+  },
+);
 
 // Review fix: the targets metadata was not verified while it was fetched; a
 // hostile CDN naming a target `../../../tuf/targets/trusted_root.json` made the
@@ -126,36 +130,39 @@ test('oversized metadata is TUF_TOO_LARGE, a longer target TUF_LENGTH_MISMATCH; 
 // Now nothing is staged before the whole copy verified, and only the targets
 // the updater needs (by their verified names) are read at all: the altered
 // targets metadata fails its signatures, and nothing is written.
-test('a target path from the unverified targets metadata cannot steer the staging write out of the folder', async () => {
-  const copy = await tempDir('airlock-src-escape-');
-  await cp(TUF_2026(), copy, { recursive: true });
-  const tp = join(copy, 'metadata', '14.targets.json');
-  const doc = JSON.parse(await readFile(tp, 'utf8'));
-  const evil = '../../../tuf/targets/trusted_root.json';
-  doc.signed.targets[evil] = doc.signed.targets['trusted_root.json'];
-  await writeFile(tp, JSON.stringify(doc));
-  const srv = await startIndexServer({ tufDir: copy });
-  try {
-    const pinned = await loadPinnedRoot({ instance: 'public-good' });
-    const outer = await tempDir('airlock-src-outer-');
-    const stage = join(outer, 'a', 'b');
-    await mkdir(stage, { recursive: true });
-    await assert.rejects(fromUrl(srv.tufUrl, pinned, stage), {
-      code: 'TUF_SIGNATURE',
-      file: `${srv.tufUrl}14.targets.json`,
-    });
-    // Nothing beside or above the staging folder.
-    const inside = (p: string) => p === 'a' || p === join('a', 'b') || p.startsWith(join('a', 'b', ''));
-    assert.deepEqual(
-      (await readdir(outer, { recursive: true })).filter((p) => !inside(p)),
-      [],
-    );
-    // A consistent-snapshot target without a sha256 has no safe name either.
-    delete doc.signed.targets[evil];
-    doc.signed.targets['trusted_root.json'].hashes = { sha512: 'ab'.repeat(64) };
+test(
+  'a target path from the unverified targets metadata cannot steer the staging write out of the ' + 'folder',
+  async () => {
+    const copy = await tempDir('airlock-src-escape-');
+    await cp(TUF_2026(), copy, { recursive: true });
+    const tp = join(copy, 'metadata', '14.targets.json');
+    const doc = JSON.parse(await readFile(tp, 'utf8'));
+    const evil = '../../../tuf/targets/trusted_root.json';
+    doc.signed.targets[evil] = doc.signed.targets['trusted_root.json'];
     await writeFile(tp, JSON.stringify(doc));
-    await assert.rejects(fromUrl(srv.tufUrl, pinned, await staging()), { code: 'TUF_SIGNATURE' });
-  } finally {
-    await srv.close();
-  }
-});
+    const srv = await startIndexServer({ tufDir: copy });
+    try {
+      const pinned = await loadPinnedRoot({ instance: 'public-good' });
+      const outer = await tempDir('airlock-src-outer-');
+      const stage = join(outer, 'a', 'b');
+      await mkdir(stage, { recursive: true });
+      await assert.rejects(fromUrl(srv.tufUrl, pinned, stage), {
+        code: 'TUF_SIGNATURE',
+        file: `${srv.tufUrl}14.targets.json`,
+      });
+      // Nothing beside or above the staging folder.
+      const inside = (p: string) => p === 'a' || p === join('a', 'b') || p.startsWith(join('a', 'b', ''));
+      assert.deepEqual(
+        (await readdir(outer, { recursive: true })).filter((p) => !inside(p)),
+        [],
+      );
+      // A consistent-snapshot target without a sha256 has no safe name either.
+      delete doc.signed.targets[evil];
+      doc.signed.targets['trusted_root.json'].hashes = { sha512: 'ab'.repeat(64) };
+      await writeFile(tp, JSON.stringify(doc));
+      await assert.rejects(fromUrl(srv.tufUrl, pinned, await staging()), { code: 'TUF_SIGNATURE' });
+    } finally {
+      await srv.close();
+    }
+  },
+);

@@ -7,6 +7,7 @@ import { PYPI, REPO_ROOT, TUF_2025, TUF_2026, TUF_STAGING } from '../helpers/fix
 import { TestTufRepo } from '../helpers/tuf-repo.ts';
 import { validateSchema } from '../../lib/schemas.ts';
 import { context, snapshotDir, tempDir } from './harness.ts';
+import type { Json } from '../helpers/loose-json.ts';
 
 // `airlock trust verify` as a user runs it. Every run gets --state in a temp
 // folder, and XDG_STATE_HOME/HOME point to temp folders too, so the real
@@ -37,7 +38,8 @@ test('done when: the 2026 copy at 2026-11-25 fails with TUF_EXPIRED (exit 1, one
   assert.equal(r.stdout, '');
   assert.equal(
     r.stderr,
-    'airlock: TUF_EXPIRED: metadata/15.root.json: root v15 expired at 2026-11-20T13:58:18Z, 4d10h1m42s before --now 2026-11-25T00:00:00.000Z\n',
+    'airlock: TUF_EXPIRED: metadata/15.root.json: root v15 expired at 2026-11-20T13:58:18Z, 4d10h1m42s before --now ' +
+      '2026-11-25T00:00:00.000Z\n',
   );
   assert.deepEqual(await snapshotDir(r.state as string), {});
 });
@@ -54,7 +56,7 @@ test('--json prints one report that matches schemas/trust-report.schema.json', a
     '--json',
   ]);
   assert.equal(r.code, 0, r.stderr);
-  const report = validateSchema<Record<string, any>>('trust-report', JSON.parse(r.stdout), 'stdout');
+  const report = validateSchema<Json>('trust-report', JSON.parse(r.stdout), 'stdout');
   assert.equal(report.graceUsed, true);
   assert.equal(report.graceMs, 18 * 86_400_000);
   assert.ok(report.roles.timestamp.expiredByMs > 17 * 86_400_000);
@@ -109,27 +111,32 @@ test('a corrupt state is TUF_STATE_UNREADABLE (exit 2), never silently reset', a
   assert.equal(r.stderr, `airlock: TUF_STATE_UNREADABLE: ${file}: /root: stored root does not match its sha256\n`);
 });
 
-test('a folder that is not a TUF repository: TUF_NOT_A_REPOSITORY exit 2; a missing one: INPUT_UNREADABLE', async () => {
-  const d = await tempDir();
-  await mkdir(join(d, 'metadata'));
-  await writeFile(join(d, 'metadata', 'README'), 'hello');
-  let r = await cli([d]);
-  assert.equal(r.code, 2);
-  assert.equal(
-    r.stderr,
-    `airlock: TUF_NOT_A_REPOSITORY: ${d}: no TUF metadata (N.root.json or timestamp.json) in metadata/ or at the top of the folder\n`,
-  );
-  r = await cli([join(d, 'nope')]);
-  assert.equal(r.code, 2);
-  assert.equal(r.stderr, `airlock: INPUT_UNREADABLE: ${join(d, 'nope')}: no such folder\n`);
-});
+test(
+  'a folder that is not a TUF repository: TUF_NOT_A_REPOSITORY exit 2; a missing one: ' + 'INPUT_UNREADABLE',
+  async () => {
+    const d = await tempDir();
+    await mkdir(join(d, 'metadata'));
+    await writeFile(join(d, 'metadata', 'README'), 'hello');
+    let r = await cli([d]);
+    assert.equal(r.code, 2);
+    assert.equal(
+      r.stderr,
+      `airlock: TUF_NOT_A_REPOSITORY: ${d}: no TUF metadata (N.root.json or timestamp.json) in metadata/ or at the ` +
+        `top of the folder\n`,
+    );
+    r = await cli([join(d, 'nope')]);
+    assert.equal(r.code, 2);
+    assert.equal(r.stderr, `airlock: INPUT_UNREADABLE: ${join(d, 'nope')}: no such folder\n`);
+  },
+);
 
 test('bad options are usage errors (exit 2)', async () => {
   for (const [args, line] of [
     [['--grace', '2 weeks'], "airlock: USAGE: --grace must be a duration like 14d, 36h, 90m or 1w2d, got '2 weeks'\n"],
     [
       ['--now', 'yesterday'],
-      "airlock: USAGE: --now must be an ISO-8601 date-time with a zone (e.g. 2026-08-22T00:00:00Z) or a date, got 'yesterday'\n",
+      'airlock: USAGE: --now must be an ISO-8601 date-time with a zone (e.g. 2026-08-22T00:00:00Z) or a date, got ' +
+        "'yesterday'\n",
     ],
     [['--instance', 'prod'], /^airlock: USAGE: Invalid values:/],
     [
@@ -156,7 +163,7 @@ const MALFORMED: Array<[string, (b: string) => string, string]> = [
     'version of the wrong type',
     (b) =>
       b
-        .replace(/"version": (\d+),\n  "expires"/, '"version": "$1",\n  "expires"')
+        .replace(/"version": (\d+),\n {2}"expires"/, '"version": "$1",\n  "expires"')
         .replace('"version": 1', '"version": "1"'),
     'metadata/timestamp.json: signed.version: must be an integer >= 1',
   ],
@@ -213,7 +220,8 @@ test('an attack through the CLI: a swapped target is TUF_HASH_MISMATCH exit 1', 
   assert.match(
     r.stderr,
     new RegExp(
-      `^airlock: TUF_HASH_MISMATCH: targets/${repo.targetName('trusted_root.json')}: sha256 [0-9a-f]{16}… differs from [0-9a-f]{16}… that the targets metadata records\\n$`,
+      `^airlock: TUF_HASH_MISMATCH: targets/${repo.targetName('trusted_root.json')}: sha256 [0-9a-f]{16}… ` +
+        `differs from [0-9a-f]{16}… that the targets metadata records\\n$`,
     ),
   );
 });

@@ -113,23 +113,26 @@ test('a repository without consistent snapshots uses plain names', async () => {
   );
 });
 
-test('the CDN layout (metadata at the top, targets/ under it) verifies; messages name files as the user sees them', async () => {
-  const repo = await TestTufRepo.create();
-  repo.addRoot();
-  const ctx = await context(repo);
-  await repo.write();
-  const cdn = join(repo.dir, 'cdn');
-  await mkdir(cdn);
-  for (const n of await readdir(repo.path('metadata'))) await rename(repo.path('metadata', n), join(cdn, n));
-  await cp(repo.path('targets'), join(cdn, 'targets'), { recursive: true });
-  const { result } = await checkRepository({ pin: { rootFile: ctx.rootFile }, source: cdn, now: NOW });
-  // The canonical layout in `files`, whatever the copy's layout.
-  assert.deepEqual(result.files.map((f) => f.path).slice(0, 2), ['metadata/2.root.json', 'metadata/timestamp.json']);
-  repo.timestamp.expires = '2020-01-01T00:00:00Z';
-  await repo.write();
-  await rename(repo.path('metadata', 'timestamp.json'), join(cdn, 'timestamp.json'));
-  await assert.rejects(checkRepository({ pin: { rootFile: ctx.rootFile }, source: cdn, now: NOW }), {
-    code: 'TUF_EXPIRED',
-    file: 'timestamp.json',
-  });
-});
+test(
+  'the CDN layout (metadata at the top, targets/ under it) verifies; messages name files as the user sees ' + 'them',
+  async () => {
+    const repo = await TestTufRepo.create();
+    repo.addRoot();
+    const ctx = await context(repo);
+    await repo.write();
+    const cdn = join(repo.dir, 'cdn');
+    await mkdir(cdn);
+    for (const n of await readdir(repo.path('metadata'))) await rename(repo.path('metadata', n), join(cdn, n));
+    await cp(repo.path('targets'), join(cdn, 'targets'), { recursive: true });
+    const { result } = await checkRepository({ pin: { rootFile: ctx.rootFile }, source: cdn, now: NOW });
+    // The canonical layout in `files`, whatever the copy's layout.
+    assert.deepEqual(result.files.map((f) => f.path).slice(0, 2), ['metadata/2.root.json', 'metadata/timestamp.json']);
+    repo.timestamp.expires = '2020-01-01T00:00:00Z';
+    await repo.write();
+    await rename(repo.path('metadata', 'timestamp.json'), join(cdn, 'timestamp.json'));
+    await assert.rejects(checkRepository({ pin: { rootFile: ctx.rootFile }, source: cdn, now: NOW }), {
+      code: 'TUF_EXPIRED',
+      file: 'timestamp.json',
+    });
+  },
+);

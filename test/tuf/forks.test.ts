@@ -14,36 +14,39 @@ async function setup() {
   return { repo, ctx: await context(repo) };
 }
 
-test('5.5.5: a role the trusted snapshot listed but nothing loaded cannot roll back or vanish: TUF_ROLLBACK', async () => {
-  const { repo, ctx } = await setup();
-  let rekor: number | undefined = 3;
-  repo.hooks.snapshot = (s) => {
-    if (rekor !== undefined) s.meta['rekor.json'] = { version: rekor };
-  };
-  await repo.write();
-  await check(repo, ctx);
-  // The state records the whole snapshot listing.
-  const [stateText] = Object.values(await snapshotDir(ctx.stateDir));
-  assert.deepEqual(JSON.parse(stateText!).snapshotMeta, { 'targets.json': 1, 'rekor.json': 3 });
+test(
+  '5.5.5: a role the trusted snapshot listed but nothing loaded cannot roll back or vanish: ' + 'TUF_ROLLBACK',
+  async () => {
+    const { repo, ctx } = await setup();
+    let rekor: number | undefined = 3;
+    repo.hooks.snapshot = (s) => {
+      if (rekor !== undefined) s.meta['rekor.json'] = { version: rekor };
+    };
+    await repo.write();
+    await check(repo, ctx);
+    // The state records the whole snapshot listing.
+    const [stateText] = Object.values(await snapshotDir(ctx.stateDir));
+    assert.deepEqual(JSON.parse(stateText!).snapshotMeta, { 'targets.json': 1, 'rekor.json': 3 });
 
-  repo.timestamp.version = 2;
-  repo.snapshot.version = 2;
-  rekor = 2;
-  await repo.write();
-  await expectFailure(repo, ctx, 'TUF_ROLLBACK', 'metadata/2.snapshot.json', {
-    message: /^names rekor\.json version 2 < trusted 3$/,
-  });
+    repo.timestamp.version = 2;
+    repo.snapshot.version = 2;
+    rekor = 2;
+    await repo.write();
+    await expectFailure(repo, ctx, 'TUF_ROLLBACK', 'metadata/2.snapshot.json', {
+      message: /^names rekor\.json version 2 < trusted 3$/,
+    });
 
-  rekor = undefined;
-  await repo.write();
-  await expectFailure(repo, ctx, 'TUF_ROLLBACK', 'metadata/2.snapshot.json', {
-    message: /^no longer lists rekor\.json, trusted at version 3$/,
-  });
+    rekor = undefined;
+    await repo.write();
+    await expectFailure(repo, ctx, 'TUF_ROLLBACK', 'metadata/2.snapshot.json', {
+      message: /^no longer lists rekor\.json, trusted at version 3$/,
+    });
 
-  rekor = 4;
-  await repo.write();
-  await check(repo, ctx);
-});
+    rekor = 4;
+    await repo.write();
+    await check(repo, ctx);
+  },
+);
 
 test('a timestamp of the trusted version with other content: TUF_ROLLBACK; the same file again is fine', async () => {
   const { repo, ctx } = await setup();
@@ -96,19 +99,22 @@ test('fast-forward recovery (5.3.11) also forgets the stored timestamp and snaps
   assert.ok((await readFile(repo.path('metadata', 'timestamp.json'))).length > 0);
 });
 
-test('5.3.11: a timestamp key replaced under the same key id is a rotation too (fast-forward recovery applies)', async () => {
-  const { repo, ctx } = await setup();
-  repo.timestamp.version = 10;
-  await repo.write();
-  await check(repo, ctx);
-  // Root v2 keeps the key id but lists other key material (key ids are only labels).
-  const oldId = repo.keys.timestamp[0]!.keyid;
-  const fresh = generateKey();
-  repo.keys.timestamp = [{ ...fresh, keyid: oldId }];
-  repo.addRoot();
-  repo.timestamp.version = 1;
-  await repo.write();
-  const { result } = await check(repo, ctx);
-  assert.equal(result.newState.timestamp, 1);
-  assert.equal(result.newState.rootVersion, 2);
-});
+test(
+  '5.3.11: a timestamp key replaced under the same key id is a rotation too (fast-forward recovery ' + 'applies)',
+  async () => {
+    const { repo, ctx } = await setup();
+    repo.timestamp.version = 10;
+    await repo.write();
+    await check(repo, ctx);
+    // Root v2 keeps the key id but lists other key material (key ids are only labels).
+    const oldId = repo.keys.timestamp[0]!.keyid;
+    const fresh = generateKey();
+    repo.keys.timestamp = [{ ...fresh, keyid: oldId }];
+    repo.addRoot();
+    repo.timestamp.version = 1;
+    await repo.write();
+    const { result } = await check(repo, ctx);
+    assert.equal(result.newState.timestamp, 1);
+    assert.equal(result.newState.rootVersion, 2);
+  },
+);

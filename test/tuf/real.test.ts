@@ -106,13 +106,20 @@ for (const c of CASES) {
     await assert.rejects(run(c, '2026-11-25T00:00:00Z'), { code: 'TUF_EXPIRED', file: c.rootFile });
   });
 
-  test(`${c.name}: timestamp expired at ${c.lapsed}: fails without grace, passes with ${c.graceDays + 1}d, not with ${c.graceDays}d`, async () => {
-    await assert.rejects(run(c, c.lapsed), { code: 'TUF_EXPIRED', file: 'metadata/timestamp.json' });
-    await assert.rejects(run(c, c.lapsed, c.graceDays * DAY), { code: 'TUF_EXPIRED', file: 'metadata/timestamp.json' });
-    const { result } = await run(c, c.lapsed, (c.graceDays + 1) * DAY);
-    assert.equal(result.graceUsed, true);
-    assert.ok(result.timestamp.expiredBy! > c.graceDays * DAY);
-  });
+  test(
+    `${c.name}: timestamp expired at ${c.lapsed}: fails without grace, passes with ${c.graceDays + 1}d, not with ` +
+      `${c.graceDays}d`,
+    async () => {
+      await assert.rejects(run(c, c.lapsed), { code: 'TUF_EXPIRED', file: 'metadata/timestamp.json' });
+      await assert.rejects(run(c, c.lapsed, c.graceDays * DAY), {
+        code: 'TUF_EXPIRED',
+        file: 'metadata/timestamp.json',
+      });
+      const { result } = await run(c, c.lapsed, (c.graceDays + 1) * DAY);
+      assert.equal(result.graceUsed, true);
+      assert.ok(result.timestamp.expiredBy! > c.graceDays * DAY);
+    },
+  );
 
   test(`${c.name}: past the root's expiry no grace helps`, async () => {
     await assert.rejects(run(c, c.pastRoot, 3650 * DAY), { code: 'TUF_EXPIRED', file: c.rootFile });

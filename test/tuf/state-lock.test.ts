@@ -36,7 +36,8 @@ test('two checks from one state: the older copy committing last is TUF_ROLLBACK,
     code: 'TUF_ROLLBACK',
     file,
     message:
-      'root version 13 < stored 15: another airlock moved the trust state forward meanwhile; the state is left as it is',
+      'root version 13 < stored 15: another airlock moved the trust state forward meanwhile; the state is left as ' +
+      'it is',
   });
   assert.deepEqual(await snapshotDir(stateDir), before);
 });

@@ -163,7 +163,8 @@ export function policyToml(s: { rfc8785Sha256: string; githubRepo?: string }): s
 require = "attested"
 
 [projects.pypi-attestations]
-publishers = [{ kind = "GitHub", repository = "${s.githubRepo ?? 'trailofbits/pypi-attestations'}", workflow = "release.yml" }]
+publishers = [{ kind = "GitHub", repository = "${s.githubRepo ?? 'trailofbits/pypi-attestations'}", workflow = \
+"release.yml" }]
 
 [projects.gitlab-oidc-project]
 publishers = [{ kind = "GitLab", repository = "facutuesca/gitlab-oidc-project", workflow_filepath = ".gitlab-ci.yml" }]

@@ -29,44 +29,47 @@ after(async () => {
   await removeTempDirs();
 });
 
-test('--vsa-out writes one VSA per accepted file; with --vsa-key a DSSE envelope that verifies with the public key', async () => {
-  const out = await tempDir();
-  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-  const keyFile = join(out, 'vsa.pem');
-  await writeFile(keyFile, privateKey.export({ format: 'pem', type: 'pkcs8' }));
-  const plain = await runCli(['verify', archive, '--policy', policy, '--now', NOW, '--vsa-out', join(out, 'plain')]);
-  assert.equal(plain.code, 0, plain.stderr);
-  const names = (await readdir(join(out, 'plain'))).sort();
-  assert.deepEqual(names, [
-    'gitlab_oidc_project-0.0.3.tar.gz.vsa.json',
-    'pypi_attestations-0.0.19.tar.gz.vsa.json',
-    'rfc8785-0.1.2-py3-none-any.whl.vsa.json',
-  ]);
-  for (const n of names) validateSchema('vsa', JSON.parse(await readFile(join(out, 'plain', n), 'utf8')), n);
-  const vsa = JSON.parse(await readFile(join(out, 'plain', names[1]!), 'utf8'));
-  assert.equal(vsa.predicate.verificationResult, 'PASSED');
-  assert.equal(
-    vsa.predicate.inputAttestations[0].uri,
-    'packages/pypi-attestations/pypi_attestations-0.0.19.tar.gz.provenance',
-  );
+test(
+  '--vsa-out writes one VSA per accepted file; with --vsa-key a DSSE envelope that verifies with the public ' + 'key',
+  async () => {
+    const out = await tempDir();
+    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+    const keyFile = join(out, 'vsa.pem');
+    await writeFile(keyFile, privateKey.export({ format: 'pem', type: 'pkcs8' }));
+    const plain = await runCli(['verify', archive, '--policy', policy, '--now', NOW, '--vsa-out', join(out, 'plain')]);
+    assert.equal(plain.code, 0, plain.stderr);
+    const names = (await readdir(join(out, 'plain'))).sort();
+    assert.deepEqual(names, [
+      'gitlab_oidc_project-0.0.3.tar.gz.vsa.json',
+      'pypi_attestations-0.0.19.tar.gz.vsa.json',
+      'rfc8785-0.1.2-py3-none-any.whl.vsa.json',
+    ]);
+    for (const n of names) validateSchema('vsa', JSON.parse(await readFile(join(out, 'plain', n), 'utf8')), n);
+    const vsa = JSON.parse(await readFile(join(out, 'plain', names[1]!), 'utf8'));
+    assert.equal(vsa.predicate.verificationResult, 'PASSED');
+    assert.equal(
+      vsa.predicate.inputAttestations[0].uri,
+      'packages/pypi-attestations/pypi_attestations-0.0.19.tar.gz.provenance',
+    );
 
-  const signed = await runCli([
-    'verify',
-    archive,
-    '--policy',
-    policy,
-    '--now',
-    NOW,
-    '--vsa-out',
-    join(out, 'signed'),
-    '--vsa-key',
-    keyFile,
-  ]);
-  assert.equal(signed.code, 0, signed.stderr);
-  const env = JSON.parse(await readFile(join(out, 'signed', names[2]!), 'utf8')) as DsseEnvelope;
-  const statement = verifyVsaEnvelope(env, publicKey) as { subject: Array<{ name: string }> };
-  assert.equal(statement.subject[0]!.name, 'rfc8785-0.1.2-py3-none-any.whl');
-});
+    const signed = await runCli([
+      'verify',
+      archive,
+      '--policy',
+      policy,
+      '--now',
+      NOW,
+      '--vsa-out',
+      join(out, 'signed'),
+      '--vsa-key',
+      keyFile,
+    ]);
+    assert.equal(signed.code, 0, signed.stderr);
+    const env = JSON.parse(await readFile(join(out, 'signed', names[2]!), 'utf8')) as DsseEnvelope;
+    const statement = verifyVsaEnvelope(env, publicKey) as { subject: Array<{ name: string }> };
+    assert.equal(statement.subject[0]!.name, 'rfc8785-0.1.2-py3-none-any.whl');
+  },
+);
 
 test('--vsa-key that cannot sign: VSA_KEY_INVALID (exit 2) before anything is read', async () => {
   const out = await tempDir();

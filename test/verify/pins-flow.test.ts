@@ -44,52 +44,56 @@ const codes = (r: VerifyReport) => r.files.map((f) => `${f.project}: ${f.verdict
 
 const onlyRfc = (sha: string) => `[projects.rfc8785]\nrequire = "hash"\nhashes = ["sha256:${sha}"]\n`;
 
-test('unnamed projects: PUBLISHER_UNPINNED, then --accept-new pins what the certificates show; a dropped provenance is PROVENANCE_DROPPED until --accept-change', async () => {
-  const state = await tempDir();
-  const policy = onlyRfc(rfcSha);
+test(
+  'unnamed projects: PUBLISHER_UNPINNED, then --accept-new pins what the certificates show; a dropped provenance ' +
+    'is PROVENANCE_DROPPED until --accept-change',
+  async () => {
+    const state = await tempDir();
+    const policy = onlyRfc(rfcSha);
 
-  const first = await run(archive, policy, state);
-  assert.deepEqual(codes(first.report), [
-    'gitlab-oidc-project: refused PUBLISHER_UNPINNED',
-    'pypi-attestations: refused PUBLISHER_UNPINNED',
-    'rfc8785: accepted',
-  ]);
-  assert.match(first.report.files[1]!.message!, /trailofbits\/pypi-attestations/);
-  assert.deepEqual(await snapshot(state), {});
+    const first = await run(archive, policy, state);
+    assert.deepEqual(codes(first.report), [
+      'gitlab-oidc-project: refused PUBLISHER_UNPINNED',
+      'pypi-attestations: refused PUBLISHER_UNPINNED',
+      'rfc8785: accepted',
+    ]);
+    assert.match(first.report.files[1]!.message!, /trailofbits\/pypi-attestations/);
+    assert.deepEqual(await snapshot(state), {});
 
-  const tofu = await run(archive, policy, state, { acceptNew: true });
-  assert.equal(tofu.report.ok, true, JSON.stringify(codes(tofu.report)));
-  assert.ok(tofu.report.files[0]!.decidedBy.includes('accept-new'), tofu.report.files[0]!.decidedBy.join());
-  assert.equal(tofu.report.pinEvents.length, 2);
-  await tofu.commit();
-  const pins = await loadPins(state);
-  assert.deepEqual([...pins.projects.keys()].sort(), ['gitlab-oidc-project', 'pypi-attestations', 'rfc8785']);
-  assert.equal(pins.projects.get('rfc8785')!.provenance, false);
-  assert.equal(pins.latestNow?.time, new Date(NOW).toISOString());
+    const tofu = await run(archive, policy, state, { acceptNew: true });
+    assert.equal(tofu.report.ok, true, JSON.stringify(codes(tofu.report)));
+    assert.ok(tofu.report.files[0]!.decidedBy.includes('accept-new'), tofu.report.files[0]!.decidedBy.join());
+    assert.equal(tofu.report.pinEvents.length, 2);
+    await tofu.commit();
+    const pins = await loadPins(state);
+    assert.deepEqual([...pins.projects.keys()].sort(), ['gitlab-oidc-project', 'pypi-attestations', 'rfc8785']);
+    assert.equal(pins.projects.get('rfc8785')!.provenance, false);
+    assert.equal(pins.latestNow?.time, new Date(NOW).toISOString());
 
-  // Pinned now: the same bundle passes without --accept-new.
-  const again = await run(archive, policy, state, { acceptChange: ['pypi-attestations'] });
-  assert.equal(again.report.ok, true, JSON.stringify(codes(again.report)));
-  assert.deepEqual(again.report.unusedAcceptChange, ['pypi-attestations']);
+    // Pinned now: the same bundle passes without --accept-new.
+    const again = await run(archive, policy, state, { acceptChange: ['pypi-attestations'] });
+    assert.equal(again.report.ok, true, JSON.stringify(codes(again.report)));
+    assert.deepEqual(again.report.unusedAcceptChange, ['pypi-attestations']);
 
-  // The GitLab project arrives without provenance; the policy would even let it in by hash.
-  const dropped = await repack(await unpack(archive), async (w) =>
-    w.remove(w.file('gitlab_oidc_project-0.0.3.tar.gz').f.provenance!),
-  );
-  const byHash = `${policy}\n[projects.gitlab-oidc-project]\nrequire = "hash"\nhashes = ["sha256:${gitlabSha}"]\n`;
-  const before = await snapshot(state);
-  const refused = await run(dropped, byHash, state);
-  assert.equal(refused.report.files[0]!.code, 'PROVENANCE_DROPPED', refused.report.files[0]!.message);
-  assert.deepEqual(await snapshot(state), before);
+    // The GitLab project arrives without provenance; the policy would even let it in by hash.
+    const dropped = await repack(await unpack(archive), async (w) =>
+      w.remove(w.file('gitlab_oidc_project-0.0.3.tar.gz').f.provenance!),
+    );
+    const byHash = `${policy}\n[projects.gitlab-oidc-project]\nrequire = "hash"\nhashes = ["sha256:${gitlabSha}"]\n`;
+    const before = await snapshot(state);
+    const refused = await run(dropped, byHash, state);
+    assert.equal(refused.report.files[0]!.code, 'PROVENANCE_DROPPED', refused.report.files[0]!.message);
+    assert.deepEqual(await snapshot(state), before);
 
-  const accepted = await run(dropped, byHash, state, { acceptChange: ['gitlab-oidc-project'] });
-  assert.equal(accepted.report.ok, true, JSON.stringify(codes(accepted.report)));
-  await accepted.commit();
-  const after = await loadPins(state);
-  const pin = after.projects.get('gitlab-oidc-project')!;
-  assert.equal(pin.provenance, false);
-  assert.equal(pin.history.at(-1)?.kind, 'accept-change');
-});
+    const accepted = await run(dropped, byHash, state, { acceptChange: ['gitlab-oidc-project'] });
+    assert.equal(accepted.report.ok, true, JSON.stringify(codes(accepted.report)));
+    await accepted.commit();
+    const after = await loadPins(state);
+    const pin = after.projects.get('gitlab-oidc-project')!;
+    assert.equal(pin.provenance, false);
+    assert.equal(pin.history.at(-1)?.kind, 'accept-change');
+  },
+);
 
 test('require = "hash": a digest not listed is refused; the default refuses a file without provenance', async () => {
   const state = await tempDir();

@@ -38,7 +38,9 @@ after(async () => {
   await removeTempDirs();
 });
 
-/** A provenance object (PyPI Integrity API format) for DIST, signed as GitHub repository `repo`, workflow release.yml. */
+/**
+ * A provenance object (PyPI Integrity API format) for DIST, signed as GitHub repository `repo`, workflow release.yml.
+ */
 async function provenance(repository: string, file = FILE, sha256 = DIST_SHA): Promise<Buffer> {
   const ref = 'refs/tags/v1.0';
   const workflowUri = `https://github.com/${repository}/.github/workflows/release.yml@${ref}`;
@@ -156,7 +158,8 @@ test('one release from two publishers: PUBLISHER_INCONSISTENT, unless the policy
   const policy = join(dir, 'policy.toml');
   await writeFile(
     policy,
-    `[projects.demo]\npublishers = [\n  { kind = "GitHub", repository = "acme/app", workflow = "release.yml" },\n  { kind = "GitHub", repository = "mallory/app", workflow = "release.yml" },\n]\n`,
+    `[projects.demo]\npublishers = [\n  { kind = "GitHub", repository = "acme/app", workflow = "release.yml" },\n` +
+      `  { kind = "GitHub", repository = "mallory/app", workflow = "release.yml" },\n]\n`,
   );
   const listed = await verify(archive, await tempDir(), ['--policy', policy]);
   assert.equal(listed.code, 0, JSON.stringify(listed.report.files));

@@ -12,32 +12,35 @@ import { removeTempDirs, tempDir } from './helpers.ts';
 // with the example policy is accepted file by file, and nothing is left in
 // the clone.
 
-test("the README's main job: the demo bundle passes with examples/policy.toml, leaving nothing in the clone", async () => {
-  const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
-  assert.ok(readme.includes('npx airlock verify examples/demo-bundle.tar --policy examples/policy.toml'));
-  assert.ok(!/\btar -x/.test(readme), 'the README never unpacks a bundle with another tool');
-  const before = readdirSync(REPO_ROOT).sort();
-  try {
-    const state = await tempDir();
-    const r = await runCli([
-      'verify',
-      'examples/demo-bundle.tar',
-      '--policy',
-      'examples/policy.toml',
-      '--now',
-      '2026-08-22T00:00:00Z',
-      '--state',
-      state,
-      '--json',
-    ]);
-    assert.equal(r.code, 0, r.stderr);
-    const report = validateSchema<VerifyReport>('verify-report', JSON.parse(r.stdout), 'stdout');
-    assert.deepEqual(
-      report.files.map((f) => `${f.project} ${f.verdict} ${f.admittedBy}`),
-      ['gitlab-oidc-project accepted attestation', 'pypi-attestations accepted attestation', 'rfc8785 accepted hash'],
-    );
-    assert.deepEqual(readdirSync(REPO_ROOT).sort(), before);
-  } finally {
-    await removeTempDirs();
-  }
-});
+test(
+  "the README's main job: the demo bundle passes with examples/policy.toml, leaving nothing in the " + 'clone',
+  async () => {
+    const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+    assert.ok(readme.includes('npx airlock verify examples/demo-bundle.tar --policy examples/policy.toml'));
+    assert.ok(!/\btar -x/.test(readme), 'the README never unpacks a bundle with another tool');
+    const before = readdirSync(REPO_ROOT).sort();
+    try {
+      const state = await tempDir();
+      const r = await runCli([
+        'verify',
+        'examples/demo-bundle.tar',
+        '--policy',
+        'examples/policy.toml',
+        '--now',
+        '2026-08-22T00:00:00Z',
+        '--state',
+        state,
+        '--json',
+      ]);
+      assert.equal(r.code, 0, r.stderr);
+      const report = validateSchema<VerifyReport>('verify-report', JSON.parse(r.stdout), 'stdout');
+      assert.deepEqual(
+        report.files.map((f) => `${f.project} ${f.verdict} ${f.admittedBy}`),
+        ['gitlab-oidc-project accepted attestation', 'pypi-attestations accepted attestation', 'rfc8785 accepted hash'],
+      );
+      assert.deepEqual(readdirSync(REPO_ROOT).sort(), before);
+    } finally {
+      await removeTempDirs();
+    }
+  },
+);

@@ -151,18 +151,22 @@ test('an earlier --now than the state has accepted: TIME_ROLLBACK, every file no
   assert.deepEqual(await snapshot(state), before);
 });
 
-test('no policy: the built-in default refuses an unattested file with NO_PROVENANCE, unnamed projects PUBLISHER_UNPINNED', async () => {
-  const state = await tempDir();
-  const { code, report } = await verifyCli([archive, '--now', NOW, '--state', state]);
-  assert.equal(code, 1);
-  assert.deepEqual(verdicts(report), [
-    'gitlab_oidc_project-0.0.3.tar.gz: refused PUBLISHER_UNPINNED',
-    'pypi_attestations-0.0.19.tar.gz: refused PUBLISHER_UNPINNED',
-    'rfc8785-0.1.2-py3-none-any.whl: refused NO_PROVENANCE',
-  ]);
-  assert.match(report.files[0]!.message!, /facutuesca\/gitlab-oidc-project/);
-  assert.equal(report.policy.builtin, true);
-});
+test(
+  'no policy: the built-in default refuses an unattested file with NO_PROVENANCE, unnamed projects ' +
+    'PUBLISHER_UNPINNED',
+  async () => {
+    const state = await tempDir();
+    const { code, report } = await verifyCli([archive, '--now', NOW, '--state', state]);
+    assert.equal(code, 1);
+    assert.deepEqual(verdicts(report), [
+      'gitlab_oidc_project-0.0.3.tar.gz: refused PUBLISHER_UNPINNED',
+      'pypi_attestations-0.0.19.tar.gz: refused PUBLISHER_UNPINNED',
+      'rfc8785-0.1.2-py3-none-any.whl: refused NO_PROVENANCE',
+    ]);
+    assert.match(report.files[0]!.message!, /facutuesca\/gitlab-oidc-project/);
+    assert.equal(report.policy.builtin, true);
+  },
+);
 
 test('bad usage: exit 2 with one line', async () => {
   const r = await runCli(['verify', archive, '--jobs', '0']);

@@ -28,7 +28,8 @@ export const pinsCommand: CommandModule = {
         )
         .command(
           'forget <project>',
-          'Remove one project pin: its next bundle is treated as new (refused unless --accept-new or the policy names it)',
+          'Remove one project pin: its next bundle is treated as new (refused unless --accept-new or the policy ' +
+            'names it)',
           (c) =>
             declareOptions(
               c.positional('project', {

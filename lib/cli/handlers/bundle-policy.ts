@@ -26,7 +26,9 @@ export interface StagedOutput {
   path: string;
 }
 
-/** A temporary folder beside the output, holding the archive under its own name (the extension picks the compression). */
+/**
+ * A temporary folder beside the output, holding the archive under its own name (the extension picks the compression).
+ */
 export async function stagedOutput(output: string): Promise<StagedOutput> {
   const dir = await makeTempDirFor(output);
   return { dir, path: join(dir, basename(output)) };
@@ -52,7 +54,9 @@ export async function checkStaged(
       workDir: staged.dir,
     });
     if (!outcome.report.ok) {
-      const text = `${formatVerifyReport(outcome.report)}\n\nnothing written: airlock verify with this policy would refuse this bundle`;
+      const text =
+        `${formatVerifyReport(outcome.report)}\n\nnothing written: airlock verify with this policy would ` +
+        `refuse this bundle`;
       return { exitCode: 1, text, json: outcome.report };
     }
     await rename(staged.path, output).catch((e: unknown) => {

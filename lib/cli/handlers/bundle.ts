@@ -67,7 +67,8 @@ async function packageInput(a: BundleArgs): Promise<{ input: PackageInput; sourc
   if (!a.specs?.length && Object.keys(filters).length) {
     throw new UsageError(
       'USAGE',
-      '--platform, --python-version and --only-binary filter NAME==VERSION arguments; a lock or folder already names its files',
+      '--platform, --python-version and --only-binary filter NAME==VERSION arguments; a lock or folder already ' +
+        'names its files',
     );
   }
   if (a.fromDir !== undefined) return { input: { kind: 'dir', dir: a.fromDir }, sources: { fromDir: a.fromDir } };
@@ -125,8 +126,13 @@ export async function bundle(a: BundleArgs): Promise<CommandResult> {
       jobs: a.jobs,
       http: httpOptions(a.timeout),
       progress: {
-        addTotal: (n) => (total += n),
-        addDone: (n) => progress.update((done += n), total),
+        addTotal: (n) => {
+          total += n;
+        },
+        addDone: (n) => {
+          done += n;
+          progress.update(done, total);
+        },
       },
       onWriteProgress: (d, t) => writing.update(d, t),
     });

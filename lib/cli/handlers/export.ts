@@ -97,7 +97,8 @@ function baseUrlOf(raw: string | undefined): string | undefined {
 
 export function formatSummary(s: ExportSummary, refused: VerifyReportLike['files']): string {
   const lines = [
-    `exported into ${printable(s.dir)} (${s.format}): ${s.added.length} added, ${s.kept.length} kept, serial ${s.serial}`,
+    `exported into ${printable(s.dir)} (${s.format}): ${s.added.length} added, ${s.kept.length} kept, serial ` +
+      `${s.serial}`,
   ];
   for (const f of refused) lines.push(`  refused by verification: ${printable(f.filename)}`);
   for (const r of s.refused) lines.push(`  not exported: ${printable(r.filename)}: ${r.code}: ${printable(r.message)}`);

@@ -20,7 +20,8 @@ function pinLine(name: string, pin: ProjectPin): string {
     ? `; ${pin.history.length} change(s), last ${pin.history.at(-1)!.kind} at ${pin.history.at(-1)!.time}`
     : '';
   return printable(
-    `${name}  ${publishers}  provenance ${pin.provenance ? 'yes' : 'no'}  first seen ${pin.firstSeen}, last seen ${pin.lastSeen}${changes}`,
+    `${name}  ${publishers}  provenance ${pin.provenance ? 'yes' : 'no'}  first seen ${pin.firstSeen}, last seen ` +
+      `${pin.lastSeen}${changes}`,
   );
 }
 

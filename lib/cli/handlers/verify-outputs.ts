@@ -56,7 +56,9 @@ export async function writeReportFile(path: string, report: VerifyReport): Promi
   await writeFileAtomic(path, `${JSON.stringify(report, null, 2)}\n`);
 }
 
-/** The accepted files with their verified provenance and kept core metadata, in the bundle layout, into a new folder. */
+/**
+ * The accepted files with their verified provenance and kept core metadata, in the bundle layout, into a new folder.
+ */
 export async function extractAccepted(checkedDir: string, report: VerifyReport, dest: string): Promise<void> {
   const accepted = report.files.filter((f) => f.verdict === 'accepted');
   if (accepted.length === 0) return;
