@@ -55,6 +55,24 @@ export const TRUSTED_ROOT_INSTANCE_OPTION = {
   describe: 'Pinned Sigstore TUF root to start from (default public-good; see trust-roots/README.md)',
 } as const;
 
+/** How a TUF copy is trusted: `trust verify`, `verify` and `export` declare these once, alike. */
+export const TUF_CHECK_OPTIONS = {
+  root: {
+    type: 'string',
+    describe: 'Start from this TUF root.json instead of a pinned one (private Sigstore deployments)',
+  },
+  instance: TRUSTED_ROOT_INSTANCE_OPTION,
+  now: NOW_OPTION,
+  grace: {
+    type: 'string',
+    describe: 'Accept timestamp/snapshot/targets metadata expired by at most this long (e.g. 14d); never the root',
+  },
+  state: {
+    type: 'string',
+    describe: 'Trust state folder: TUF versions, publisher pins, latest time (default $XDG_STATE_HOME/airlock)',
+  },
+} as const;
+
 /** Where a Sigstore trusted root comes from (lib/cli/handlers/trust-material.ts); shared by attest and sigstore. */
 export const TRUST_OPTIONS = {
   'trusted-root': {

@@ -1,30 +1,29 @@
 import { join } from 'node:path';
 import { ExportError } from '../errors.ts';
 import { unsafePathReason } from '../bundle/paths.ts';
+import type { FileVerdict } from '../verify/types.ts';
 import type { ExportFile, ExportInput } from './types.ts';
 
-// The one bridge from lib/verify's report to lib/export's input, written
-// against team/INTERFACES.md (lib/verify lives on another branch until the
-// merge; its types are repeated here structurally, only the fields used).
+// The one bridge from lib/verify's report to lib/export's input.
 // Only accepted files are exported; bytes come from the reader's checked
 // extraction (`checkedDir`), never from the archive again.
 
-export interface VerdictLike {
-  project: string;
-  version: string;
-  filename: string;
-  sha256: string;
-  size: number;
-  member: string;
-  verdict: 'accepted' | 'refused' | 'not-verified';
-  provenanceMember?: string;
-  coreMetadataMember?: string;
-  requiresPython?: { value: string; verified: boolean };
-  yanked?: { value: boolean | string; verified: false };
-  uploadTime?: { value: string; verified: false };
-  /** Not in INTERFACES.md yet: the member or path of the file's VSA, when lib/verify writes one. */
-  vsaPath?: string;
-}
+/** The verdict fields the export reads, and the VSA path the command adds for the tree format. */
+export type VerdictLike = Pick<
+  FileVerdict,
+  | 'project'
+  | 'version'
+  | 'filename'
+  | 'sha256'
+  | 'size'
+  | 'member'
+  | 'verdict'
+  | 'provenanceMember'
+  | 'coreMetadataMember'
+  | 'requiresPython'
+  | 'yanked'
+  | 'uploadTime'
+> & { vsaPath?: string };
 
 export interface VerifyReportLike {
   files: VerdictLike[];

@@ -1,25 +1,12 @@
 import type { CommandModule } from '../command.ts';
-import { NOW_OPTION, TRUSTED_ROOT_INSTANCE_OPTION, action } from '../command.ts';
+import { TUF_CHECK_OPTIONS, action } from '../command.ts';
 import { declareOptions } from './single-options.ts';
 
 // `airlock verify BUNDLE`: the air-gapped side's one command. The handler is
 // loaded only when the command runs.
 
 export const VERIFY_OPTIONS = {
-  root: {
-    type: 'string',
-    describe: 'Start from this TUF root.json instead of a pinned one (private Sigstore deployments)',
-  },
-  instance: TRUSTED_ROOT_INSTANCE_OPTION,
-  now: NOW_OPTION,
-  grace: {
-    type: 'string',
-    describe: 'Accept timestamp/snapshot/targets metadata expired by at most this long (e.g. 14d); never the root',
-  },
-  state: {
-    type: 'string',
-    describe: 'Trust state folder: TUF versions, publisher pins, latest time (default $XDG_STATE_HOME/airlock)',
-  },
+  ...TUF_CHECK_OPTIONS,
   policy: { type: 'string', describe: 'Policy file (TOML); default: every file needs provenance' },
   'accept-new': {
     type: 'boolean',
