@@ -211,6 +211,10 @@ export const CODES = {
     'policy',
     'The files of one release (or one project under `--accept-new`) come from different publishers and the policy does not list each of them.',
   ),
+  DENIED: v(
+    'policy',
+    "A file matches an entry of the policy's `deny` list (project and version, file digest or publisher), which refuses it whatever else accepts it; the message names the entry.",
+  ),
   TIME_ROLLBACK: v(
     'policy',
     'The reference time (`--now` or the clock) is earlier than the latest time the trust state has accepted (check an old bundle with a separate `--state`).',
