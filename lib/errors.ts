@@ -22,7 +22,8 @@ export type ErrorKind =
   | 'source'
   | 'policy'
   | 'verify'
-  | 'export';
+  | 'export'
+  | 'audit';
 
 interface CodeInfo {
   readonly kind: ErrorKind;
@@ -225,6 +226,15 @@ export const CODES = {
     "A wheel's zip could be read two ways (local and central headers disagree, duplicate or overlapping entries, data outside the central directory) or is not a readable zip.",
   ),
   VSA_KEY_INVALID: i('input', 'The `--vsa-key` file is not a PEM private key that can sign.'),
+  // --- the audit log of the trust state (lib/audit) ---
+  AUDIT_LOG_BROKEN: v(
+    'audit',
+    'The audit log (`STATE/audit.jsonl`) is not an unbroken chain: a line was edited, deleted, inserted or is not a valid entry; the message names the first broken line.',
+  ),
+  AUDIT_LOG_UNREADABLE: i(
+    'audit',
+    'The audit log cannot be read or written (not a regular file, no permission, a line beyond the cap).',
+  ),
   // --- export and serve (lib/export, lib/serve) ---
   EXPORT_CONFLICT: v(
     'export',
@@ -361,6 +371,13 @@ export class VerifyError extends AirlockError {
   }
 }
 
+/** The audit log of the trust state (lib/audit). */
+export class AuditError extends AirlockError {
+  constructor(code: CodeOf<'audit'>, message: string, details?: ErrorDetails) {
+    super(code, message, details);
+  }
+}
+
 /** The class of each kind, for code that picks a code at run time (a schema check, a verification step). */
 export const ERROR_CLASSES = {
   usage: UsageError,
@@ -375,6 +392,7 @@ export const ERROR_CLASSES = {
   policy: PolicyError,
   verify: VerifyError,
   export: ExportError,
+  audit: AuditError,
 } as const satisfies Record<ErrorKind, abstract new (...args: never[]) => AirlockError>;
 
 /** An error of the class `code` belongs to. */

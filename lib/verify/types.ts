@@ -1,5 +1,6 @@
 import type { Instance } from '../tuf/index.ts';
 import type { Policy } from '../policy/index.ts';
+import type { VerdictRecord } from '../audit/types.ts';
 
 // The shape of `airlock verify`'s result (schemas/verify-report.schema.json),
 // agreed with lib/export in INTERFACES.md.
@@ -99,5 +100,6 @@ export interface VerifyReport {
 export interface VerifyOutcome {
   report: VerifyReport;
   checkedDir?: string;
-  commit(): Promise<void>;
+  /** Moves pins and TUF state forward and appends `record` (and the pins accepted) to the audit log, under one lock. */
+  commit(record: VerdictRecord): Promise<void>;
 }
