@@ -220,6 +220,23 @@ export const CODES = {
     'policy',
     'The reference time (`--now` or the clock) is earlier than the latest time the trust state has accepted (check an old bundle with a separate `--state`).',
   ),
+  BUNDLE_UNSIGNED: v(
+    'verify',
+    "Trusted signers are configured (`--trusted-signer`, the policy's `signers`) and the bundle carries no signature.",
+  ),
+  BUNDLE_SIGNER_UNTRUSTED: v('verify', 'The bundle is signed by a key that is not one of the trusted signers.'),
+  BUNDLE_SIGNATURE_MISMATCH: v(
+    'verify',
+    "The bundle's signature is over another manifest (its subject's sha256 is not this manifest's).",
+  ),
+  BUNDLE_SIGNATURE_INVALID: v(
+    'verify',
+    "The bundle's signature member is not a DSSE envelope over an airlock bundle statement, or its signature does not verify with the key it names.",
+  ),
+  SIGNING_KEY_INVALID: i(
+    'input',
+    'A `--sign-key`, `--trusted-signer` or policy `signers` key is not a PEM key of the right type (Ed25519 or ECDSA P-256).',
+  ),
   INDEX_MISMATCH: v('verify', "An index page gives a file a sha256 or size other than the verified file's."),
   ZIP_AMBIGUOUS: v(
     'verify',

@@ -42,6 +42,7 @@ export function verdictRecord(
       })),
   };
   if (report.failure) r.failure = { code: report.failure.code };
+  if (report.signature?.status === 'verified') r.signer = report.signature.keyid;
   return r;
 }
 

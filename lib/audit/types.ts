@@ -25,6 +25,8 @@ export interface VerdictRecord extends Base {
   /** TUF versions of the copy checked; null when it was not reached or refused. */
   trust: null | { root: number; timestamp: number; snapshot: number; targets: number };
   policy: { uri: string; sha256: string };
+  /** The key id (sha256 of its SubjectPublicKeyInfo) of the bundle's verified signer; absent when unsigned or unchecked. */
+  signer?: string;
   /** The reviewed lock's sha256 once verify takes one (issue 12 item 2); null until then. */
   lock: null | { sha256: string };
   accepted: Array<{ filename: string; sha256: string }>;

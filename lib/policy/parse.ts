@@ -5,6 +5,7 @@ import { canonicalVersion, normalizeProjectName } from '../dist/index.ts';
 import { PolicyError, errorMessage, isAirlockError } from '../errors.ts';
 import { validateSchema } from '../schemas.ts';
 import { sha256Hex } from '../util/digest.ts';
+import { signerKeyId, signingKey } from '../bundle/signature.ts';
 import { describeEntry } from './entry.ts';
 import type { DenyEntry, Policy, ProjectRule, PublisherEntry, Require } from './types.ts';
 
@@ -19,6 +20,7 @@ interface RawProject {
 }
 interface RawPolicy {
   deny?: Array<string | PublisherEntry>;
+  signers?: string[];
   defaults?: { require?: Require; publishers?: PublisherEntry[] };
   projects?: Record<string, RawProject>;
 }
@@ -99,6 +101,15 @@ function checkPublishers(list: PublisherEntry[] | undefined, key: string, file: 
   return list?.map((p, i) => checkPublisher(p, `${key}.publishers[${i}]`, file));
 }
 
+function signer(pem: string, key: string, file: string): Policy['signers'][number] {
+  try {
+    const k = signingKey(pem, 'public', file);
+    return { key: k, keyid: signerKeyId(k) };
+  } catch (e) {
+    throw invalid(file, key, isAirlockError(e) ? e.message : errorMessage(e), e);
+  }
+}
+
 function denyEntry(raw: string | PublisherEntry, key: string, file: string): DenyEntry {
   if (typeof raw !== 'string') {
     const publisher = checkPublisher(raw, key, file);
@@ -149,7 +160,8 @@ function build(raw: RawPolicy, meta: Pick<Policy, 'uri' | 'sha256' | 'file' | 'b
   const defaults: Policy['defaults'] = { require: raw.defaults?.require ?? 'attested' };
   if (defaultPublishers !== undefined) defaults.publishers = defaultPublishers;
   const deny = (raw.deny ?? []).map((d, i) => denyEntry(d, `deny[${i}]`, file));
-  return { ...meta, defaults, projects, deny };
+  const signers = (raw.signers ?? []).map((pem, i) => signer(pem, `signers[${i}]`, file));
+  return { ...meta, defaults, projects, deny, signers };
 }
 
 /** Parses and checks a policy file's bytes; `file` is the path as the user gave it. */

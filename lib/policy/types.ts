@@ -72,6 +72,8 @@ export interface Policy {
   projects: ReadonlyMap<string, ProjectRule>;
   /** Checked before every other rule; empty when the file has no `deny`. */
   deny: readonly DenyEntry[];
+  /** Trusted bundle signers (top-level `signers`, PEM public keys): one of them must have signed the bundle. */
+  signers: ReadonlyArray<{ key: import('node:crypto').KeyObject; keyid: string }>;
 }
 
 /** What verification established about one distribution, the input of the judgement. */

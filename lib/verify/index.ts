@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Manifest } from '../bundle/index.ts';
+import { checkBundleSignature } from '../bundle/signature.ts';
 import { toolVersion } from '../bundle/tool.ts';
 import { type AirlockError, isAirlockError } from '../errors.ts';
 import { appendAuditLocked, pinRecord, type VerdictRecord } from '../audit/index.ts';
@@ -139,6 +140,8 @@ export async function verifyBundleFile(archive: string, opts: VerifyBundleOption
   try {
     let trust: Awaited<ReturnType<typeof checkTrust>>;
     try {
+      const { envelope, manifestSha256 } = bundle.signature;
+      report.signature = checkBundleSignature(envelope, manifestSha256, opts.trustedSigners ?? []);
       checkTime(pins, nowRecord);
       trust = await checkTrust(bundle, opts);
     } catch (e) {

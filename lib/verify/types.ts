@@ -1,5 +1,7 @@
 import type { Instance } from '../tuf/index.ts';
+import type { KeyObject } from 'node:crypto';
 import type { Policy } from '../policy/index.ts';
+import type { SignatureStatus } from '../bundle/signature.ts';
 import type { VerdictRecord } from '../audit/types.ts';
 
 // The shape of `airlock verify`'s result (schemas/verify-report.schema.json),
@@ -16,6 +18,8 @@ export interface VerifyBundleOptions {
   /** Trust state folder: TUF versions, publisher pins, last accepted time. */
   stateDir: string;
   policy: Policy;
+  /** Keys one of which must have signed the bundle; empty: a signature is checked if present, none required. */
+  trustedSigners?: readonly KeyObject[];
   acceptNew?: boolean;
   acceptChange?: string[];
   /** Files checked at once (default: the number of cores). */
@@ -86,6 +90,8 @@ export interface VerifyReport {
   graceUsed: boolean;
   trust: TrustFacts | null;
   policy: { uri: string; sha256: string; builtin: boolean };
+  /** The bundle's signature: `unsigned`, or verified with its signer's keyid (and whether a trusted signer was required). */
+  signature?: SignatureStatus;
   /** Set when the archive or its TUF copy was refused: then no file is accepted. */
   failure?: { code: string; message: string; file?: string; field?: string };
   summary: { accepted: number; refused: number; notVerified: number };

@@ -11,6 +11,7 @@ import { formatVerifyReport, verifyBundleFile, type VerifyOutcome, type VerifyRe
 import type { CommandResult } from '../output.ts';
 import { createProgress } from '../progress.ts';
 import { loadPolicy } from './bundle-policy.ts';
+import { loadTrustedSigners } from './signers.ts';
 import { extractAccepted, loadVsaKey, writeReportFile, writeVsas } from './verify-outputs.ts';
 
 // `airlock verify`: the I/O edge of lib/verify. It reads the options, the
@@ -34,6 +35,8 @@ export interface VerifyArgs {
   vsaOut?: string;
   vsaKey?: string;
   extract?: string;
+  /** PEM public keys of the trusted bundle signers. */
+  trustedSigner: string[];
 }
 
 function str(args: Record<string, unknown>, name: string): string | undefined {
@@ -55,7 +58,15 @@ export function verifyArgs(args: Record<string, unknown>): VerifyArgs {
   const instance = str(args, 'instance');
   if (instance !== undefined && instance !== 'public-good' && instance !== 'staging')
     throw new UsageError('USAGE', '--instance is public-good or staging');
-  const out: VerifyArgs = { bundle, acceptNew: args['accept-new'] === true, acceptChange, json: args.json === true };
+  const signers = args['trusted-signer'];
+  const trustedSigner = signers === undefined ? [] : Array.isArray(signers) ? signers.map(String) : [String(signers)];
+  const out: VerifyArgs = {
+    bundle,
+    acceptNew: args['accept-new'] === true,
+    acceptChange,
+    json: args.json === true,
+    trustedSigner,
+  };
   for (const [key, name] of [
     ['policy', 'policy'],
     ['root', 'root'],
@@ -101,6 +112,7 @@ export async function runVerification(args: VerifyArgs, keepChecked: boolean): P
   const now = parseNow(args.now);
   const graceMs = args.grace === undefined ? 0 : parseDuration(args.grace);
   const policy = await loadPolicy(args.policy);
+  const trustedSigners = [...(await loadTrustedSigners(args.trustedSigner)), ...policy.signers.map((s) => s.key)];
   const vsaKey = args.vsaKey === undefined ? undefined : await loadVsaKey(args.vsaKey);
   if (vsaKey !== undefined && args.vsaOut === undefined) throw new UsageError('USAGE', '--vsa-key goes with --vsa-out');
   await refuseExisting(args.extract, '--extract');
@@ -115,6 +127,7 @@ export async function runVerification(args: VerifyArgs, keepChecked: boolean): P
     ...(args.root !== undefined ? { rootFile: args.root } : {}),
     stateDir,
     policy,
+    trustedSigners,
     acceptNew: args.acceptNew,
     acceptChange: args.acceptChange,
     ...(args.jobs !== undefined ? { jobs: args.jobs } : {}),
