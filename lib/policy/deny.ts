@@ -18,7 +18,12 @@ function releaseOf(f: FileFacts): string | undefined {
 function matches(d: DenyEntry, f: FileFacts, project: string, version: string | undefined): boolean {
   switch (d.kind) {
     case 'release':
-      return d.project === project && d.version === version;
+      // PEP 440 `==`: an entry without a local label matches every local version of its public one.
+      return (
+        d.project === project &&
+        version !== undefined &&
+        (d.version === version || (!d.version.includes('+') && version.split('+')[0] === d.version))
+      );
     case 'digest':
       return d.sha256 === f.sha256;
     case 'publisher':

@@ -49,6 +49,11 @@ test('name==version: PEP 503 names, PEP 440 versions (1.0 == 1.0.0), other versi
     'PyPI_Attestations==0.0.19.0',
   );
   assert.equal(decide(p, file('pypi-attestations', [GITHUB_SIGNER], { version: '0.0.20' })).verdict, 'accepted');
+  // PEP 440 `==` without a local label matches the local versions of that release; with one, only that one.
+  assert.equal(decide(p, file('pypi-attestations', [GITHUB_SIGNER], { version: '0.0.19+corp.1' })).code, 'DENIED');
+  const local = policy('deny = ["pypi-attestations==0.0.19+corp.1"]');
+  assert.equal(decide(local, file('pypi-attestations', [GITHUB_SIGNER], { version: '0.0.19+CORP-1' })).code, 'DENIED');
+  assert.equal(decide(local, file('pypi-attestations', [GITHUB_SIGNER])).code, 'PUBLISHER_UNPINNED');
   assert.equal(decide(p, file('pypi-attestations', [GITHUB_SIGNER], { version: '0.0.19.post1' })).verdict, 'accepted');
   // A version PEP 440 cannot read matches no entry (and never crashes the judgement).
   assert.equal(decide(p, file('pypi-attestations', [GITHUB_SIGNER], { version: 'not a version' })).verdict, 'accepted');
