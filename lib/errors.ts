@@ -22,7 +22,8 @@ export type ErrorKind =
   | 'source'
   | 'policy'
   | 'verify'
-  | 'export';
+  | 'export'
+  | 'audit';
 
 interface CodeInfo {
   readonly kind: ErrorKind;
@@ -225,10 +226,34 @@ export const CODES = {
     'The files of one release (or one project under `--accept-new`) come from different publishers and the policy ' +
       'does not list each of them.',
   ),
+  DENIED: v(
+    'policy',
+    "A file matches an entry of the policy's `deny` list (project and version, file digest or publisher), " +
+      'which refuses it whatever else accepts it; the message names the entry.',
+  ),
   TIME_ROLLBACK: v(
     'policy',
     'The reference time (`--now` or the clock) is earlier than the latest time the trust state has accepted (check ' +
       'an old bundle with a separate `--state`).',
+  ),
+  BUNDLE_UNSIGNED: v(
+    'verify',
+    "Trusted signers are configured (`--trusted-signer`, the policy's `signers`) and the bundle carries no signature.",
+  ),
+  BUNDLE_SIGNER_UNTRUSTED: v('verify', 'The bundle is signed by a key that is not one of the trusted signers.'),
+  BUNDLE_SIGNATURE_MISMATCH: v(
+    'verify',
+    "The bundle's signature is over another manifest (its subject's sha256 is not this manifest's).",
+  ),
+  BUNDLE_SIGNATURE_INVALID: v(
+    'verify',
+    "The bundle's signature member is not a DSSE envelope over an airlock bundle statement, " +
+      'or its signature does not verify with the key it names.',
+  ),
+  SIGNING_KEY_INVALID: i(
+    'input',
+    'A `--sign-key`, `--trusted-signer` or policy `signers` key is not a PEM key of the right type ' +
+      '(Ed25519 or ECDSA P-256).',
   ),
   INDEX_MISMATCH: v('verify', "An index page gives a file a sha256 or size other than the verified file's."),
   ZIP_AMBIGUOUS: v(
@@ -242,6 +267,16 @@ export const CODES = {
       '(or the wheel has none).',
   ),
   VSA_KEY_INVALID: i('input', 'The `--vsa-key` file is not a PEM private key that can sign.'),
+  // --- the audit log of the trust state (lib/audit) ---
+  AUDIT_LOG_BROKEN: v(
+    'audit',
+    'The audit log (`STATE/audit.jsonl`) is not an unbroken chain: a line was edited, deleted, inserted ' +
+      'or is not a valid entry; the message names the first broken line.',
+  ),
+  AUDIT_LOG_UNREADABLE: i(
+    'audit',
+    'The audit log cannot be read or written (not a regular file, no permission, a line beyond the cap).',
+  ),
   // --- export and serve (lib/export, lib/serve) ---
   EXPORT_CONFLICT: v(
     'export',
@@ -382,6 +417,13 @@ export class VerifyError extends AirlockError {
   }
 }
 
+/** The audit log of the trust state (lib/audit). */
+export class AuditError extends AirlockError {
+  constructor(code: CodeOf<'audit'>, message: string, details?: ErrorDetails) {
+    super(code, message, details);
+  }
+}
+
 /** The class of each kind, for code that picks a code at run time (a schema check, a verification step). */
 export const ERROR_CLASSES = {
   usage: UsageError,
@@ -396,6 +438,7 @@ export const ERROR_CLASSES = {
   policy: PolicyError,
   verify: VerifyError,
   export: ExportError,
+  audit: AuditError,
 } as const satisfies Record<ErrorKind, abstract new (...args: never[]) => AirlockError>;
 
 /** An error of the class `code` belongs to. */

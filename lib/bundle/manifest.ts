@@ -4,7 +4,7 @@ import { parseJson } from '../util/json.ts';
 import { eq } from '@renovatebot/pep440';
 import { normalizeVersion, parseDistFilename } from '../dist/index.ts';
 import { collisionKey, comparePaths, layoutRole } from './paths.ts';
-import { FORMAT_VERSION, MANIFEST_PATH, type Manifest, type ManifestMember } from './types.ts';
+import { FORMAT_VERSION, MANIFEST_PATH, SIGNED_FORMAT_VERSION, type Manifest, type ManifestMember } from './types.ts';
 
 // The manifest is checked in two steps: its JSON Schema (shape, path layout,
 // hex digests), then the cross-references a schema cannot express. Both are
@@ -27,10 +27,12 @@ export function parseManifest(bytes: Uint8Array, file = MANIFEST_PATH): Manifest
     value !== null &&
     typeof value === 'object' &&
     'formatVersion' in value &&
-    value.formatVersion !== FORMAT_VERSION
+    value.formatVersion !== FORMAT_VERSION &&
+    value.formatVersion !== SIGNED_FORMAT_VERSION
   ) {
     throw invalid(
-      `unsupported bundle format version ${JSON.stringify(value.formatVersion)} (this airlock reads ${FORMAT_VERSION})`,
+      `unsupported bundle format version ${JSON.stringify(value.formatVersion)} ` +
+        `(this airlock reads ${FORMAT_VERSION} and ${SIGNED_FORMAT_VERSION})`,
       '/formatVersion',
       file,
     );

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { lstat, open, stat, type FileHandle } from 'node:fs/promises';
 import { Readable, Transform } from 'node:stream';
@@ -10,10 +11,11 @@ import { EntryRules } from './entry-rules.ts';
 import { HeaderWalk } from './header-walk.ts';
 import { CallerFailure, chunksOf, consumeMember, pad512, readAll, writeOut, type TarHeader } from './extract.ts';
 import { parseManifest } from './manifest.ts';
+import { SIGNATURE_PATH } from './signature.ts';
 import { pipeAll } from './pipe.ts';
 import { printable } from './paths.ts';
 import { assertArchiveEnd, classify, unreadable, type Position } from './stream-errors.ts';
-import { MANIFEST_PATH, type Manifest, type ManifestMember, type ReadOptions } from './types.ts';
+import { MANIFEST_PATH, SIGNED_FORMAT_VERSION, type Manifest, type ManifestMember, type ReadOptions } from './types.ts';
 
 export { DEFAULT_CAPS } from './entry-rules.ts';
 
@@ -25,6 +27,9 @@ export { DEFAULT_CAPS } from './entry-rules.ts';
 interface ScanOptions extends ReadOptions {
   manifestOnly?: boolean;
 }
+
+/** A signature envelope is about 1 kB. */
+const SIGNATURE_CAP = 64 * 1024;
 
 async function scan(archivePath: string, opts: ScanOptions): Promise<Manifest> {
   let fh: FileHandle;
@@ -48,6 +53,8 @@ async function scan(archivePath: string, opts: ScanOptions): Promise<Manifest> {
   const pos: Position = { archive: archivePath, entries: 0, end: 0 };
   let tmp: string | undefined;
   let manifest: Manifest | undefined;
+  let signatureDue = false;
+  let manifestSha256 = '';
   let members = new Map<string, ManifestMember>();
   const extract = tar.extract();
   let flow: Promise<void> = Promise.resolve();
@@ -114,6 +121,29 @@ async function scan(archivePath: string, opts: ScanOptions): Promise<Manifest> {
         members = new Map(manifest.members.map((m) => [m.path, m]));
         if (opts.manifestOnly) return manifest;
         if (tmp !== undefined) await writeOut(tmp, MANIFEST_PATH, bytes);
+        manifestSha256 = createHash('sha256').update(bytes).digest('hex');
+        signatureDue = manifest.formatVersion === SIGNED_FORMAT_VERSION;
+        if (!signatureDue) opts.onSignature?.(undefined, manifestSha256);
+        continue;
+      }
+      if (signatureDue) {
+        // Version 2: the signature follows the manifest, so the reader still streams once.
+        if (h.name !== SIGNATURE_PATH)
+          throw new ArchiveError(
+            'MEMBER_MISSING',
+            `a version 2 bundle's second member is its signature, not '${printable(h.name)}'`,
+            { file: SIGNATURE_PATH },
+          );
+        if (size > SIGNATURE_CAP)
+          throw new ArchiveError('ARCHIVE_TOO_LARGE', `declares ${size} bytes, over the cap of ${SIGNATURE_CAP}`, {
+            file: SIGNATURE_PATH,
+          });
+        pos.inBody = SIGNATURE_PATH;
+        const sig = await readAll(entry, SIGNATURE_CAP, SIGNATURE_PATH);
+        pos.inBody = undefined;
+        signatureDue = false;
+        if (tmp !== undefined) await writeOut(tmp, SIGNATURE_PATH, sig);
+        opts.onSignature?.(sig, manifestSha256);
         continue;
       }
 
@@ -136,6 +166,8 @@ async function scan(archivePath: string, opts: ScanOptions): Promise<Manifest> {
 
     if (manifest === undefined)
       throw new ArchiveError('MANIFEST_MISSING', 'the archive has no members', { file: archivePath });
+    if (signatureDue)
+      throw new ArchiveError('MEMBER_MISSING', "a version 2 bundle's signature is missing", { file: SIGNATURE_PATH });
     assertArchiveEnd(tap, pos);
     const missing = members.keys().next();
     if (!missing.done)

@@ -4,7 +4,10 @@
 import type { Readable } from 'node:stream';
 
 export const MANIFEST_PATH = 'airlock-manifest.json';
+/** The version an unsigned bundle is written with; a signed one is SIGNED_FORMAT_VERSION. */
 export const FORMAT_VERSION = 1;
+/** Version 2: the member right after the manifest is its signature (lib/bundle/signature.ts). */
+export const SIGNED_FORMAT_VERSION = 2;
 
 export type MemberRole = 'distribution' | 'provenance' | 'index-page' | 'core-metadata' | 'tuf-metadata' | 'tuf-target';
 
@@ -61,7 +64,7 @@ export interface ManifestTuf {
 
 export interface Manifest {
   format: 'airlock-bundle';
-  formatVersion: typeof FORMAT_VERSION;
+  formatVersion: typeof FORMAT_VERSION | typeof SIGNED_FORMAT_VERSION;
   /** ISO-8601, from --now or SOURCE_DATE_EPOCH or the clock, to the second. */
   createdAt: string;
   tool: { name: 'airlock'; version: string };
@@ -109,6 +112,8 @@ export interface ReadOptions {
    * on verified content.
    */
   onMember?: (member: ManifestMember, stream: Readable) => Promise<void>;
+  /** Called once after the manifest: its sha256 and, for a version 2 bundle, the signature member's bytes. */
+  onSignature?: (envelope: Uint8Array | undefined, manifestSha256: string) => void;
   /** Compressed bytes read so far and the archive's size on disk. */
   onProgress?: (bytes: number, total: number) => void;
 }
@@ -118,6 +123,8 @@ export interface WriteOptions {
   compression?: Compression;
   /** Member bytes written so far and the sum of all member sizes. */
   onProgress?: (bytes: number, total: number) => void;
+  /** Signs the manifest (Ed25519 or ECDSA P-256 private key): the bundle is written as format version 2. */
+  signKey?: import('node:crypto').KeyObject;
 }
 
 export type ManifestInput = Omit<Manifest, 'members' | 'format' | 'formatVersion' | 'tool'>;

@@ -73,10 +73,14 @@ export async function describe(m: MemberInput): Promise<ManifestMember> {
   return { path: m.path, size, sha256, role: m.role };
 }
 
-export function buildManifest(input: ManifestInput, members: ManifestMember[]): Manifest {
+export function buildManifest(
+  input: ManifestInput,
+  members: ManifestMember[],
+  formatVersion: Manifest['formatVersion'] = FORMAT_VERSION,
+): Manifest {
   const manifest: Manifest = {
     format: 'airlock-bundle',
-    formatVersion: FORMAT_VERSION,
+    formatVersion,
     createdAt: input.createdAt,
     tool: { name: 'airlock', version: toolVersion() },
     sources: canonical(input.sources) as Manifest['sources'],

@@ -9,8 +9,11 @@ import { compressStages, compressionFromPath } from './compression.ts';
 import { memberCheck } from './member-check.ts';
 import { pipeAll } from './pipe.ts';
 import { buildManifest, checkInputs, describe } from './writer-manifest.ts';
+import { SIGNATURE_PATH, signManifest } from './signature.ts';
 import {
+  FORMAT_VERSION,
   MANIFEST_PATH,
+  SIGNED_FORMAT_VERSION,
   type ManifestInput,
   type ManifestMember,
   type MemberInput,
@@ -79,8 +82,9 @@ export async function writeBundle(
   const sorted = checkInputs(members);
   const listed: ManifestMember[] = [];
   for (const m of sorted) listed.push(await describe(m));
-  const manifest = buildManifest(input, listed);
+  const manifest = buildManifest(input, listed, opts.signKey ? SIGNED_FORMAT_VERSION : FORMAT_VERSION);
   const manifestBytes = Buffer.from(stringifyJson(manifest));
+  const signature = opts.signKey ? signManifest(manifestBytes, opts.signKey) : undefined;
 
   const total = listed.reduce((n, m) => n + m.size, 0);
   let done = 0;
@@ -105,6 +109,11 @@ export async function writeBundle(
     await new Promise<void>((resolve, reject) =>
       pack.entry(header(MANIFEST_PATH, manifestBytes.length), manifestBytes, (e) => (e ? reject(e) : resolve())),
     );
+    if (signature) {
+      await new Promise<void>((resolve, reject) =>
+        pack.entry(header(SIGNATURE_PATH, signature.length), signature, (e) => (e ? reject(e) : resolve())),
+      );
+    }
     for (let i = 0; i < sorted.length; i++) await addMember(pack, listed[i]!, sorted[i]!.localPath, onBytes);
     pack.finalize();
   })().catch((e: unknown) => {

@@ -10,6 +10,7 @@ import { attestCommand } from './commands/attest.ts';
 import { bundleCommand } from './commands/bundle.ts';
 import { inspectCommand } from './commands/inspect.ts';
 import { pinsCommand } from './commands/pins.ts';
+import { logCommand } from './commands/log.ts';
 import { exportCommand } from './commands/export.ts';
 import { serveCommand } from './commands/serve.ts';
 import { sigstoreCommand } from './commands/sigstore.ts';
@@ -24,12 +25,13 @@ const COMMANDS: readonly CommandModule[] = [
   bundleCommand,
   inspectCommand,
   pinsCommand,
+  logCommand,
   exportCommand,
   serveCommand,
 ];
 
 /** Every boolean option, global or of a command (their repeats are refused before parsing). */
-const FLAGS = ['json', 'debug', 'help', 'version', 'only-binary', 'accept-new', 'partial', 'insecure-http'];
+const FLAGS = ['json', 'debug', 'help', 'version', 'only-binary', 'accept-new', 'partial', 'insecure-http', 'check'];
 
 /**
  * yargs prints the top-level help, exit 0, for `airlock frobnicate --help`:

@@ -2,6 +2,6 @@
 // wheel / sdist file names. Pure functions, no I/O.
 
 export { normalizeProjectName, escapeProjectName } from './name.ts';
-export { normalizeVersion } from './version.ts';
+export { canonicalVersion, normalizeVersion } from './version.ts';
 export { parseDistFilename, canonicalDistFilename } from './filename.ts';
 export type { DistFilename, WheelTag } from './filename.ts';

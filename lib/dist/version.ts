@@ -30,3 +30,12 @@ export function normalizeVersion(text: string, file: string): string {
     .join('.');
   return `${publicPart}+${local}`;
 }
+
+/**
+ * The comparison key of a version, as packaging's canonicalize_version: the
+ * normal form with trailing `.0` release parts dropped, so `1.0` and `1.0.0`
+ * (equal under PEP 440) give one key.
+ */
+export function canonicalVersion(text: string, file: string): string {
+  return normalizeVersion(text, file).replace(/^((?:\d+!)?\d+(?:\.\d+)*?)(?:\.0)+(?=[^.\d]|$)/, '$1');
+}

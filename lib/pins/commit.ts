@@ -1,6 +1,8 @@
 import { UsageError, errorFor } from '../errors.ts';
 import { normalizeProjectName } from '../dist/index.ts';
-import { judgeFiles } from '../policy/judge.ts';
+import { appendAuditLocked } from '../audit/store.ts';
+import { forgetRecord } from '../audit/records.ts';
+import { judgeFiles, type Judgement } from '../policy/judge.ts';
 import type { FileFacts, Policy } from '../policy/types.ts';
 import { withLock } from '../util/lock.ts';
 import { loadPins, pinsPath, savePins } from './store.ts';
@@ -12,13 +14,17 @@ import type { JudgeOptions, Pins, ProjectPin } from './types.ts';
 // moving time backwards. The judgement is made again on the stored pins, so a
 // pin another run wrote in between is honoured, not overwritten.
 
-/** For callers that already hold withLock(stateDir) (the lock is not re-entrant). */
-export async function commitPinsLocked(
+/**
+ * The judgement made again on the pins stored now, refusing if they changed
+ * what this run decided; nothing is written. For callers that already hold
+ * withLock(stateDir) (the lock is not re-entrant).
+ */
+export async function judgeStoredLocked(
   stateDir: string,
   policy: Policy,
   files: readonly FileFacts[],
   opts: JudgeOptions,
-): Promise<Pins> {
+): Promise<Judgement> {
   const file = pinsPath(stateDir);
   const stored = await loadPins(stateDir);
   checkTime(stored, opts.now, file);
@@ -29,6 +35,17 @@ export async function commitPinsLocked(
       file,
     });
   }
+  return j;
+}
+
+/** For callers that already hold withLock(stateDir) (the lock is not re-entrant). */
+export async function commitPinsLocked(
+  stateDir: string,
+  policy: Policy,
+  files: readonly FileFacts[],
+  opts: JudgeOptions,
+): Promise<Pins> {
+  const j = await judgeStoredLocked(stateDir, policy, files, opts);
   await savePins(stateDir, j.nextPins);
   return j.nextPins;
 }
@@ -43,8 +60,12 @@ export function commitPins(
   return withLock(stateDir, () => commitPinsLocked(stateDir, policy, files, opts));
 }
 
-/** `pins forget PROJECT`: removes one project's pin; the removed pin is returned for the report. */
-export function forgetPin(stateDir: string, project: string): Promise<ProjectPin> {
+/**
+ * `pins forget PROJECT`: removes one project's pin, recorded in the audit log
+ * under the same lock (at `now`, the clock: the command takes no --now); the
+ * removed pin is returned for the report.
+ */
+export function forgetPin(stateDir: string, project: string, now = new Date()): Promise<ProjectPin> {
   const name = normalizeProjectName(project);
   return withLock(stateDir, async () => {
     const stored = await loadPins(stateDir);
@@ -52,6 +73,7 @@ export function forgetPin(stateDir: string, project: string): Promise<ProjectPin
     if (!pin) throw new UsageError('USAGE', `no pin for project '${name}' in ${pinsPath(stateDir)}`);
     const projects = new Map(stored.projects);
     projects.delete(name);
+    await appendAuditLocked(stateDir, [forgetRecord(name, pin, now)]);
     await savePins(stateDir, { ...stored, projects });
     return pin;
   });

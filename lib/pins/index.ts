@@ -8,4 +8,4 @@ export { EMPTY_PINS } from './types.ts';
 export { checkPins, type PinsResult } from './check.ts';
 export { checkTime } from './time.ts';
 export { loadPins, savePins, pinsPath } from './store.ts';
-export { commitPins, commitPinsLocked, forgetPin } from './commit.ts';
+export { commitPins, commitPinsLocked, forgetPin, judgeStoredLocked } from './commit.ts';

@@ -2,12 +2,13 @@ import {
   GITHUB_ISSUER,
   GITLAB_ISSUER,
   GOOGLE_ISSUER,
+  checkEnvironment,
   checkPublisher,
   type PublisherPolicy,
 } from '../publisher/index.ts';
 import type { CertificateFacts } from '../pep740/types.ts';
 import type { SignerInfo } from '../sigstore/types.ts';
-import type { PublisherEntry } from './types.ts';
+import type { FileFacts, PublisherEntry } from './types.ts';
 
 // Publisher entries (PyPI's vocabulary) mapped onto lib/publisher, which
 // judges certificates, and back: the publisher a verified certificate shows,
@@ -53,6 +54,22 @@ export function signerOf(c: CertificateFacts): SignerInfo {
     notBefore: c.notBefore,
     notAfter: c.notAfter,
   };
+}
+
+/**
+ * Whether one verified attestation matches an entry: the certificate through
+ * lib/publisher, the environment (absent from certificates) through the
+ * provenance's claim, itself checked against the certificate.
+ */
+export function matchesEntry(entry: PublisherEntry, att: NonNullable<FileFacts['attestations']>[number]): boolean {
+  const expected = toPublisherPolicy(entry);
+  try {
+    checkPublisher(expected, signerOf(att.certificate), { file: '' });
+    checkEnvironment(expected, att.publisher.claimed, { file: '' });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** `rest` without `@REF` or `@SHA` of the certificate at its end; undefined when neither ends it. */

@@ -1,7 +1,7 @@
 import { normalizeProjectName } from '../dist/index.ts';
-import { checkEnvironment, checkPublisher } from '../publisher/index.ts';
-import { describeEntries, publisherOfCertificate, signerOf, toPublisherPolicy, uniqueEntries } from './entry.ts';
-import type { FileFacts, Policy, PolicyStep, ProjectRule, PublisherEntry } from './types.ts';
+import { deniedBy } from './deny.ts';
+import { describeEntries, matchesEntry, publisherOfCertificate, uniqueEntries } from './entry.ts';
+import type { FileFacts, Policy, PolicyStep, ProjectRule } from './types.ts';
 
 // The policy's word on one file, pure. A file with provenance reaches here
 // only when its provenance verified; publishers are judged from the
@@ -13,17 +13,6 @@ type Attestations = NonNullable<FileFacts['attestations']>;
 
 function ruleName(project: string, rule: ProjectRule | undefined, field: keyof ProjectRule): string {
   return rule?.[field] !== undefined ? `policy:projects.${project}` : 'policy:defaults';
-}
-
-function matches(entry: PublisherEntry, att: Attestations[number]): boolean {
-  const expected = toPublisherPolicy(entry);
-  try {
-    checkPublisher(expected, signerOf(att.certificate), { file: '' });
-    checkEnvironment(expected, att.publisher.claimed, { file: '' });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function refused(base: Omit<PolicyStep, 'outcome'>, code: PolicyStep['code'], message: string): PolicyStep {
@@ -60,7 +49,7 @@ function withProvenance(
   const allowed = rule?.publishers ?? policy.defaults.publishers;
   if (allowed === undefined) return { ...base, outcome: 'needs-pin', admittedBy: 'attestation' };
   const listRule = ruleName(project, rule, 'publishers');
-  const unmatched = atts.filter((a) => !allowed.some((e) => matches(e, a)));
+  const unmatched = atts.filter((a) => !allowed.some((e) => matchesEntry(e, a)));
   if (unmatched.length > 0) {
     const shown = uniqueEntries(unmatched.map((a) => publisherOfCertificate(a.certificate)));
     return refused(
@@ -75,6 +64,18 @@ function withProvenance(
 /** The policy's decision on one file; `needs-pin` when the policy names no publisher for it. */
 export function evaluatePolicy(policy: Policy, f: FileFacts): PolicyStep {
   const project = normalizeProjectName(f.project);
+  const denied = deniedBy(policy.deny, f);
+  if (denied) {
+    return {
+      project,
+      outcome: 'refused',
+      code: 'DENIED',
+      message: `${f.filename} is denied by policy:${denied.key} (${denied.text})`,
+      decidedBy: [`policy:${denied.key}`],
+      publishers: uniqueEntries((f.attestations ?? []).map((a) => publisherOfCertificate(a.certificate))),
+      publisherListed: false,
+    };
+  }
   const rule = policy.projects.get(project);
   if (rule?.hashes !== undefined && !rule.hashes.includes(f.sha256) && f.attestations !== null) {
     // Listed hashes are an allow-list for every file of the project, attested or not.

@@ -1,11 +1,13 @@
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 import { parse, TomlError } from 'smol-toml';
-import { normalizeProjectName } from '../dist/index.ts';
+import { canonicalVersion, normalizeProjectName } from '../dist/index.ts';
 import { PolicyError, errorMessage, isAirlockError } from '../errors.ts';
 import { validateSchema } from '../schemas.ts';
 import { sha256Hex } from '../util/digest.ts';
-import type { Policy, ProjectRule, PublisherEntry, Require } from './types.ts';
+import { signerKeyId, signingKey } from '../bundle/signature.ts';
+import { describeEntry } from './entry.ts';
+import type { DenyEntry, Policy, ProjectRule, PublisherEntry, Require } from './types.ts';
 
 // The policy file: TOML, validated against schemas/policy.schema.json, then
 // the rules the schema cannot say. Every failure is POLICY_INVALID (exit 2)
@@ -17,6 +19,8 @@ interface RawProject {
   publishers?: PublisherEntry[];
 }
 interface RawPolicy {
+  deny?: Array<string | PublisherEntry>;
+  signers?: string[];
   defaults?: { require?: Require; publishers?: PublisherEntry[] };
   projects?: Record<string, RawProject>;
 }
@@ -84,19 +88,50 @@ function copyEntry(p: PublisherEntry): PublisherEntry {
   return Object.fromEntries(ENTRY_FIELDS.filter((f) => src.has(f)).map((f) => [f, src.get(f)])) as PublisherEntry;
 }
 
+function checkPublisher(p: PublisherEntry, key: string, file: string): PublisherEntry {
+  // The schema admits the kind so that this reason, not "unknown kind", is what the operator reads.
+  if ((p as { kind: string }).kind === 'ActiveState') {
+    throw invalid(
+      file,
+      key,
+      'ActiveState publishers cannot be checked: PyPI defines no attestation identity for ActiveState and no ' +
+        'Sigstore certificate carries its claims',
+    );
+  }
+  return copyEntry(p);
+}
+
 function checkPublishers(list: PublisherEntry[] | undefined, key: string, file: string): PublisherEntry[] | undefined {
-  list?.forEach((p, i) => {
-    // The schema admits the kind so that this reason, not "unknown kind", is what the operator reads.
-    if ((p as { kind: string }).kind === 'ActiveState') {
-      throw invalid(
-        file,
-        `${key}.publishers[${i}]`,
-        'ActiveState publishers cannot be checked: PyPI defines no attestation identity for ActiveState and no ' +
-          'Sigstore certificate carries its claims',
-      );
-    }
-  });
-  return list?.map(copyEntry);
+  return list?.map((p, i) => checkPublisher(p, `${key}.publishers[${i}]`, file));
+}
+
+function signer(pem: string, key: string, file: string): Policy['signers'][number] {
+  try {
+    const k = signingKey(pem, 'public', file);
+    return { key: k, keyid: signerKeyId(k) };
+  } catch (e) {
+    throw invalid(file, key, isAirlockError(e) ? e.message : errorMessage(e), e);
+  }
+}
+
+function denyEntry(raw: string | PublisherEntry, key: string, file: string): DenyEntry {
+  if (typeof raw !== 'string') {
+    const publisher = checkPublisher(raw, key, file);
+    return { key, text: describeEntry(publisher), kind: 'publisher', publisher };
+  }
+  if (raw.startsWith('sha256:')) return { key, text: raw, kind: 'digest', sha256: raw.slice('sha256:'.length) };
+  const [name, version] = raw.split('==') as [string, string];
+  try {
+    return {
+      key,
+      text: raw,
+      kind: 'release',
+      project: normalizeProjectName(name),
+      version: canonicalVersion(version, file),
+    };
+  } catch (e) {
+    throw invalid(file, key, `'${version}' is not a valid PEP 440 version`, e);
+  }
 }
 
 function project(raw: RawProject, key: string, file: string): ProjectRule {
@@ -128,7 +163,9 @@ function build(raw: RawPolicy, meta: Pick<Policy, 'uri' | 'sha256' | 'file' | 'b
   }
   const defaults: Policy['defaults'] = { require: raw.defaults?.require ?? 'attested' };
   if (defaultPublishers !== undefined) defaults.publishers = defaultPublishers;
-  return { ...meta, defaults, projects };
+  const deny = (raw.deny ?? []).map((d, i) => denyEntry(d, `deny[${i}]`, file));
+  const signers = (raw.signers ?? []).map((pem, i) => signer(pem, `signers[${i}]`, file));
+  return { ...meta, defaults, projects, deny, signers };
 }
 
 /** Parses and checks a policy file's bytes; `file` is the path as the user gave it. */

@@ -1,4 +1,4 @@
-import { normalizeProjectName, normalizeVersion } from '../dist/index.ts';
+import { canonicalVersion, normalizeProjectName } from '../dist/index.ts';
 import { describeEntries, uniqueEntries } from './entry.ts';
 import type { FileFacts, PolicyStep } from './types.ts';
 
@@ -9,8 +9,8 @@ import type { FileFacts, PolicyStep } from './types.ts';
 function releaseKey(f: FileFacts): string {
   let version = f.version;
   try {
-    // As packaging's canonicalize_version: 1.0 and 1.0.0 are one release.
-    version = normalizeVersion(f.version, f.filename).replace(/^((?:\d+!)?\d+(?:\.\d+)*?)(?:\.0)+(?=[^.\d]|$)/, '$1');
+    // 1.0 and 1.0.0 are one release.
+    version = canonicalVersion(f.version, f.filename);
   } catch {
     // A version the parser refuses is compared as written.
   }

@@ -48,6 +48,17 @@ export interface ProjectRule {
   publishers?: PublisherEntry[];
 }
 
+/**
+ * One entry of the top-level `deny` list: it refuses the files it matches
+ * (DENIED), whatever else accepts them. `text` is how the entry is named in
+ * messages, `key` its TOML key (`deny[2]`).
+ */
+export type DenyEntry = { key: string; text: string } & (
+  | { kind: 'release' /** PEP 503-normalised. */; project: string /** canonicalVersion's key. */; version: string }
+  | { kind: 'digest' /** Lower-case hex, without `sha256:`. */; sha256: string }
+  | { kind: 'publisher'; publisher: PublisherEntry }
+);
+
 export interface Policy {
   /** `policy.uri` of the VSAs: the file's `file:` URL, or the documented URI of the built-in default. */
   uri: string;
@@ -59,6 +70,10 @@ export interface Policy {
   defaults: { require: Require; publishers?: PublisherEntry[] };
   /** By PEP 503-normalised project name. */
   projects: ReadonlyMap<string, ProjectRule>;
+  /** Checked before every other rule; empty when the file has no `deny`. */
+  deny: readonly DenyEntry[];
+  /** Trusted bundle signers (top-level `signers`, PEM public keys): one of them must have signed the bundle. */
+  signers: ReadonlyArray<{ key: import('node:crypto').KeyObject; keyid: string }>;
 }
 
 /** What verification established about one distribution, the input of the judgement. */

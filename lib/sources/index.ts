@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import { writeBundle } from '../bundle/index.ts';
 import type { Manifest, ManifestSources } from '../bundle/types.ts';
 import type { LockEntry } from '../lock/index.ts';
@@ -44,6 +45,8 @@ export interface BundleRequest {
   progress?: ProgressSink;
   /** Bytes written into the archive. */
   onWriteProgress?: (done: number, total: number) => void;
+  /** Sign the manifest with this private key (lib/bundle/signature.ts). */
+  signKey?: KeyObject;
 }
 
 export interface BundleOutcome {
@@ -74,7 +77,10 @@ export async function createBundle(req: BundleRequest): Promise<BundleOutcome> {
       req.output,
       { createdAt: req.createdAt, sources: req.sources, packages, tuf: manifestTuf(tuf.result, req.pinned.instance) },
       [...members, ...tufMembers(tuf)],
-      req.onWriteProgress ? { onProgress: req.onWriteProgress } : {},
+      {
+        ...(req.onWriteProgress ? { onProgress: req.onWriteProgress } : {}),
+        ...(req.signKey ? { signKey: req.signKey } : {}),
+      },
     );
     return written;
   } finally {

@@ -24,6 +24,8 @@ export const CAPS = {
   trustState: 4 * MiB,
   /** A policy file (TOML). */
   policy: 4 * MiB,
+  /** One line of the audit log: a verdict lists every file of a bundle (100 000 files are some 20 MB). */
+  auditLine: 64 * MiB,
   /** The publisher pins file of the trust state. */
   pins: 16 * MiB,
   /** A PEM private key (--vsa-key). */

@@ -1,9 +1,11 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Manifest } from '../bundle/index.ts';
+import { checkBundleSignature } from '../bundle/signature.ts';
 import { toolVersion } from '../bundle/tool.ts';
 import { type AirlockError, isAirlockError } from '../errors.ts';
-import { checkTime, commitPinsLocked, loadPins } from '../pins/index.ts';
+import { appendAuditLocked, pinRecord, type VerdictRecord } from '../audit/index.ts';
+import { checkTime, judgeStoredLocked, loadPins, savePins } from '../pins/index.ts';
 import { withLock } from '../util/lock.ts';
 import { judgeFiles, type FileFacts } from '../policy/index.ts';
 import { loadTrustMaterial } from '../sigstore/index.ts';
@@ -20,7 +22,8 @@ import type { FileVerdict, TrustFacts, VerifyBundleOptions, VerifyOutcome, Verif
 // lib/bundle's reader, its TUF copy checked from the pinned root, then every
 // distribution against its provenance, the policy and the pins. Nothing is
 // written here but the temporary checked folder; the trust state, pins and
-// time move only in `commit()`, which the command calls when it succeeded.
+// time move only in `commit(record)`, which the command calls when it succeeded (the record goes to the
+// audit log under the same lock); a refused run is logged with lib/audit's recordAudit.
 
 export type * from './types.ts';
 export { readWheel, requiresPythonOf } from './wheel.ts';
@@ -118,7 +121,11 @@ async function checkTrust(bundle: CheckedBundle, opts: VerifyBundleOptions) {
  */
 export async function verifyBundleFile(archive: string, opts: VerifyBundleOptions): Promise<VerifyOutcome> {
   const report = baseReport(archive, opts);
-  const nothing = { report, commit: async () => undefined, commitProjects: async () => undefined };
+  const nothing = {
+    report,
+    commit: async (_: VerdictRecord) => undefined,
+    commitProjects: async (_: ReadonlySet<string>, __: VerdictRecord) => undefined,
+  };
   const pins = await loadPins(opts.stateDir);
   const nowRecord = { time: opts.now.toISOString(), source: opts.nowSource };
   let bundle: CheckedBundle;
@@ -137,6 +144,8 @@ export async function verifyBundleFile(archive: string, opts: VerifyBundleOption
   try {
     let trust: Awaited<ReturnType<typeof checkTrust>>;
     try {
+      const { envelope, manifestSha256 } = bundle.signature;
+      report.signature = checkBundleSignature(envelope, manifestSha256, opts.trustedSigners ?? []);
       checkTime(pins, nowRecord);
       trust = await checkTrust(bundle, opts);
     } catch (e) {
@@ -173,22 +182,26 @@ export async function verifyBundleFile(archive: string, opts: VerifyBundleOption
     report.summary = summarise(report.files);
     report.ok = report.files.length > 0 && report.summary.accepted === report.files.length;
     keep = opts.keepChecked === true;
-    // Under one lock: the pins first (re-judged on what is stored now, so they may still refuse), then the
-    // TUF versions; a refusal leaves both as they were.
-    const commitWith = (chosen: FileFacts[]) =>
+    // Under one lock: the pins re-judged on what is stored now (they may still refuse, leaving everything as
+    // it was), then the audit log (the verdict and the pins it accepts, as this re-judgement made them; a
+    // decision is logged before it takes effect, never after), then the pins and the TUF versions.
+    const commitWith = (chosen: FileFacts[], record: VerdictRecord) =>
       withLock(opts.stateDir, async () => {
-        await commitPinsLocked(opts.stateDir, opts.policy, chosen, judgeOpts);
+        const j = await judgeStoredLocked(opts.stateDir, opts.policy, chosen, judgeOpts);
+        await appendAuditLocked(opts.stateDir, [record, ...j.events.map(pinRecord)]);
+        await savePins(opts.stateDir, j.nextPins);
         await trust.commitHeld();
       });
     return {
       report,
       ...(keep ? { checkedDir: bundle.dir } : {}),
-      // Under one lock: the pins first (re-judged on what is stored now, so they may still refuse), then the
-      // TUF versions; a refusal leaves both as they were.
-      commit: () => commitWith(facts),
-      commitProjects: (projects) => {
+      commit: (record: VerdictRecord) => commitWith(facts, record),
+      commitProjects: (projects: ReadonlySet<string>, record: VerdictRecord) => {
         const accepted = new Set(report.files.filter((f) => f.verdict === 'accepted').map((f) => f.filename));
-        return commitWith(facts.filter((f) => projects.has(f.project) && accepted.has(f.filename)));
+        return commitWith(
+          facts.filter((f) => projects.has(f.project) && accepted.has(f.filename)),
+          record,
+        );
       },
     };
   } finally {

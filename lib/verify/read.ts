@@ -26,6 +26,8 @@ export interface CheckedBundle {
   dir: string;
   /** Verified bytes of the provenance, index-page and core-metadata members, by path. */
   small: Map<string, Uint8Array>;
+  /** The signature member's bytes (format version 2), undefined for an unsigned bundle; and the manifest's sha256. */
+  signature: { envelope: Uint8Array | undefined; manifestSha256: string };
   /** Every member by path, as the reader verified it (size and sha256). */
   members: Map<string, ManifestMember>;
   /** Removes the temporary folder. */
@@ -59,10 +61,14 @@ export async function readChecked(
   const dir = join(opts.workDir ?? tmpdir(), `airlock-verify-${process.pid}-${randomBytes(6).toString('hex')}`);
   const discard = () => rm(dir, { recursive: true, force: true });
   const small = new Map<string, Uint8Array>();
+  let signature: CheckedBundle['signature'] = { envelope: undefined, manifestSha256: '' };
   try {
     const manifest = await readBundle(archive, {
       dest: dir,
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+      onSignature: (envelope, manifestSha256) => {
+        signature = { envelope, manifestSha256 };
+      },
       onMember: async (m, stream) => {
         const cap = SMALL_MEMBER_CAPS[m.role];
         // With `dest` the reader hands over its checked copy on disk: a distribution needs no second read here.
@@ -73,7 +79,7 @@ export async function readChecked(
         small.set(m.path, await keep(m, stream, cap));
       },
     });
-    return { manifest, dir, small, members: new Map(manifest.members.map((m) => [m.path, m])), discard };
+    return { manifest, dir, small, signature, members: new Map(manifest.members.map((m) => [m.path, m])), discard };
   } catch (e) {
     await discard();
     throw e;

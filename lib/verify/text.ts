@@ -37,6 +37,12 @@ export function formatVerifyReport(r: VerifyReport): string {
     );
   }
   lines.push(`policy   ${t(r.policy.uri)} (sha256 ${r.policy.sha256})`);
+  if (r.signature?.status === 'verified')
+    lines.push(
+      `signed   by key ${r.signature.keyid}` +
+        (r.signature.trustedSigner ? ' (a trusted signer)' : ' (no trusted signer configured)'),
+    );
+  else if (r.signature) lines.push('signed   no (unsigned bundle)');
   if (r.failure) {
     const where = [r.failure.file, r.failure.field]
       .filter(Boolean)

@@ -1,5 +1,8 @@
 import type { Instance } from '../tuf/index.ts';
+import type { KeyObject } from 'node:crypto';
 import type { Policy } from '../policy/index.ts';
+import type { SignatureStatus } from '../bundle/signature.ts';
+import type { VerdictRecord } from '../audit/types.ts';
 
 // The shape of `airlock verify`'s result (schemas/verify-report.schema.json),
 // agreed with lib/export in INTERFACES.md.
@@ -15,6 +18,8 @@ export interface VerifyBundleOptions {
   /** Trust state folder: TUF versions, publisher pins, last accepted time. */
   stateDir: string;
   policy: Policy;
+  /** Keys one of which must have signed the bundle; empty: a signature is checked if present, none required. */
+  trustedSigners?: readonly KeyObject[];
   acceptNew?: boolean;
   acceptChange?: string[];
   /** Files checked at once (default: the number of cores). */
@@ -85,6 +90,11 @@ export interface VerifyReport {
   graceUsed: boolean;
   trust: TrustFacts | null;
   policy: { uri: string; sha256: string; builtin: boolean };
+  /**
+   * The bundle's signature: `unsigned`, or verified with its signer's keyid (and whether a trusted signer was
+   * required).
+   */
+  signature?: SignatureStatus;
   /** Set when the archive or its TUF copy was refused: then no file is accepted. */
   failure?: { code: string; message: string; file?: string; field?: string };
   summary: { accepted: number; refused: number; notVerified: number };
@@ -99,10 +109,11 @@ export interface VerifyReport {
 export interface VerifyOutcome {
   report: VerifyReport;
   checkedDir?: string;
-  commit(): Promise<void>;
+  /** Moves pins and TUF state forward and appends `record` (and the pins accepted) to the audit log, under one lock. */
+  commit(record: VerdictRecord): Promise<void>;
   /**
    * `commit()` for the accepted files of these projects only (`export --partial`): the pins of the projects
-   * exported move, the TUF state moves (the copy verified), nothing is recorded for the others.
+   * exported move, the TUF state moves (the copy verified), nothing is pinned for the others.
    */
-  commitProjects(projects: ReadonlySet<string>): Promise<void>;
+  commitProjects(projects: ReadonlySet<string>, record: VerdictRecord): Promise<void>;
 }

@@ -323,9 +323,16 @@ describe('reader refuses a missing or invalid manifest', () => {
   });
   test('manifest of a newer format version', async () => {
     await refuses(
-      await bundle(asEntries(ok()), ok(), { ...manifestFor(ok()), formatVersion: 2 }),
+      await bundle(asEntries(ok()), ok(), { ...manifestFor(ok()), formatVersion: 3 }),
       'MANIFEST_INVALID',
-      /\/formatVersion: unsupported bundle format version 2/,
+      /\/formatVersion: unsupported bundle format version 3 \(this airlock reads 1 and 2\)/,
+    );
+  });
+  test('a version 2 manifest (signed) whose second member is not its signature', async () => {
+    await refuses(
+      await bundle(asEntries(ok()), ok(), { ...manifestFor(ok()), formatVersion: 2 }),
+      'MEMBER_MISSING',
+      /a version 2 bundle's second member is its signature/,
     );
   });
   test('manifest with a role that does not match the path', async () => {

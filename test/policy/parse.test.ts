@@ -166,3 +166,26 @@ test('not TOML, not UTF-8: POLICY_INVALID with the line', () => {
   // TOML dates are not strings.
   invalid('[projects.x]\npublishers = [{ kind = "Google", email = 1979-05-27 }]', 'projects.x.publishers[0].email');
 });
+
+test('signers: PEM public keys (Ed25519, P-256); anything else is POLICY_INVALID naming signers[i]', async () => {
+  const { generateKeyPairSync } = await import('node:crypto');
+  const ed = generateKeyPairSync('ed25519');
+  const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const pem = (k: import('node:crypto').KeyObject) => k.export({ type: 'spki', format: 'pem' }).toString();
+  const p = parsePolicy(enc(`signers = ["""\n${pem(ed.publicKey)}"""]\n`), 'policy.toml');
+  assert.equal(p.signers.length, 1);
+  assert.match(p.signers[0]!.keyid, /^[0-9a-f]{64}$/);
+  invalid(
+    `signers = ["""\n${pem(ed.publicKey)}""", """\n${pem(rsa.publicKey)}"""]\n`,
+    'signers[1]',
+    /use Ed25519 or ECDSA P-256/,
+  );
+  invalid(
+    'signers = ["-----BEGIN PUBLIC KEY-----\\nnot base64\\n-----END PUBLIC KEY-----"]',
+    'signers[0]',
+    /not a PEM public key/,
+  );
+  invalid('signers = ["ssh-ed25519 AAAA"]', 'signers[0]', /pattern/);
+  invalid('signers = []', 'signers');
+  invalid('[defaults]\nsigners = ["x"]', 'defaults', /'signers'/);
+});

@@ -6,6 +6,7 @@ import { validateSchema } from '../../lib/schemas.ts';
 import { verifyBundleFile, type VerifyBundleOptions, type VerifyReport } from '../../lib/verify/index.ts';
 import { startIndexServer, type IndexServer } from '../helpers/index-server.ts';
 import { makeBundle, NOW, removeTempDirs, repack, snapshot, tempDir, unpack } from './helpers.ts';
+import { readAuditLog, verdictRecord } from '../../lib/audit/index.ts';
 
 // Publisher pinning across bundles with one state folder: no silent trust on
 // first use, provenance that disappears, and the operator's explicit
@@ -37,7 +38,8 @@ async function run(path: string, policy: string, state: string, extra: Partial<V
     ...extra,
   });
   validateSchema('verify-report', JSON.parse(JSON.stringify(outcome.report)), 'report');
-  return outcome;
+  const record = verdictRecord('verify', outcome.report, { path, sha256: '0'.repeat(64) }, 0);
+  return { ...outcome, commit: () => outcome.commit(record) };
 }
 
 const codes = (r: VerifyReport) => r.files.map((f) => `${f.project}: ${f.verdict}${f.code ? ` ${f.code}` : ''}`);
@@ -92,6 +94,20 @@ test(
     const pin = after.projects.get('gitlab-oidc-project')!;
     assert.equal(pin.provenance, false);
     assert.equal(pin.history.at(-1)?.kind, 'accept-change');
+    // The audit log holds each committed verdict and the pins it accepted, in order, the chain intact (this test
+    // commits through lib/verify; refused runs are logged by the command, test/audit).
+    const log = await readAuditLog(state);
+    assert.equal(log.broken, undefined);
+    assert.deepEqual(
+      log.entries.map((e) => (e.event === 'verdict' ? 'verdict' : `${e.event} ${e.project}`)),
+      [
+        'verdict',
+        'accept-new gitlab-oidc-project',
+        'accept-new pypi-attestations',
+        'verdict',
+        'accept-change gitlab-oidc-project',
+      ],
+    );
   },
 );
 

@@ -106,6 +106,31 @@ test('the text report: one line per file, exit 1 when a file is refused', async 
   assert.deepEqual(await snapshot(state), {}, 'a refused run leaves the state untouched');
 });
 
+test('deny lists: each kind refuses its file with DENIED naming the entry, over a policy allowing it', async () => {
+  const gl = s.dists.find((d) => d.project === 'gitlab-oidc-project')!;
+  const deny = [
+    '"PyPI_Attestations==0.0.19.0"',
+    `"sha256:${rfcSha}"`,
+    '{ kind = "GitLab", repository = "facutuesca/gitlab-oidc-project", workflow_filepath = ".gitlab-ci.yml" }',
+  ];
+  const p = join(await tempDir(), 'deny.toml');
+  await writeFile(p, `deny = [${deny.join(', ')}]\n${policyToml({ rfc8785Sha256: rfcSha })}`);
+  const { code, report } = await verifyCli([archive, '--policy', p, '--now', NOW, '--state', await tempDir()]);
+  assert.equal(code, 1);
+  assert.deepEqual(verdicts(report), [
+    `${gl.filename}: refused DENIED`,
+    'pypi_attestations-0.0.19.tar.gz: refused DENIED',
+    'rfc8785-0.1.2-py3-none-any.whl: refused DENIED',
+  ]);
+  const msg = (name: string) => report.files.find((f) => f.filename.startsWith(name))!.message;
+  assert.match(
+    msg('gitlab')!,
+    /denied by policy:deny\[2\] \(GitLab facutuesca\/gitlab-oidc-project \.gitlab-ci\.yml\)/,
+  );
+  assert.match(msg('pypi_attestations')!, /denied by policy:deny\[0\] \(PyPI_Attestations==0\.0\.19\.0\)/);
+  assert.match(msg('rfc8785')!, new RegExp(`denied by policy:deny\\[1\\] \\(sha256:${rfcSha}\\)`));
+});
+
 test('today (the copy froze): every file not verified, TUF_EXPIRED, nothing written', async () => {
   const state = await tempDir();
   const out = await tempDir();

@@ -30,6 +30,10 @@ const BUNDLE_OPTIONS = {
     type: 'string',
     describe: 'Policy file (TOML): refuse, before writing, what airlock verify with it would refuse',
   },
+  'sign-key': {
+    type: 'string',
+    describe: 'Sign the bundle (DSSE over its manifest) with this PEM private key, Ed25519 or ECDSA P-256',
+  },
 } as const;
 
 export const bundleCommand: CommandModule = {

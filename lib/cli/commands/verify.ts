@@ -25,6 +25,11 @@ export const VERIFY_OPTIONS = {
     describe: 'Write a SLSA Verification Summary Attestation per accepted file into this folder',
   },
   'vsa-key': { type: 'string', describe: 'Sign each VSA (DSSE) with this PEM private key' },
+  'trusted-signer': {
+    type: 'string',
+    array: true,
+    describe: "Require the bundle signed by this PEM public key (repeatable; with the policy's signers)",
+  },
 } as const;
 
 export const verifyCommand: CommandModule = {

@@ -28,6 +28,8 @@ export interface BundleArgs {
   json: boolean;
   /** Refuse before writing what `verify` with this policy would refuse. */
   policy?: string | undefined;
+  /** Sign the manifest with this PEM private key (Ed25519 or ECDSA P-256). */
+  signKey?: string | undefined;
 }
 
 /** createdAt: --now, else SOURCE_DATE_EPOCH (reproducible builds), else the clock; to the second. */
@@ -108,6 +110,7 @@ export async function bundle(a: BundleArgs): Promise<CommandResult> {
   }
   // Checked before any download: a bad policy file never costs a long run.
   const policy = a.policy === undefined ? undefined : await (await import('./bundle-policy.ts')).loadPolicy(a.policy);
+  const signKey = a.signKey === undefined ? undefined : await (await import('./signers.ts')).loadSignKey(a.signKey);
   const progress = createProgress('downloading', { json: a.json });
   const writing = createProgress('writing', { json: a.json });
   let done = 0;
@@ -135,6 +138,7 @@ export async function bundle(a: BundleArgs): Promise<CommandResult> {
         },
       },
       onWriteProgress: (d, t) => writing.update(d, t),
+      ...(signKey ? { signKey } : {}),
     });
     if (policy && target) {
       const { checkStaged } = await import('./bundle-policy.ts');

@@ -4,7 +4,6 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { vsaFileName } from '../../verify/vsa.ts';
-import { sha256File } from '../../util/digest.ts';
 import { UsageError } from '../../errors.ts';
 import { exportToDir } from '../../export/index.ts';
 import { exportInputFromVerify, type VerifyReportLike } from '../../export/from-verify.ts';
@@ -12,7 +11,8 @@ import type { ExportFormat, ExportSummary } from '../../export/types.ts';
 import type { CommandResult } from '../output.ts';
 import { createProgress } from '../progress.ts';
 import { printable } from '../../bundle/paths.ts';
-import { runVerification, verifyArgs } from './verify.ts';
+import type { VerdictRecord } from '../../audit/index.ts';
+import { auditVerdict, runVerification, verdictOf, verifyArgs, type Verification, type VerifyArgs } from './verify.ts';
 import { writeReportFile, writeVsas } from './verify-outputs.ts';
 
 export interface ExportArgs {
@@ -29,10 +29,9 @@ interface Verified {
   /** The reader's checked extraction of the whole archive; removed here when the export is done. */
   checkedDir: string;
   bundleSha256: string;
-  /** Moves TUF state, pins and time forward: only once the whole command succeeded. */
-  commit(): Promise<void>;
-  /** `commit()` for these projects only (`--partial`). */
-  commitProjects(projects: ReadonlySet<string>): Promise<void>;
+  /** The verification as run, for the audit log. */
+  verification: Verification;
+  args: VerifyArgs;
   /** Removes the checked folder and the VSAs made for the tree. */
   dispose(): Promise<void>;
 }
@@ -44,7 +43,8 @@ interface Verified {
  */
 async function verifyForExport(a: ExportArgs & Record<string, unknown>): Promise<Verified> {
   const args = verifyArgs(a);
-  const { outcome, policy, vsaKey } = await runVerification(args, true);
+  const verification = await runVerification(args, true);
+  const { outcome, policy, vsaKey } = verification;
   const checkedDir = outcome.checkedDir;
   const dispose = async () => {
     if (checkedDir !== undefined) await rm(checkedDir, { recursive: true, force: true });
@@ -62,14 +62,13 @@ async function verifyForExport(a: ExportArgs & Record<string, unknown>): Promise
       await writeVsas(outcome.report, policy, vsaDir, vsaKey);
       for (const f of files) if (f.verdict === 'accepted') f.vsaPath = join(vsaDir, vsaFileName(f.filename));
     }
-    // The tree keeps one report per bundle, named by the archive's digest.
-    const bundleSha256 = (await sha256File(args.bundle)).sha256;
     return {
       report: { ...outcome.report, files },
       checkedDir: dir,
-      bundleSha256,
-      commit: outcome.commit,
-      commitProjects: outcome.commitProjects,
+      // The tree keeps one report per bundle, named by the archive's digest.
+      bundleSha256: verification.bundleSha256,
+      verification,
+      args,
       dispose: async () => {
         await dispose();
         if (checkedDir !== undefined) await rm(`${checkedDir}.vsa`, { recursive: true, force: true });
@@ -115,6 +114,7 @@ export async function exportBundle(a: ExportArgs & Record<string, unknown>): Pro
   try {
     const refused = v.report.files.filter((f) => f.verdict !== 'accepted');
     if (refused.length > 0 && !a.partial) {
+      await auditVerdict(v.verification, v.args, 'export', 1);
       const text = `nothing exported: ${refused.length} file(s) not accepted (--partial exports the accepted ones)\n`;
       return { exitCode: 1, text, json: { ok: false, exported: false, report: v.report } };
     }
@@ -131,17 +131,20 @@ export async function exportBundle(a: ExportArgs & Record<string, unknown>): Pro
     // With --partial and refused files the export happened, but the command still fails (exit 1): the pins
     // move for the projects exported, and only for them, here rather than through the result's commit.
     const exitCode = refused.length > 0 ? 1 : 0;
+    let record: VerdictRecord;
     if (exitCode !== 0) {
       const notExported = new Set(summary.refused.map((r) => r.filename));
       const refusedProjects = new Set(refused.map((f) => f.project));
       const exported = v.report.files.filter(
         (f) => f.verdict === 'accepted' && !notExported.has(f.filename) && !refusedProjects.has(f.project),
       );
-      await v.commitProjects(new Set(exported.map((f) => f.project)));
-    }
+      // The verdict is logged with the pins it moves, under one lock.
+      record = verdictOf(v.verification, v.args, 'export', 1);
+      await v.verification.outcome.commitProjects(new Set(exported.map((f) => f.project)), record);
+    } else record = await auditVerdict(v.verification, v.args, 'export', 0);
     return {
       exitCode,
-      ...(exitCode === 0 ? { commit: () => v.commit() } : {}),
+      ...(exitCode === 0 ? { commit: () => v.verification.outcome.commit(record) } : {}),
       text: formatSummary(summary, refused),
       json: { ...summary, refusedByVerification: refused.map((f) => ({ filename: f.filename, verdict: f.verdict })) },
     };

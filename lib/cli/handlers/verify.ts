@@ -1,4 +1,7 @@
 import { lstat, rm } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { recordAudit, verdictRecord, type VerdictRecord } from '../../audit/index.ts';
+import { sha256File } from '../../util/digest.ts';
 import { UsageError } from '../../errors.ts';
 import { defaultStateDir, type Instance } from '../../tuf/index.ts';
 import { parseDuration, parseNow } from '../../util/time.ts';
@@ -8,6 +11,7 @@ import { formatVerifyReport, verifyBundleFile, type VerifyOutcome, type VerifyRe
 import type { CommandResult } from '../output.ts';
 import { createProgress } from '../progress.ts';
 import { loadPolicy } from './bundle-policy.ts';
+import { loadTrustedSigners } from './signers.ts';
 import { extractAccepted, loadVsaKey, writeReportFile, writeVsas } from './verify-outputs.ts';
 
 // `airlock verify`: the I/O edge of lib/verify. It reads the options, the
@@ -31,6 +35,8 @@ export interface VerifyArgs {
   vsaOut?: string;
   vsaKey?: string;
   extract?: string;
+  /** PEM public keys of the trusted bundle signers. */
+  trustedSigner: string[];
 }
 
 function str(args: Record<string, unknown>, name: string): string | undefined {
@@ -52,7 +58,15 @@ export function verifyArgs(args: Record<string, unknown>): VerifyArgs {
   const instance = str(args, 'instance');
   if (instance !== undefined && instance !== 'public-good' && instance !== 'staging')
     throw new UsageError('USAGE', '--instance is public-good or staging');
-  const out: VerifyArgs = { bundle, acceptNew: args['accept-new'] === true, acceptChange, json: args.json === true };
+  const signers = args['trusted-signer'];
+  const trustedSigner = signers === undefined ? [] : Array.isArray(signers) ? signers.map(String) : [String(signers)];
+  const out: VerifyArgs = {
+    bundle,
+    acceptNew: args['accept-new'] === true,
+    acceptChange,
+    json: args.json === true,
+    trustedSigner,
+  };
   for (const [key, name] of [
     ['policy', 'policy'],
     ['root', 'root'],
@@ -85,6 +99,9 @@ export interface Verification {
   outcome: VerifyOutcome;
   policy: Policy;
   vsaKey: KeyObject | undefined;
+  stateDir: string;
+  /** The archive's sha256, for the audit log and export's report. */
+  bundleSha256: string;
 }
 
 /**
@@ -95,9 +112,11 @@ export async function runVerification(args: VerifyArgs, keepChecked: boolean): P
   const now = parseNow(args.now);
   const graceMs = args.grace === undefined ? 0 : parseDuration(args.grace);
   const policy = await loadPolicy(args.policy);
+  const trustedSigners = [...(await loadTrustedSigners(args.trustedSigner)), ...policy.signers.map((s) => s.key)];
   const vsaKey = args.vsaKey === undefined ? undefined : await loadVsaKey(args.vsaKey);
   if (vsaKey !== undefined && args.vsaOut === undefined) throw new UsageError('USAGE', '--vsa-key goes with --vsa-out');
   await refuseExisting(args.extract, '--extract');
+  const stateDir = args.state ?? defaultStateDir();
   const progress = createProgress('verify', { json: args.json });
   let readTotal = 0;
   const outcome = await verifyBundleFile(args.bundle, {
@@ -106,8 +125,9 @@ export async function runVerification(args: VerifyArgs, keepChecked: boolean): P
     graceMs,
     ...(args.instance ? { instance: args.instance } : {}),
     ...(args.root !== undefined ? { rootFile: args.root } : {}),
-    stateDir: args.state ?? defaultStateDir(),
+    stateDir,
     policy,
+    trustedSigners,
     acceptNew: args.acceptNew,
     acceptChange: args.acceptChange,
     ...(args.jobs !== undefined ? { jobs: args.jobs } : {}),
@@ -120,12 +140,41 @@ export async function runVerification(args: VerifyArgs, keepChecked: boolean): P
       } else progress.update(readTotal, readTotal, `${done}/${total} files checked`);
     },
   }).finally(() => progress.done());
-  return { outcome, policy, vsaKey };
+  const bundleSha256 = (await sha256File(args.bundle)).sha256;
+  return { outcome, policy, vsaKey, stateDir, bundleSha256 };
+}
+
+/**
+ * The verdict's summary for the audit log. A run that succeeds passes it to
+ * the outcome's commit (one lock with the pins and TUF state); a refused one
+ * (exit 1) records it alone, the state otherwise untouched.
+ */
+/** The audit log's line for this run's verdict. */
+export function verdictOf(
+  v: Verification,
+  args: VerifyArgs,
+  command: VerdictRecord['command'],
+  exitCode: 0 | 1,
+): VerdictRecord {
+  return verdictRecord(command, v.outcome.report, { path: resolve(args.bundle), sha256: v.bundleSha256 }, exitCode);
+}
+
+/** The verdict's line; a refused run (exit 1) logs it now, an accepted one with its commit. */
+export async function auditVerdict(
+  v: Verification,
+  args: VerifyArgs,
+  command: VerdictRecord['command'],
+  exitCode: 0 | 1,
+): Promise<VerdictRecord> {
+  const record = verdictOf(v, args, command, exitCode);
+  if (exitCode === 1) await recordAudit(v.stateDir, [record]);
+  return record;
 }
 
 export async function verify(raw: Record<string, unknown>): Promise<CommandResult> {
   const args = verifyArgs(raw);
-  const { outcome, policy, vsaKey } = await runVerification(args, args.extract !== undefined);
+  const v = await runVerification(args, args.extract !== undefined);
+  const { outcome, policy, vsaKey } = v;
   const report: VerifyReport = outcome.report;
   try {
     if (args.extract !== undefined && outcome.checkedDir !== undefined)
@@ -135,11 +184,14 @@ export async function verify(raw: Record<string, unknown>): Promise<CommandResul
   } finally {
     if (outcome.checkedDir !== undefined) await rm(outcome.checkedDir, { recursive: true, force: true });
   }
-  // The trust state, pins and time move only when every file was accepted (action() runs the commit on exit 0).
+  // The trust state, pins and time move only when every file was accepted (action() runs the commit on exit 0);
+  // the audit log records the verdict either way.
+  const exitCode = report.ok ? 0 : 1;
+  const record = await auditVerdict(v, args, 'verify', exitCode);
   return {
-    exitCode: report.ok ? 0 : 1,
+    exitCode,
     text: formatVerifyReport(report),
     json: report,
-    ...(report.ok ? { commit: outcome.commit } : {}),
+    ...(report.ok ? { commit: () => outcome.commit(record) } : {}),
   };
 }
