@@ -1,3 +1,4 @@
+import { ARCHIVE_LIMITS } from '../util/caps.ts';
 import { Transform, type TransformCallback } from 'node:stream';
 import { ArchiveError } from '../errors.ts';
 import type { HeaderWalk } from './header-walk.ts';
@@ -20,7 +21,7 @@ const ZERO = Buffer.alloc(BLOCK);
  * gigabyte of zeros compresses to almost nothing, so the padding is capped
  * rather than read to its end.
  */
-export const MAX_ZERO_PADDING = 4 * 1024 * 1024;
+export const MAX_ZERO_PADDING = ARCHIVE_LIMITS.maxZeroPadding;
 
 export class BlockTap extends Transform {
   readonly file: string;

@@ -1,4 +1,5 @@
 import { ArchiveError } from '../errors.ts';
+import { ARCHIVE_LIMITS } from '../util/caps.ts';
 import { assertSafePath, collisionKey, printable } from './paths.ts';
 import type { ReadCaps } from './types.ts';
 
@@ -7,10 +8,10 @@ import type { ReadCaps } from './types.ts';
 // header at a time, it keeps what it has seen.
 
 export const DEFAULT_CAPS: Required<ReadCaps> = {
-  maxMemberBytes: 8 * 1024 ** 3,
-  maxTotalBytes: 64 * 1024 ** 3,
-  maxMembers: 100_000,
-  maxManifestBytes: 64 * 1024 ** 2,
+  maxMemberBytes: ARCHIVE_LIMITS.maxMemberBytes,
+  maxTotalBytes: ARCHIVE_LIMITS.maxTotalBytes,
+  maxMembers: ARCHIVE_LIMITS.maxMembers,
+  maxManifestBytes: ARCHIVE_LIMITS.maxManifestBytes,
 };
 
 export interface EntryHeader {

@@ -1,3 +1,4 @@
+import { ARCHIVE_LIMITS } from '../util/caps.ts';
 import { Transform, type TransformCallback } from 'node:stream';
 import { crc32, createInflateRaw } from 'node:zlib';
 import { ArchiveError } from '../errors.ts';
@@ -10,7 +11,7 @@ import { ArchiveError } from '../errors.ts';
 // at its end and reports how much it used, and the trailer (CRC-32, size)
 // is checked against what came out. Only the header and trailer are ours.
 
-const MAX_HEADER = 64 * 1024;
+const MAX_HEADER = ARCHIVE_LIMITS.maxGzipHeader;
 const FHCRC = 2;
 const FEXTRA = 4;
 const FNAME = 8;

@@ -1,3 +1,4 @@
+import { ARCHIVE_LIMITS } from '../util/caps.ts';
 import { ArchiveError } from '../errors.ts';
 import { printable } from './paths.ts';
 import { lenientChecksum, NUMERIC, numeric, octalField, sums } from './tar-numbers.ts';
@@ -14,7 +15,7 @@ import { lenientChecksum, NUMERIC, numeric, octalField, sums } from './tar-numbe
 
 export const BLOCK = 512;
 /** Largest pax or GNU long-name body: a path is at most 1024 bytes, so a valid bundle needs far less. */
-export const MAX_EXTENDED_HEADER = 8 * 1024;
+export const MAX_EXTENDED_HEADER = ARCHIVE_LIMITS.maxExtendedHeader;
 
 export type HeaderKind = 'member' | 'pax' | 'longname' | 'other';
 

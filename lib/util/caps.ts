@@ -37,6 +37,26 @@ export const CAPS = {
 } as const;
 
 /**
+ * Bundle archive limits (lib/bundle's reader): the defaults of its `ReadCaps`, and the sizes of what a
+ * valid bundle never needs more of.
+ */
+export const ARCHIVE_LIMITS = {
+  /** Largest declared size of one member. */
+  maxMemberBytes: 8 * 1024 * MiB,
+  /** Everything read from the decompressed stream, headers included: bounds decompression bombs. */
+  maxTotalBytes: 64 * 1024 * MiB,
+  maxMembers: 100_000,
+  /** The manifest: the one member held in memory. */
+  maxManifestBytes: 64 * MiB,
+  /** A pax or GNU long-name body: a path is at most 1024 bytes, so a valid bundle needs far less. */
+  maxExtendedHeader: 8 * 1024,
+  /** Zero padding after the end-of-archive blocks (tar pads to its record size, at most 1 MiB in use). */
+  maxZeroPadding: 4 * MiB,
+  /** A gzip member header (name, comment and extra fields included). */
+  maxGzipHeader: 64 * 1024,
+} as const;
+
+/**
  * TUF client limits, as python-tuf's ngclient `UpdaterConfig` (its defaults,
  * except where noted): one object for every walk of a repository, local or HTTP.
  */
