@@ -73,9 +73,11 @@ async function scan(archivePath: string, opts: ScanOptions): Promise<Manifest> {
       tmp = await makeTempDirFor(opts.dest);
     }
     let read = 0;
+    const archiveHash = createHash('sha256');
     const progress = new Transform({
       transform(chunk: Buffer, _e, cb) {
         read += chunk.length;
+        archiveHash.update(chunk);
         opts.onProgress?.(read, fileSize);
         cb(null, chunk);
       },
@@ -181,6 +183,7 @@ async function scan(archivePath: string, opts: ScanOptions): Promise<Manifest> {
       await commitTemp(tmp, opts.dest);
       tmp = undefined;
     }
+    opts.onArchiveDigest?.(archiveHash.digest('hex'));
     return manifest;
   } catch (e) {
     extract.destroy();

@@ -116,6 +116,11 @@ export interface ReadOptions {
   onSignature?: (envelope: Uint8Array | undefined, manifestSha256: string) => void;
   /** Compressed bytes read so far and the archive's size on disk. */
   onProgress?: (bytes: number, total: number) => void;
+  /**
+   * The sha256 of the archive file's bytes, hashed as they were read (no second read), called once the
+   * whole archive passed every check.
+   */
+  onArchiveDigest?: (sha256: string) => void;
 }
 
 export interface WriteOptions {

@@ -150,7 +150,7 @@ export async function verifyBundleFile(archive: string, opts: VerifyBundleOption
       trust = await checkTrust(bundle, opts);
     } catch (e) {
       if (!isAirlockError(e) || LOCAL_FAILURES.has(e.code)) throw e;
-      return { ...nothing, report: failedReport(report, bundle.manifest, e) };
+      return { ...nothing, archiveSha256: bundle.archiveSha256, report: failedReport(report, bundle.manifest, e) };
     }
     report.trust = trustFacts(trust.result);
     report.graceUsed = trust.result.graceUsed;
@@ -194,6 +194,7 @@ export async function verifyBundleFile(archive: string, opts: VerifyBundleOption
       });
     return {
       report,
+      archiveSha256: bundle.archiveSha256,
       ...(keep ? { checkedDir: bundle.dir } : {}),
       commit: (record: VerdictRecord) => commitWith(facts, record),
       commitProjects: (projects: ReadonlySet<string>, record: VerdictRecord) => {

@@ -28,6 +28,8 @@ export interface CheckedBundle {
   small: Map<string, Uint8Array>;
   /** The signature member's bytes (format version 2), undefined for an unsigned bundle; and the manifest's sha256. */
   signature: { envelope: Uint8Array | undefined; manifestSha256: string };
+  /** The sha256 of the archive file, hashed by the reader as it read it. */
+  archiveSha256: string;
   /** Every member by path, as the reader verified it (size and sha256). */
   members: Map<string, ManifestMember>;
   /** Removes the temporary folder. */
@@ -62,10 +64,14 @@ export async function readChecked(
   const discard = () => rm(dir, { recursive: true, force: true });
   const small = new Map<string, Uint8Array>();
   let signature: CheckedBundle['signature'] = { envelope: undefined, manifestSha256: '' };
+  let archiveSha256 = '';
   try {
     const manifest = await readBundle(archive, {
       dest: dir,
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+      onArchiveDigest: (sha256) => {
+        archiveSha256 = sha256;
+      },
       onSignature: (envelope, manifestSha256) => {
         signature = { envelope, manifestSha256 };
       },
@@ -79,7 +85,15 @@ export async function readChecked(
         small.set(m.path, await keep(m, stream, cap));
       },
     });
-    return { manifest, dir, small, signature, members: new Map(manifest.members.map((m) => [m.path, m])), discard };
+    return {
+      manifest,
+      dir,
+      small,
+      signature,
+      archiveSha256,
+      members: new Map(manifest.members.map((m) => [m.path, m])),
+      discard,
+    };
   } catch (e) {
     await discard();
     throw e;

@@ -109,6 +109,8 @@ export interface VerifyReport {
 export interface VerifyOutcome {
   report: VerifyReport;
   checkedDir?: string;
+  /** The archive's sha256, hashed by the reader as it read it; absent when the reader refused the archive. */
+  archiveSha256?: string;
   /** Moves pins and TUF state forward and appends `record` (and the pins accepted) to the audit log, under one lock. */
   commit(record: VerdictRecord): Promise<void>;
   /**

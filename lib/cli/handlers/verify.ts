@@ -140,7 +140,8 @@ export async function runVerification(args: VerifyArgs, keepChecked: boolean): P
       } else progress.update(readTotal, readTotal, `${done}/${total} files checked`);
     },
   }).finally(() => progress.done());
-  const bundleSha256 = (await sha256File(args.bundle)).sha256;
+  // The reader hashed the archive as it read it; only a refused archive is hashed again, for the audit log.
+  const bundleSha256 = outcome.archiveSha256 ?? (await sha256File(args.bundle)).sha256;
   return { outcome, policy, vsaKey, stateDir, bundleSha256 };
 }
 
