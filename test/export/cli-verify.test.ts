@@ -73,3 +73,11 @@ test('a refused file: nothing exported; --partial exports the others (exit 1), p
   assert.match(pins.stdout, /facutuesca\/gitlab-oidc-project/, 'an exported project is pinned');
   assert.doesNotMatch(pins.stdout, /pypi-attestations/, 'a refused project is not');
 });
+
+test('--partial exports nothing when nothing was accepted (a frozen TUF copy): the folder is never created', async () => {
+  const to = join(work, 'frozen');
+  const r = await runCli(['export', DEMO, '--to', to, '--policy', POLICY, '--partial', '--state', join(work, 's')]);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stdout, /nothing exported: 3 file\(s\) not accepted/);
+  assert.equal(existsSync(to), false);
+});

@@ -113,7 +113,9 @@ export async function exportBundle(a: ExportArgs & Record<string, unknown>): Pro
   const v = await verifyForExport(a);
   try {
     const refused = v.report.files.filter((f) => f.verdict !== 'accepted');
-    if (refused.length > 0 && !a.partial) {
+    // Nothing accepted (the archive or its TUF copy refused, or every file): nothing to export, even with
+    // --partial, so a refused bundle never touches the destination.
+    if (refused.length > 0 && (!a.partial || refused.length === v.report.files.length)) {
       await auditVerdict(v.verification, v.args, 'export', 1);
       const text = `nothing exported: ${refused.length} file(s) not accepted (--partial exports the accepted ones)\n`;
       return { exitCode: 1, text, json: { ok: false, exported: false, report: v.report } };
