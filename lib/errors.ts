@@ -231,6 +231,21 @@ export const CODES = {
     "A file matches an entry of the policy's `deny` list (project and version, file digest or publisher), " +
       'which refuses it whatever else accepts it; the message names the entry.',
   ),
+  LOCK_IDENTITY_MISMATCH: v(
+    'policy',
+    "A file's certificates do not show one of the Trusted Publishers its release's `attestation-identities` in the " +
+      'deciding lock name (or it has no provenance); the message names the lock entry and the identity found.',
+  ),
+  LOCK_FILE_NOT_IN_LOCK: v('policy', 'A distribution in the bundle is not a file the deciding lock lists.'),
+  LOCK_DIGEST_MISMATCH: v(
+    'policy',
+    "The lock that would decide (`--lock`, or the bundle's copy) does not have the sha256 the policy's " +
+      '`[defaults] lock` names: every file is refused.',
+  ),
+  LOCK_MISSING: v(
+    'policy',
+    "The policy's `[defaults] lock` names a lock, and neither `--lock` nor the bundle gives one: every file is refused.",
+  ),
   TIME_ROLLBACK: v(
     'policy',
     'The reference time (`--now` or the clock) is earlier than the latest time the trust state has accepted (check ' +

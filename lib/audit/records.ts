@@ -28,7 +28,7 @@ export function verdictRecord(
         }
       : null,
     policy: { uri: report.policy.uri, sha256: report.policy.sha256 },
-    lock: null,
+    lock: report.lock?.decides && report.lock.sha256 !== undefined ? { sha256: report.lock.sha256 } : null,
     accepted: report.files
       .filter((f) => f.verdict === 'accepted')
       .map((f) => ({ filename: f.filename, sha256: f.sha256 })),

@@ -30,7 +30,7 @@ export interface VerdictRecord extends Base {
    * unchecked.
    */
   signer?: string;
-  /** The reviewed lock's sha256 once verify takes one (issue 12 item 2); null until then. */
+  /** The sha256 of the lock that decided with the policy (the reviewed --lock or a vouched bundled copy); null: none. */
   lock: null | { sha256: string };
   accepted: Array<{ filename: string; sha256: string }>;
   refused: Array<{ filename: string; sha256: string; verdict: 'refused' | 'not-verified'; code?: string }>;

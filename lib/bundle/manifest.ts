@@ -4,7 +4,14 @@ import { parseJson } from '../util/json.ts';
 import { eq } from '@renovatebot/pep440';
 import { normalizeVersion, parseDistFilename } from '../dist/index.ts';
 import { collisionKey, comparePaths, layoutRole } from './paths.ts';
-import { FORMAT_VERSION, MANIFEST_PATH, SIGNED_FORMAT_VERSION, type Manifest, type ManifestMember } from './types.ts';
+import {
+  FORMAT_VERSION,
+  LOCK_FORMAT_VERSION,
+  MANIFEST_PATH,
+  SIGNED_FORMAT_VERSION,
+  type Manifest,
+  type ManifestMember,
+} from './types.ts';
 
 // The manifest is checked in two steps: its JSON Schema (shape, path layout,
 // hex digests), then the cross-references a schema cannot express. Both are
@@ -28,11 +35,12 @@ export function parseManifest(bytes: Uint8Array, file = MANIFEST_PATH): Manifest
     typeof value === 'object' &&
     'formatVersion' in value &&
     value.formatVersion !== FORMAT_VERSION &&
-    value.formatVersion !== SIGNED_FORMAT_VERSION
+    value.formatVersion !== SIGNED_FORMAT_VERSION &&
+    value.formatVersion !== LOCK_FORMAT_VERSION
   ) {
     throw invalid(
       `unsupported bundle format version ${JSON.stringify(value.formatVersion)} ` +
-        `(this airlock reads ${FORMAT_VERSION} and ${SIGNED_FORMAT_VERSION})`,
+        `(this airlock reads ${FORMAT_VERSION}, ${SIGNED_FORMAT_VERSION} and ${LOCK_FORMAT_VERSION})`,
       '/formatVersion',
       file,
     );
@@ -59,6 +67,9 @@ export function verifyManifest(m: Manifest, file = MANIFEST_PATH): void {
         `${field}/role`,
         file,
       );
+    // Versions 1 and 2 have no lock: a reader of those versions would not know what the member is.
+    if (role === 'lock' && m.formatVersion !== LOCK_FORMAT_VERSION)
+      throw invalid(`a version ${m.formatVersion} bundle carries no lock`, `${field}/role`, file);
     const key = collisionKey(member.path);
     const other = keys.get(key);
     if (other !== undefined)

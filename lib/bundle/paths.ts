@@ -52,7 +52,7 @@ const FILE = '[A-Za-z0-9_][A-Za-z0-9._+-]*'; // one path segment of a distributi
 // Kept in sync by a test with the path pattern of schemas/bundle-manifest.schema.json.
 export const LAYOUT_PATTERN =
   `^(?:packages/${NAME}/${FILE}|index/${NAME}\\.json|` +
-  `tuf/metadata/${FILE}\\.json|tuf/targets/(?:${FILE}/)*${FILE})$`;
+  `tuf/metadata/${FILE}\\.json|tuf/targets/(?:${FILE}/)*${FILE}|lock/pylock\\.toml)$`;
 const LAYOUT = new RegExp(LAYOUT_PATTERN);
 
 /** The role a path's place in the layout implies, or undefined when it is outside the layout. */
@@ -64,6 +64,7 @@ export function layoutRole(path: string): MemberRole | undefined {
     return 'distribution';
   }
   if (path.startsWith('index/')) return 'index-page';
+  if (path.startsWith('lock/')) return 'lock';
   if (path.startsWith('tuf/metadata/')) return 'tuf-metadata';
   return 'tuf-target';
 }

@@ -124,7 +124,7 @@ async function scan(archivePath: string, opts: ScanOptions): Promise<Manifest> {
         if (opts.manifestOnly) return manifest;
         if (tmp !== undefined) await writeOut(tmp, MANIFEST_PATH, bytes);
         manifestSha256 = createHash('sha256').update(bytes).digest('hex');
-        signatureDue = manifest.formatVersion === SIGNED_FORMAT_VERSION;
+        signatureDue = manifest.formatVersion === SIGNED_FORMAT_VERSION || manifest.signed === true;
         if (!signatureDue) opts.onSignature?.(undefined, manifestSha256);
         continue;
       }
@@ -133,7 +133,7 @@ async function scan(archivePath: string, opts: ScanOptions): Promise<Manifest> {
         if (h.name !== SIGNATURE_PATH)
           throw new ArchiveError(
             'MEMBER_MISSING',
-            `a version 2 bundle's second member is its signature, not '${printable(h.name)}'`,
+            `a signed bundle's second member is its signature, not '${printable(h.name)}'`,
             { file: SIGNATURE_PATH },
           );
         if (size > SIGNATURE_CAP)

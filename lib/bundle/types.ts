@@ -8,8 +8,22 @@ export const MANIFEST_PATH = 'airlock-manifest.json';
 export const FORMAT_VERSION = 1;
 /** Version 2: the member right after the manifest is its signature (lib/bundle/signature.ts). */
 export const SIGNED_FORMAT_VERSION = 2;
+/**
+ * Version 3: the bundle carries the pylock.toml it was made from (member `lock/pylock.toml`), and the manifest says
+ * in `signed` whether its signature follows it (as in version 2).
+ */
+export const LOCK_FORMAT_VERSION = 3;
+/** Where a version 3 bundle carries its lock. */
+export const LOCK_PATH = 'lock/pylock.toml';
 
-export type MemberRole = 'distribution' | 'provenance' | 'index-page' | 'core-metadata' | 'tuf-metadata' | 'tuf-target';
+export type MemberRole =
+  | 'distribution'
+  | 'provenance'
+  | 'index-page'
+  | 'core-metadata'
+  | 'tuf-metadata'
+  | 'tuf-target'
+  | 'lock';
 
 export interface ManifestMember {
   /** POSIX path inside the archive, e.g. `packages/sampleproject/sampleproject-4.0.0.tar.gz`. */
@@ -64,7 +78,9 @@ export interface ManifestTuf {
 
 export interface Manifest {
   format: 'airlock-bundle';
-  formatVersion: typeof FORMAT_VERSION | typeof SIGNED_FORMAT_VERSION;
+  formatVersion: typeof FORMAT_VERSION | typeof SIGNED_FORMAT_VERSION | typeof LOCK_FORMAT_VERSION;
+  /** Version 3 only (and required there): whether the signature member follows the manifest. */
+  signed?: boolean;
   /** ISO-8601, from --now or SOURCE_DATE_EPOCH or the clock, to the second. */
   createdAt: string;
   tool: { name: 'airlock'; version: string };

@@ -6,7 +6,9 @@ import { collisionKey, comparePaths, layoutRole, printable } from './paths.ts';
 import { toolVersion } from './tool.ts';
 import {
   FORMAT_VERSION,
+  LOCK_FORMAT_VERSION,
   MANIFEST_PATH,
+  SIGNED_FORMAT_VERSION,
   type Manifest,
   type ManifestInput,
   type ManifestMember,
@@ -73,14 +75,21 @@ export async function describe(m: MemberInput): Promise<ManifestMember> {
   return { path: m.path, size, sha256, role: m.role };
 }
 
-export function buildManifest(
-  input: ManifestInput,
-  members: ManifestMember[],
-  formatVersion: Manifest['formatVersion'] = FORMAT_VERSION,
-): Manifest {
+/**
+ * The oldest version that can say what the bundle holds, so that older readers keep reading what they can: 1, 2
+ * when signed, 3 when it carries a lock (signed or not).
+ */
+export function formatVersionFor(members: readonly ManifestMember[], signed: boolean): Manifest['formatVersion'] {
+  if (members.some((m) => m.role === 'lock')) return LOCK_FORMAT_VERSION;
+  return signed ? SIGNED_FORMAT_VERSION : FORMAT_VERSION;
+}
+
+export function buildManifest(input: ManifestInput, members: ManifestMember[], signed = false): Manifest {
+  const formatVersion = formatVersionFor(members, signed);
   const manifest: Manifest = {
     format: 'airlock-bundle',
     formatVersion,
+    ...(formatVersion === LOCK_FORMAT_VERSION ? { signed } : {}),
     createdAt: input.createdAt,
     tool: { name: 'airlock', version: toolVersion() },
     sources: canonical(input.sources) as Manifest['sources'],

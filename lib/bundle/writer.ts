@@ -11,9 +11,7 @@ import { pipeAll } from './pipe.ts';
 import { buildManifest, checkInputs, describe } from './writer-manifest.ts';
 import { SIGNATURE_PATH, signManifest } from './signature.ts';
 import {
-  FORMAT_VERSION,
   MANIFEST_PATH,
-  SIGNED_FORMAT_VERSION,
   type ManifestInput,
   type ManifestMember,
   type MemberInput,
@@ -82,7 +80,7 @@ export async function writeBundle(
   const sorted = checkInputs(members);
   const listed: ManifestMember[] = [];
   for (const m of sorted) listed.push(await describe(m));
-  const manifest = buildManifest(input, listed, opts.signKey ? SIGNED_FORMAT_VERSION : FORMAT_VERSION);
+  const manifest = buildManifest(input, listed, opts.signKey !== undefined);
   const manifestBytes = Buffer.from(stringifyJson(manifest));
   const signature = opts.signKey ? signManifest(manifestBytes, opts.signKey) : undefined;
 

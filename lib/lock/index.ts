@@ -1,5 +1,6 @@
 import { InputError, InternalError } from '../errors.ts';
 import { CAPS } from '../util/caps.ts';
+import { sha256Hex } from '../util/digest.ts';
 import { readUserFile } from '../util/read.ts';
 import { parsePylock } from './pylock.ts';
 import { parseRequirements } from './requirements.ts';
@@ -12,18 +13,42 @@ export { parsePylock, parseRequirements, parseSpecs };
 
 export type LockKind = 'pylock' | 'requirements';
 
-/** Reads a lock input from disk (the only I/O of lib/lock) and dispatches on its kind. */
-export async function readLock(kind: LockKind, path: string): Promise<LockEntry[]> {
-  const bytes = await readUserFile(path, {
-    cap: CAPS.lock,
-    tooLarge: () => new InputError('LOCK_INVALID', `larger than ${CAPS.lock} bytes`, { file: path }),
-  });
-  let text: string;
+/** A pylock.toml as read once: the bytes (bundled and hashed as they are), their sha256, what they say. */
+export interface LockFile {
+  file: string;
+  bytes: Uint8Array;
+  sha256: string;
+  entries: LockEntry[];
+}
+
+function decode(bytes: Uint8Array, path: string): string {
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch (e) {
     throw new InputError('LOCK_INVALID', 'not valid UTF-8', { file: path, cause: e });
   }
+}
+
+/** A pylock.toml's bytes (read from disk, or carried in a bundle), parsed; `file` names it in messages. */
+export function parseLockFile(bytes: Uint8Array, file: string): LockFile {
+  return { file, bytes, sha256: sha256Hex(bytes), entries: parsePylock(decode(bytes, file), file) };
+}
+
+async function readLockBytes(path: string): Promise<Uint8Array> {
+  return readUserFile(path, {
+    cap: CAPS.lock,
+    tooLarge: () => new InputError('LOCK_INVALID', `larger than ${CAPS.lock} bytes`, { file: path }),
+  });
+}
+
+/** Reads a pylock.toml once: the bytes that are parsed are the bytes a bundle carries. */
+export async function readLockFile(path: string): Promise<LockFile> {
+  return parseLockFile(await readLockBytes(path), path);
+}
+
+/** Reads a lock input from disk (the only I/O of lib/lock) and dispatches on its kind. */
+export async function readLock(kind: LockKind, path: string): Promise<LockEntry[]> {
+  const text = decode(await readLockBytes(path), path);
   switch (kind) {
     case 'pylock':
       return parsePylock(text, path);

@@ -2,6 +2,7 @@ import { eq } from '@renovatebot/pep440';
 import { parse, TomlError } from 'smol-toml';
 import { type DistFilename, parseDistFilename } from '../dist/index.ts';
 import { InputError, errorMessage } from '../errors.ts';
+import { readPublisherTables } from '../policy/parse.ts';
 import { isExactVersion, isValidName, normalizeName } from './names.ts';
 import type { LockEntry, PinnedFile } from './types.ts';
 
@@ -45,7 +46,7 @@ function fileEntry(v: unknown, file: string, field: string): PinnedFile {
   const hashes = v.hashes;
   const sha = isTable(hashes) ? hashes.sha256 : undefined;
   if (typeof sha !== 'string' || !/^[0-9a-fA-F]{64}$/.test(sha)) throw bad(`${filename} has no hashes.sha256`);
-  const out: PinnedFile = { filename, sha256: sha.toLowerCase() };
+  const out: PinnedFile = { filename, sha256: sha.toLowerCase(), field };
   if (url !== undefined) out.url = url;
   if (v.size !== undefined) {
     if (typeof v.size !== 'number' || !Number.isSafeInteger(v.size) || v.size < 0)
@@ -112,9 +113,10 @@ export function parsePylock(text: string, file: string): LockEntry[] {
       if (d.name !== name) throw bad(`${f.filename} is not a file of ${name}`);
       versions.add(d.version);
     }
-    // PEP 751 lets `version` be omitted; for sdists and wheels the file names carry it.
-    let version = p.version;
-    if (version === undefined && versions.size === 1) version = [...versions][0]!;
+    // PEP 751 only says a lock SHOULD give the version of an sdist or wheel; airlock requires it, so that
+    // the lock a team reviewed names every release it admits in so many words, not through file names.
+    const version = p.version;
+    if (version === undefined) throw bad(`${p.name} has no version`, `${field}.version`);
     if (typeof version !== 'string' || !isExactVersion(version))
       throw bad(`${p.name} has no exact version`, `${field}.version`);
     const v = version;
@@ -123,6 +125,11 @@ export function parsePylock(text: string, file: string): LockEntry[] {
     const key = `${name}==${v}`;
     if (seen.has(key)) throw bad(`${key} is listed twice`);
     seen.add(key);
-    return { name, version: v, file, field, files };
+    const entry: LockEntry = { name, version: v, file, field, files };
+    const ids = p['attestation-identities'];
+    if (ids !== undefined) {
+      entry.identities = readPublisherTables(ids, file, `${field}.attestation-identities`, 'LOCK_INVALID');
+    }
+    return entry;
   });
 }

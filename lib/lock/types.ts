@@ -1,3 +1,5 @@
+import type { PublisherEntry } from '../policy/types.ts';
+
 // What to bundle, as the lock readers produce it. airlock never resolves
 // dependencies: every entry names one exact release, and (from a lock or a
 // hash-checking requirements file) the sha256 of every file it may contain.
@@ -8,6 +10,8 @@ export interface PinnedFile {
   /** The URL the lock recorded (informational: files are fetched through the index). */
   url?: string;
   size?: number;
+  /** The TOML key of the file's entry (pylock.toml), e.g. `packages[0].wheels[1]`, for messages. */
+  field?: string;
 }
 
 export interface LockEntry {
@@ -23,4 +27,9 @@ export interface LockEntry {
   files?: PinnedFile[];
   /** Allowed sha256 digests (requirements file): bundle every file of the release with one of them. */
   hashes?: string[];
+  /**
+   * PEP 751 `attestation-identities` (pylock.toml): the Trusted Publishers whose certificates this release's
+   * provenance must show, one of them per attestation. Absent when the lock names none.
+   */
+  identities?: PublisherEntry[];
 }

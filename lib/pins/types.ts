@@ -1,4 +1,4 @@
-import type { PublisherEntry, TimeRecord } from '../policy/types.ts';
+import type { LockRule, PublisherEntry, TimeRecord } from '../policy/types.ts';
 
 // Publisher pins: what earlier successful runs accepted, per project, in the
 // trust state folder. They stop a project's publisher from silently changing
@@ -43,6 +43,8 @@ export interface JudgeOptions {
   /** Projects whose publisher change or dropped provenance the operator accepts. */
   acceptChange: readonly string[];
   now: TimeRecord;
+  /** The lock that decides with the policy (lib/policy/lock.ts), when one does. */
+  lock?: LockRule;
 }
 
 export const EMPTY_PINS: Pins = { projects: new Map() };

@@ -7,6 +7,7 @@ export type * from './types.ts';
 export { parsePolicy, builtinPolicy, BUILTIN_POLICY_URI, BUILTIN_POLICY_TEXT, tomlKey } from './parse.ts';
 export { evaluatePolicy } from './evaluate.ts';
 export { checkReleases } from './release.ts';
+export { evaluateLock, withLock } from './lock.ts';
 export {
   describeEntries,
   describeEntry,

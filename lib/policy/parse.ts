@@ -2,7 +2,7 @@ import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 import { parse, TomlError } from 'smol-toml';
 import { canonicalVersion, normalizeProjectName } from '../dist/index.ts';
-import { PolicyError, errorMessage, isAirlockError } from '../errors.ts';
+import { PolicyError, errorFor, errorMessage, isAirlockError } from '../errors.ts';
 import { validateSchema } from '../schemas.ts';
 import { sha256Hex } from '../util/digest.ts';
 import { signerKeyId, signingKey } from '../bundle/signature.ts';
@@ -21,7 +21,7 @@ interface RawProject {
 interface RawPolicy {
   deny?: Array<string | PublisherEntry>;
   signers?: string[];
-  defaults?: { require?: Require; publishers?: PublisherEntry[] };
+  defaults?: { require?: Require; publishers?: PublisherEntry[]; lock?: string };
   projects?: Record<string, RawProject>;
 }
 
@@ -163,9 +163,44 @@ function build(raw: RawPolicy, meta: Pick<Policy, 'uri' | 'sha256' | 'file' | 'b
   }
   const defaults: Policy['defaults'] = { require: raw.defaults?.require ?? 'attested' };
   if (defaultPublishers !== undefined) defaults.publishers = defaultPublishers;
+  if (raw.defaults?.lock !== undefined) defaults.lock = raw.defaults.lock.slice('sha256:'.length);
   const deny = (raw.deny ?? []).map((d, i) => denyEntry(d, `deny[${i}]`, file));
   const signers = (raw.signers ?? []).map((pem, i) => signer(pem, `signers[${i}]`, file));
   return { ...meta, defaults, projects, deny, signers };
+}
+
+/**
+ * Publisher tables from another document (a PEP 751 lock's `attestation-identities`), checked against the one
+ * description of a publisher table, the policy schema's: every failure is `code`, naming `key` and the field.
+ * airlock's own `Identity` kind is not a Trusted Publisher kind, so only a policy may use it.
+ */
+export function readPublisherTables(list: unknown, file: string, key: string, code: 'LOCK_INVALID'): PublisherEntry[] {
+  const fail = (field: string, message: string, cause?: unknown) =>
+    errorFor(code, message, { file, field, ...(cause !== undefined ? { cause } : {}) });
+  let raw: RawPolicy;
+  try {
+    raw = validateSchema<RawPolicy>('policy', { defaults: { publishers: list } }, file, 'POLICY_INVALID');
+  } catch (e) {
+    if (!isAirlockError(e)) throw e;
+    const at = (e.field ?? '').replace(/^\/defaults\/publishers/, '');
+    throw fail(
+      `${key}${tomlKey(at)
+        .replace(/^\(top level\)$/, '')
+        .replace(/^(?=[^[])/, '.')}`,
+      e.message.replace(/ \(schema policy\)$/, ''),
+      e,
+    );
+  }
+  return (raw.defaults?.publishers ?? []).map((p, i) => {
+    const at = `${key}[${i}]`;
+    if (p.kind === 'Identity')
+      throw fail(`${at}.kind`, "kind 'Identity' is airlock's policy vocabulary, not a Trusted Publisher kind");
+    try {
+      return checkPublisher(p, at, file);
+    } catch (e) {
+      throw fail(`${at}.kind`, errorMessage(e), e);
+    }
+  });
 }
 
 /** Parses and checks a policy file's bytes; `file` is the path as the user gave it. */

@@ -67,7 +67,7 @@ export interface Policy {
   /** The file name as the user gave it, for messages; `(built-in default)` for the default. */
   file: string;
   builtin: boolean;
-  defaults: { require: Require; publishers?: PublisherEntry[] };
+  defaults: { require: Require; publishers?: PublisherEntry[]; lock?: string };
   /** By PEP 503-normalised project name. */
   projects: ReadonlyMap<string, ProjectRule>;
   /** Checked before every other rule; empty when the file has no `deny`. */
@@ -99,6 +99,31 @@ export interface TimeRecord {
 }
 
 export type AdmittedBy = 'attestation' | 'hash';
+
+/**
+ * The pylock.toml that decides with the policy (the reviewed set): the operator's own (`--lock`), or the
+ * bundle's copy when this side vouches for it (its sha256 in the policy, or a trusted signer's signature).
+ */
+export interface LockRule {
+  /** How messages name it: the --lock path, or `lock/pylock.toml` for the bundle's copy. */
+  file: string;
+  sha256: string;
+  source: 'reviewed' | 'bundled';
+  /** What made it decide: `--lock`, `policy:defaults.lock` or `signer:KEYID`. */
+  vouchedBy: string;
+  entries: readonly import('../lock/types.ts').LockEntry[];
+}
+
+/** The lock's word on one file. */
+export interface LockStep {
+  outcome: 'accepted' | 'refused';
+  code?: ErrorCode;
+  message?: string;
+  /** The lock entries that decided, e.g. `lock:packages[0]`, `lock:packages[0].attestation-identities`. */
+  decidedBy: string[];
+  /** True when the lock names the publishers (`attestation-identities`) and every attestation matched one. */
+  identities: boolean;
+}
 
 /** The policy's word on one file, before pins. */
 export interface PolicyStep {

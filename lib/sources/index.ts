@@ -1,6 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { writeBundle } from '../bundle/index.ts';
-import type { Manifest, ManifestSources } from '../bundle/types.ts';
+import { LOCK_PATH, type Manifest, type ManifestSources, type MemberInput } from '../bundle/types.ts';
+import { writeStaged } from './staging.ts';
 import type { LockEntry } from '../lock/index.ts';
 import type { PinnedRoot } from '../tuf/types.ts';
 import { discardTemp, makeTempDirFor } from '../util/atomic.ts';
@@ -47,6 +48,8 @@ export interface BundleRequest {
   onWriteProgress?: (done: number, total: number) => void;
   /** Sign the manifest with this private key (lib/bundle/signature.ts). */
   signKey?: KeyObject;
+  /** The pylock.toml's bytes, as read once and parsed: carried as `lock/pylock.toml` (format version 3). */
+  lockBytes?: Uint8Array;
 }
 
 export interface BundleOutcome {
@@ -73,10 +76,14 @@ export async function createBundle(req: BundleRequest): Promise<BundleOutcome> {
             ...(req.progress ? { progress: req.progress } : {}),
           });
     const { members, packages } = packageMembers(pkgs);
+    const lock: MemberInput[] =
+      req.lockBytes === undefined
+        ? []
+        : [{ path: LOCK_PATH, role: 'lock', ...(await writeStaged(staging, LOCK_PATH, req.lockBytes)) }];
     const written = await writeBundle(
       req.output,
       { createdAt: req.createdAt, sources: req.sources, packages, tuf: manifestTuf(tuf.result, req.pinned.instance) },
-      [...members, ...tufMembers(tuf)],
+      [...members, ...tufMembers(tuf), ...lock],
       {
         ...(req.onWriteProgress ? { onProgress: req.onWriteProgress } : {}),
         ...(req.signKey ? { signKey: req.signKey } : {}),

@@ -1,13 +1,14 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import type { Manifest } from '../bundle/index.ts';
+import { LOCK_PATH, type Manifest } from '../bundle/index.ts';
 import { checkBundleSignature } from '../bundle/signature.ts';
 import { toolVersion } from '../bundle/tool.ts';
 import { type AirlockError, isAirlockError } from '../errors.ts';
 import { appendAuditLocked, pinRecord, type VerdictRecord } from '../audit/index.ts';
 import { checkTime, judgeStoredLocked, loadPins, savePins } from '../pins/index.ts';
 import { withLock } from '../util/lock.ts';
-import { judgeFiles, type FileFacts } from '../policy/index.ts';
+import { judgeFiles, type FileFacts, type LockRule } from '../policy/index.ts';
+import { chooseLock } from './lock.ts';
 import { loadTrustMaterial } from '../sigstore/index.ts';
 import { runPool } from '../sources/pool.ts';
 import { REQUIRED_TARGET, checkRepository, type TrustResult } from '../tuf/index.ts';
@@ -39,6 +40,8 @@ const LOCAL_FAILURES = new Set([
   'INPUT_UNREADABLE',
   'INTERNAL_ERROR',
   'INTERRUPTED',
+  // A lock this side vouches for (by digest or a trusted signer) that cannot be read: the operator's input.
+  'LOCK_INVALID',
 ]);
 
 function trustFacts(r: TrustResult): TrustFacts {
@@ -143,9 +146,18 @@ export async function verifyBundleFile(archive: string, opts: VerifyBundleOption
   let keep = false;
   try {
     let trust: Awaited<ReturnType<typeof checkTrust>>;
+    let lock: LockRule | undefined;
     try {
       const { envelope, manifestSha256 } = bundle.signature;
       report.signature = checkBundleSignature(envelope, manifestSha256, opts.trustedSigners ?? []);
+      const chosen = chooseLock({
+        reviewed: opts.lock,
+        carried: bundle.small.get(LOCK_PATH),
+        policy: opts.policy,
+        signature: report.signature,
+      });
+      report.lock = chosen.report;
+      lock = chosen.rule;
       checkTime(pins, nowRecord);
       trust = await checkTrust(bundle, opts);
     } catch (e) {
@@ -171,7 +183,12 @@ export async function verifyBundleFile(archive: string, opts: VerifyBundleOption
         sha256: c.verdict.sha256,
         attestations: c.attestations,
       }));
-    const judgeOpts = { acceptNew: opts.acceptNew ?? false, acceptChange: opts.acceptChange ?? [], now: nowRecord };
+    const judgeOpts = {
+      acceptNew: opts.acceptNew ?? false,
+      acceptChange: opts.acceptChange ?? [],
+      now: nowRecord,
+      ...(lock ? { lock } : {}),
+    };
     const judgement = judgeFiles(opts.policy, pins, facts, judgeOpts);
     report.files = judged(checks, judgement.decisions);
     report.pinEvents = judgement.events.map((e) => ({ ...e }));

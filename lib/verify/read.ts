@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { readBundle, readManifest, type Manifest, type ManifestMember, type MemberRole } from '../bundle/index.ts';
 import { ArchiveError } from '../errors.ts';
+import { CAPS } from '../util/caps.ts';
 
 // The one pass over the archive: lib/bundle's reader checks every member as
 // it streams into a fresh temporary folder (all or nothing) and hands us the
@@ -18,6 +19,7 @@ export const SMALL_MEMBER_CAPS: Partial<Record<MemberRole, number>> = {
   provenance: 16 * MiB,
   'index-page': 32 * MiB,
   'core-metadata': 16 * MiB,
+  lock: CAPS.lock,
 };
 
 export interface CheckedBundle {

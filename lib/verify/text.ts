@@ -24,6 +24,17 @@ function fileLine(f: FileVerdict): string {
   return `${head}${by}${why}${dropped}`;
 }
 
+function lockLines(r: VerifyReport): string[] {
+  const l = r.lock;
+  if (!l) return [];
+  const out: string[] = [];
+  if (l.decides)
+    out.push(`lock     ${t(l.file ?? '')} (sha256 ${l.sha256}) decides, vouched for by ${t(l.vouchedBy ?? '')}`);
+  if (l.carried && !l.carried.used)
+    out.push(`lock     the bundle's lock (sha256 ${l.carried.sha256}) ${t(l.carried.note)}`);
+  return out;
+}
+
 export function formatVerifyReport(r: VerifyReport): string {
   const lines: string[] = [];
   lines.push(`bundle   ${t(r.archive)}`);
@@ -37,6 +48,7 @@ export function formatVerifyReport(r: VerifyReport): string {
     );
   }
   lines.push(`policy   ${t(r.policy.uri)} (sha256 ${r.policy.sha256})`);
+  lines.push(...lockLines(r));
   if (r.signature?.status === 'verified')
     lines.push(
       `signed   by key ${r.signature.keyid}` +

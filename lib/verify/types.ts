@@ -3,6 +3,7 @@ import type { KeyObject } from 'node:crypto';
 import type { Policy } from '../policy/index.ts';
 import type { SignatureStatus } from '../bundle/signature.ts';
 import type { VerdictRecord } from '../audit/types.ts';
+import type { LockFile } from '../lock/index.ts';
 
 // The shape of `airlock verify`'s result (schemas/verify-report.schema.json),
 // agreed with lib/export in INTERFACES.md.
@@ -18,6 +19,8 @@ export interface VerifyBundleOptions {
   /** Trust state folder: TUF versions, publisher pins, last accepted time. */
   stateDir: string;
   policy: Policy;
+  /** The reviewed lock (`--lock`), read by the caller: it decides with the policy (lib/verify/lock.ts). */
+  lock?: LockFile;
   /** Keys one of which must have signed the bundle; empty: a signature is checked if present, none required. */
   trustedSigners?: readonly KeyObject[];
   acceptNew?: boolean;
@@ -71,6 +74,18 @@ export interface ProjectFacts {
   status?: { status: string; reason?: string; verified: false };
 }
 
+export interface LockReport {
+  decides: boolean;
+  /** `reviewed`: the operator's --lock; `bundled`: the bundle's copy, vouched for; null: no lock decides. */
+  source: 'reviewed' | 'bundled' | null;
+  file?: string;
+  sha256?: string;
+  /** `--lock`, `policy:defaults.lock` or `signer:KEYID`. */
+  vouchedBy?: string;
+  /** The bundle's own lock/pylock.toml, when it carries one: whether it decided, and why (not). */
+  carried?: { sha256: string; used: boolean; note: string };
+}
+
 export interface TrustFacts {
   pinnedRoot: { label: string; version: number; sha256: string };
   rootVersion: number;
@@ -95,6 +110,8 @@ export interface VerifyReport {
    * required).
    */
   signature?: SignatureStatus;
+  /** Which lock decided with the policy, if any, and what became of the bundle's own copy. */
+  lock?: LockReport;
   /** Set when the archive or its TUF copy was refused: then no file is accepted. */
   failure?: { code: string; message: string; file?: string; field?: string };
   summary: { accepted: number; refused: number; notVerified: number };

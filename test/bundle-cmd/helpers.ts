@@ -34,6 +34,8 @@ export async function writePylock(
   s: IndexServer,
   path: string,
   override: Record<string, string> = {},
+  /** TOML inserted after a project's entry, by project: e.g. its `[[packages.attestation-identities]]`. */
+  after: Record<string, string> = {},
 ): Promise<string> {
   const blocks = s.dists.map((d) => {
     const key = d.filename.endsWith('.whl') ? 'wheels' : 'sdist';
@@ -43,7 +45,7 @@ export async function writePylock(
       `hashes = { sha256 = "${sha256}" } }`;
     return (
       `[[packages]]\nname = "${d.project}"\nversion = ` +
-      `"${d.version}"\n${key === 'wheels' ? `wheels = [${entry}]` : `sdist = ${entry}`}\n`
+      `"${d.version}"\n${key === 'wheels' ? `wheels = [${entry}]` : `sdist = ${entry}`}\n${after[d.project] ?? ''}`
     );
   });
   await writeFile(path, `lock-version = "1.0"\ncreated-by = "airlock tests"\n\n${blocks.join('\n')}`);

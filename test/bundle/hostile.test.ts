@@ -323,16 +323,46 @@ describe('reader refuses a missing or invalid manifest', () => {
   });
   test('manifest of a newer format version', async () => {
     await refuses(
+      await bundle(asEntries(ok()), ok(), { ...manifestFor(ok()), formatVersion: 4 }),
+      'MANIFEST_INVALID',
+      /\/formatVersion: unsupported bundle format version 4 \(this airlock reads 1, 2 and 3\)/,
+    );
+  });
+  test('version 3 (a carried lock): `signed` required there, refused before; a lock member only there', async () => {
+    await refuses(
       await bundle(asEntries(ok()), ok(), { ...manifestFor(ok()), formatVersion: 3 }),
       'MANIFEST_INVALID',
-      /\/formatVersion: unsupported bundle format version 3 \(this airlock reads 1 and 2\)/,
+      /airlock-manifest\.json: \/: must have required property 'signed'/,
+    );
+    await refuses(
+      await bundle(asEntries(ok()), ok(), { ...manifestFor(ok()), signed: false }),
+      'MANIFEST_INVALID',
+      /airlock-manifest\.json: \/: must NOT be valid/,
+    );
+    const withLock = [...ok(), member('lock/pylock.toml', Buffer.from('lock-version = "1.0"\n'))];
+    withLock.sort((a, b) => (a.path < b.path ? -1 : 1));
+    await refuses(
+      await bundle(asEntries(withLock), withLock),
+      'MANIFEST_INVALID',
+      /\/members\/\d\/role: a version 1 bundle carries no lock/,
+    );
+    await refuses(
+      await bundle(asEntries(withLock), withLock, { ...manifestFor(withLock), formatVersion: 2 }),
+      'MANIFEST_INVALID',
+      /a version 2 bundle carries no lock/,
+    );
+    // Version 3, signed: true, but no signature member second.
+    await refuses(
+      await bundle(asEntries(withLock), withLock, { ...manifestFor(withLock), formatVersion: 3, signed: true }),
+      'MEMBER_MISSING',
+      /a signed bundle's second member is its signature/,
     );
   });
   test('a version 2 manifest (signed) whose second member is not its signature', async () => {
     await refuses(
       await bundle(asEntries(ok()), ok(), { ...manifestFor(ok()), formatVersion: 2 }),
       'MEMBER_MISSING',
-      /a version 2 bundle's second member is its signature/,
+      /a signed bundle's second member is its signature/,
     );
   });
   test('manifest with a role that does not match the path', async () => {

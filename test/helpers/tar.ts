@@ -170,6 +170,7 @@ const ROLE_BY_PREFIX: [RegExp, string][] = [
   [/^index\//, 'index-page'],
   [/^tuf\/metadata\//, 'tuf-metadata'],
   [/^tuf\/targets\//, 'tuf-target'],
+  [/^lock\//, 'lock'],
 ];
 
 export function member(path: string, body: Buffer | string): TestMember {

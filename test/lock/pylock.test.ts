@@ -50,6 +50,7 @@ wheels = [
           sha256: H,
           url: 'https://files.example/pypi_attestations-0.0.19.tar.gz',
           size: 29882,
+          field: 'packages[0].sdist',
         },
       ],
     },
@@ -63,6 +64,7 @@ wheels = [
           filename: 'rfc8785-0.1.2-py3-none-any.whl',
           sha256: H,
           url: 'https://files.example/a/rfc8785-0.1.2-py3-none-any.whl',
+          field: 'packages[1].wheels[0]',
         },
       ],
     },
@@ -99,8 +101,8 @@ test('PEP 751 lock errors name the field', () => {
     'packages[0]',
     /a.tar.gz is not a wheel or sdist file name/,
   );
-  // PEP 751: version may be omitted; the file names give it.
-  assert.equal(parsePylock(`${head}[[packages]]\nname="A"\n${sd('a-1.0.tar.gz')}`, 'pylock.toml')[0]!.version, '1.0');
+  // PEP 751 lets a lock omit the version (it SHOULD give it); airlock requires it, even where file names carry it.
+  rejects(`${head}[[packages]]\nname="A"\n${sd('a-1.0.tar.gz')}`, 'packages[0].version', /A has no version/);
   assert.equal(
     parsePylock(`${head}[[packages]]\nname="a"\nversion="1.0.0"\n${sd('a-1.0.tar.gz')}`, 'pylock.toml')[0]!.version,
     '1.0.0',

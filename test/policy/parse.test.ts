@@ -87,7 +87,8 @@ test('the built-in default: documented URI, digest of its text', () => {
 test('one-field mutations of a good policy are refused naming the key', () => {
   invalid(`${GOOD}\n[extra]\nx = 1\n`, '(top level)', /additional properties 'extra'/);
   invalid(GOOD.replace('require = "attested"', 'require = "signed"'), 'defaults.require', /attested, hash/);
-  invalid(GOOD.replace('[defaults]', '[defaults]\nlock = "x"'), 'defaults', /'lock'/);
+  invalid(GOOD.replace('[defaults]', '[defaults]\nlock = "x"'), 'defaults.lock', /pattern/);
+  invalid(GOOD.replace('[defaults]', '[defaults]\nlocks = "x"'), 'defaults', /'locks'/);
   invalid(GOOD.replace('require = "hash"', 'require = "hash"\npin = true'), 'projects.rfc8785', /'pin'/);
   invalid(
     GOOD.replace('kind = "GitHub"', 'kind = "Github"'),

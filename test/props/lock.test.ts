@@ -15,6 +15,17 @@ version = "1.0"
 sdist = { name = "demo-1.0.tar.gz", url = "https://files.example/demo-1.0.tar.gz", size = 10, hashes = { sha256 = \
 "${SHA}" } }
 wheels = [{ url = "https://files.example/demo-1.0-py3-none-any.whl", hashes = { sha256 = "${SHA}" } }]
+
+[[packages.attestation-identities]]
+kind = "GitHub"
+repository = "owner/demo"
+workflow = "release.yml"
+environment = "pypi"
+
+[[packages.attestation-identities]]
+kind = "GitLab"
+repository = "group/sub/demo"
+workflow_filepath = ".gitlab-ci.yml"
 `;
 const REQS = `# a comment
 --require-hashes

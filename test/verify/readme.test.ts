@@ -44,3 +44,43 @@ test(
     }
   },
 );
+
+test("the README's reviewed set: the demo bundle with examples/pylock.toml, the lock deciding", async () => {
+  const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+  assert.ok(
+    readme.includes(
+      'npx airlock verify examples/demo-bundle.tar --lock examples/pylock.toml --policy examples/policy.toml',
+    ),
+  );
+  try {
+    const state = await tempDir();
+    const r = await runCli([
+      'verify',
+      'examples/demo-bundle.tar',
+      '--lock',
+      'examples/pylock.toml',
+      '--policy',
+      'examples/policy.toml',
+      '--now',
+      '2026-08-22T00:00:00Z',
+      '--state',
+      state,
+      '--json',
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    const report = validateSchema<VerifyReport>('verify-report', JSON.parse(r.stdout), 'stdout');
+    assert.equal(report.lock?.vouchedBy, '--lock');
+    assert.deepEqual(
+      report.files.map((f) => f.decidedBy.filter((d) => d.startsWith('lock:'))),
+      [
+        ['lock:packages[0].sdist', 'lock:packages[0].attestation-identities'],
+        ['lock:packages[1].sdist', 'lock:packages[1].attestation-identities'],
+        ['lock:packages[2].wheels[0]'],
+      ],
+    );
+    const log = await runCli(['log', '--state', state, '--check']);
+    assert.equal(log.code, 0, log.stderr);
+  } finally {
+    await removeTempDirs();
+  }
+});

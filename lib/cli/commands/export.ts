@@ -41,7 +41,7 @@ export const exportCommand: CommandModule = {
           .conflicts('root', 'instance')
           .group(['bundle', 'to', 'format', 'base-url', 'partial'], 'Input and output:')
           .group(['instance', 'root', 'now', 'grace', 'state'], 'Trust:')
-          .group(['policy', 'accept-new', 'accept-change', 'jobs'], 'Policy:')
+          .group(['policy', 'lock', 'trusted-signer', 'accept-new', 'accept-change', 'jobs'], 'Policy:')
           .group(['json', 'report', 'vsa-out', 'vsa-key'], 'Reports:')
           .example(
             '$0 export bundle.tar --to /srv/pypi --policy policy.toml',

@@ -8,6 +8,10 @@ import { declareOptions } from './single-options.ts';
 export const VERIFY_OPTIONS = {
   ...TUF_CHECK_OPTIONS,
   policy: { type: 'string', describe: 'Policy file (TOML); default: every file needs provenance' },
+  lock: {
+    type: 'string',
+    describe: 'The reviewed pylock.toml: it decides with the policy (PEP 751 attestation-identities, hashes, files)',
+  },
   'accept-new': {
     type: 'boolean',
     default: false,
@@ -56,7 +60,7 @@ export const verifyCommand: CommandModule = {
           .conflicts('root', 'instance')
           .group(['bundle'], 'Input:')
           .group(['instance', 'root', 'now', 'grace', 'state'], 'Trust:')
-          .group(['policy', 'accept-new', 'accept-change', 'jobs'], 'Policy:')
+          .group(['policy', 'lock', 'trusted-signer', 'accept-new', 'accept-change', 'jobs'], 'Policy:')
           .group(['json', 'report', 'vsa-out', 'vsa-key', 'extract'], 'Output:')
           .example(
             '$0 verify bundle.tar --policy policy.toml',

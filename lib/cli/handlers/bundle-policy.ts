@@ -2,6 +2,7 @@ import { rename } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { InputError, errorMessage } from '../../errors.ts';
 import { builtinPolicy, parsePolicy, type Policy } from '../../policy/index.ts';
+import type { LockFile } from '../../lock/index.ts';
 import type { Instance } from '../../tuf/index.ts';
 import { discardTemp, makeTempDirFor } from '../../util/atomic.ts';
 import { formatVerifyReport, verifyBundleFile, type NowSource } from '../../verify/index.ts';
@@ -38,7 +39,15 @@ export async function stagedOutput(output: string): Promise<StagedOutput> {
 export async function checkStaged(
   staged: StagedOutput,
   output: string,
-  opts: { policy: Policy; now: Date; nowSource: NowSource; instance?: Instance; rootFile?: string },
+  opts: {
+    policy: Policy;
+    now: Date;
+    nowSource: NowSource;
+    instance?: Instance;
+    rootFile?: string;
+    /** The lock bundled from: it decides with the policy here as `--lock` will inside the gap. */
+    lock?: LockFile;
+  },
 ): Promise<CommandResult | undefined> {
   try {
     const outcome = await verifyBundleFile(staged.path, {
@@ -50,6 +59,7 @@ export async function checkStaged(
       // A throw-away state: the connected side's check must not move any trust state.
       stateDir: join(staged.dir, 'state'),
       policy: opts.policy,
+      ...(opts.lock ? { lock: opts.lock } : {}),
       acceptNew: true,
       workDir: staged.dir,
     });

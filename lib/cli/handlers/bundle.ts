@@ -3,7 +3,7 @@ import type { CommandResult } from '../output.ts';
 import { createProgress } from '../progress.ts';
 import { UsageError } from '../../errors.ts';
 import type { ManifestSources } from '../../bundle/types.ts';
-import type { LockEntry } from '../../lock/index.ts';
+import type { LockEntry, LockFile } from '../../lock/index.ts';
 import type { FileFilters, PackageInput, TufInput } from '../../sources/index.ts';
 import type { Instance } from '../../tuf/types.ts';
 import { parseNow } from '../../util/time.ts';
@@ -47,8 +47,10 @@ function createdAt(now: string | undefined, clock: Date): string {
 const lockModule = () => import('../../lock/index.ts');
 const sourcesModule = () => import('../../sources/index.ts');
 
-async function packageInput(a: BundleArgs): Promise<{ input: PackageInput; sources: ManifestSources }> {
-  const { parseSpecs, readLock } = await lockModule();
+async function packageInput(
+  a: BundleArgs,
+): Promise<{ input: PackageInput; sources: ManifestSources; lock?: LockFile }> {
+  const { parseSpecs, readLock, readLockFile } = await lockModule();
   const { parseBaseUrl } = await sourcesModule();
   const modes = [a.requirement, a.lock, a.fromDir, a.specs?.length ? 'specs' : undefined].filter(
     (m) => m !== undefined,
@@ -77,14 +79,19 @@ async function packageInput(a: BundleArgs): Promise<{ input: PackageInput; sourc
   const indexUrl = parseBaseUrl(a.indexUrl, '--index-url');
   const sources: ManifestSources = { indexUrl: indexUrl.href };
   let entries: LockEntry[];
+  let lock: LockFile | undefined;
   if (a.specs?.length) {
     entries = parseSpecs(a.specs);
+  } else if (a.lock !== undefined) {
+    // Read once: the bytes parsed are the bytes the bundle carries, for the air-gapped side to decide with.
+    lock = await readLockFile(a.lock);
+    entries = lock.entries;
+    sources.lock = a.lock;
   } else {
-    const lock = (a.requirement ?? a.lock)!;
-    entries = await readLock(a.requirement !== undefined ? 'requirements' : 'pylock', lock);
-    sources.lock = lock;
+    entries = await readLock('requirements', a.requirement!);
+    sources.lock = a.requirement!;
   }
-  return { input: { kind: 'index', entries, indexUrl, filters }, sources };
+  return { input: { kind: 'index', entries, indexUrl, filters }, sources, ...(lock ? { lock } : {}) };
 }
 
 export async function bundle(a: BundleArgs): Promise<CommandResult> {
@@ -95,7 +102,7 @@ export async function bundle(a: BundleArgs): Promise<CommandResult> {
   const clock = parseNow(a.now);
   const { TUF_URLS, bundleReport, createBundle, httpOptions, parseBaseUrl, reportText } = await sourcesModule();
   const { loadPinnedRoot } = await import('../../tuf/index.ts');
-  const { input, sources } = await packageInput(a);
+  const { input, sources, lock } = await packageInput(a);
   const pinned = await loadPinnedRoot(
     a.root !== undefined ? { rootFile: a.root } : { instance: a.instance ?? 'public-good' },
   );
@@ -139,6 +146,7 @@ export async function bundle(a: BundleArgs): Promise<CommandResult> {
       },
       onWriteProgress: (d, t) => writing.update(d, t),
       ...(signKey ? { signKey } : {}),
+      ...(lock ? { lockBytes: lock.bytes } : {}),
     });
     if (policy && target) {
       const { checkStaged } = await import('./bundle-policy.ts');
@@ -146,6 +154,7 @@ export async function bundle(a: BundleArgs): Promise<CommandResult> {
         policy,
         now: clock,
         nowSource: a.now === undefined ? 'clock' : '--now',
+        ...(lock ? { lock } : {}),
         ...(a.root !== undefined ? { rootFile: a.root } : { instance: a.instance ?? 'public-good' }),
       });
       if (refused) return refused;

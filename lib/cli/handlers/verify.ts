@@ -22,6 +22,8 @@ import { extractAccepted, loadVsaKey, writeReportFile, writeVsas } from './verif
 export interface VerifyArgs {
   bundle: string;
   policy?: string;
+  /** The reviewed pylock.toml. */
+  lock?: string;
   root?: string;
   instance?: Instance;
   now?: string;
@@ -69,6 +71,7 @@ export function verifyArgs(args: Record<string, unknown>): VerifyArgs {
   };
   for (const [key, name] of [
     ['policy', 'policy'],
+    ['lock', 'lock'],
     ['root', 'root'],
     ['now', 'now'],
     ['grace', 'grace'],
@@ -112,6 +115,8 @@ export async function runVerification(args: VerifyArgs, keepChecked: boolean): P
   const now = parseNow(args.now);
   const graceMs = args.grace === undefined ? 0 : parseDuration(args.grace);
   const policy = await loadPolicy(args.policy);
+  const lock =
+    args.lock === undefined ? undefined : await (await import('../../lock/index.ts')).readLockFile(args.lock);
   const trustedSigners = [...(await loadTrustedSigners(args.trustedSigner)), ...policy.signers.map((s) => s.key)];
   const vsaKey = args.vsaKey === undefined ? undefined : await loadVsaKey(args.vsaKey);
   if (vsaKey !== undefined && args.vsaOut === undefined) throw new UsageError('USAGE', '--vsa-key goes with --vsa-out');
@@ -127,6 +132,7 @@ export async function runVerification(args: VerifyArgs, keepChecked: boolean): P
     ...(args.root !== undefined ? { rootFile: args.root } : {}),
     stateDir,
     policy,
+    ...(lock ? { lock } : {}),
     trustedSigners,
     acceptNew: args.acceptNew,
     acceptChange: args.acceptChange,
