@@ -18,10 +18,11 @@ function publisherText(f: FileVerdict): string {
 
 function fileLine(f: FileVerdict): string {
   const head = `${f.verdict.toUpperCase().padEnd(12)} ${t(f.project)} ${t(f.version)} ${t(f.filename)}`;
-  const by = f.verdict === 'accepted' ? ` [${t(publisherText(f))}; ${f.decidedBy.join(', ')}]` : '';
-  const why = f.code ? `\n             ${f.code}: ${t(f.message ?? '')}` : '';
+  const accepted = f.verdict === 'accepted' ? ` [${t(publisherText(f))}; ${f.decidedBy.map(t).join(', ')}]` : '';
+  const by = f.decidedBy.length ? ` [${f.decidedBy.map(t).join(', ')}]` : '';
+  const why = f.code ? `\n             ${f.code}: ${t(f.message ?? '')}${by}` : '';
   const dropped = (f.dropped ?? []).map((d) => `\n             dropped ${t(d.member)}: ${t(d.reason)}`).join('');
-  return `${head}${by}${why}${dropped}`;
+  return `${head}${accepted}${why}${dropped}`;
 }
 
 function lockLines(r: VerifyReport): string[] {
