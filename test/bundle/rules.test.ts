@@ -21,6 +21,16 @@ describe('member path rules', () => {
       await readFile(new URL('../../schemas/bundle-manifest.schema.json', import.meta.url), 'utf8'),
     );
     assert.equal(schema.properties.members.items.properties.path.pattern, LAYOUT_PATTERN);
+    const inspect = JSON.parse(
+      await readFile(new URL('../../schemas/inspect-report.schema.json', import.meta.url), 'utf8'),
+    );
+    assert.equal(inspect.properties.members.items.properties.path.pattern, LAYOUT_PATTERN);
+    assert.deepEqual(
+      inspect.properties.formatVersion,
+      schema.properties.formatVersion.enum && {
+        enum: schema.properties.formatVersion.enum,
+      },
+    );
   });
   test('layout roles', () => {
     assert.equal(layoutRole('packages/rfc8785/rfc8785-0.1.2-py3-none-any.whl'), 'distribution');
@@ -28,6 +38,8 @@ describe('member path rules', () => {
     assert.equal(layoutRole('packages/rfc8785/rfc8785-0.1.2-py3-none-any.whl.metadata'), 'core-metadata');
     assert.equal(layoutRole('index/rfc8785.json'), 'index-page');
     assert.equal(layoutRole('tuf/metadata/165.snapshot.json'), 'tuf-metadata');
+    assert.equal(layoutRole('lock/pylock.toml'), 'lock');
+    assert.equal(layoutRole('lock/other.toml'), undefined);
     assert.equal(layoutRole('tuf/targets/registry.npmjs.org/abc.keys.json'), 'tuf-target');
     for (const bad of [
       'airlock-manifest.json',

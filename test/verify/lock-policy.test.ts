@@ -79,6 +79,16 @@ test('bundle --lock carries the lock byte for byte (format version 3, signed: fa
   assert.equal(member.sha256, sha256(bytes));
   const { dir: unpacked } = await unpack(goodBundle);
   assert.deepEqual(await readFile(join(unpacked, 'lock', 'pylock.toml')), bytes);
+  // inspect reads version 3 and lists the lock member.
+  const r = await runCli(['inspect', goodBundle, '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const report = validateSchema<{ formatVersion: number; members: Array<{ role: string }> }>(
+    'inspect-report',
+    JSON.parse(r.stdout),
+    'stdout',
+  );
+  assert.equal(report.formatVersion, 3);
+  assert.ok(report.members.some((x) => x.role === 'lock'));
 });
 
 test('the reviewed lock (--lock) with identities: verify and export pass, no pin or --accept-new needed', async () => {
