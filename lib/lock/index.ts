@@ -12,18 +12,26 @@ export { parsePylock, parseRequirements, parseSpecs };
 
 export type LockKind = 'pylock' | 'requirements';
 
-/** Reads a lock input from disk (the only I/O of lib/lock) and dispatches on its kind. */
-export async function readLock(kind: LockKind, path: string): Promise<LockEntry[]> {
+/**
+ * A lock file's text (the only file I/O of lib/lock): bounded, UTF-8 or
+ * LOCK_INVALID. A byte order mark is dropped unless `keepBom` (an editor of
+ * the file must write it back).
+ */
+export async function readLockText(path: string, opts: { keepBom?: boolean } = {}): Promise<string> {
   const bytes = await readUserFile(path, {
     cap: CAPS.lock,
     tooLarge: () => new InputError('LOCK_INVALID', `larger than ${CAPS.lock} bytes`, { file: path }),
   });
-  let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: opts.keepBom === true }).decode(bytes);
   } catch (e) {
     throw new InputError('LOCK_INVALID', 'not valid UTF-8', { file: path, cause: e });
   }
+}
+
+/** Reads a lock input from disk and dispatches on its kind. */
+export async function readLock(kind: LockKind, path: string): Promise<LockEntry[]> {
+  const text = await readLockText(path);
   switch (kind) {
     case 'pylock':
       return parsePylock(text, path);
