@@ -55,10 +55,17 @@ function readDocument(text: string, file: string): Table {
 }
 
 // JSON string syntax is TOML basic-string syntax (`\"`, `\\`, `\n`, `\uXXXX`)
-// except that TOML also wants DEL escaped; a lone surrogate (not a Unicode
-// scalar value) fails the read-back check below rather than being written.
+// except that TOML also wants DEL escaped. Format characters (bidi controls,
+// zero-width) and line separators are escaped too, so that the text a
+// reviewer reads in a diff is the text a parser reads. A lone surrogate (not
+// a Unicode scalar value) fails the read-back check rather than being written.
+const HIDDEN = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
+
 function tomlString(s: string): string {
-  return JSON.stringify(s).replace(/\u007f/g, '\\u007f');
+  return JSON.stringify(s).replace(HIDDEN, (c) => {
+    const cp = c.codePointAt(0)!;
+    return cp > 0xffff ? `\\U${cp.toString(16).padStart(8, '0')}` : `\\u${cp.toString(16).padStart(4, '0')}`;
+  });
 }
 
 /** Fields in PyPI's order, so that the added text reads like the publisher objects it comes from. */
