@@ -290,11 +290,11 @@ function lockText(g: GenLock): string {
   const lines = ['lock-version = "1.0"', '# created by a test'];
   if (g.inline) {
     lines.push('packages = [');
-    g.packages.forEach((p, i) => lines.push(...inlineText(p, i, g)));
+    lines.push(...g.packages.flatMap((p, i) => inlineText(p, i, g)));
     lines.push(']', 'created-by = "test"');
   } else {
     lines.push('created-by = "test"', '');
-    g.packages.forEach((p, i) => lines.push(...sectionText(p, i, g)));
+    lines.push(...g.packages.flatMap((p, i) => sectionText(p, i, g)));
   }
   if (g.tool) lines.push('[tool.airlock]', 'x = [1, 2]', '# end');
   const out = lines.join(g.eol);
