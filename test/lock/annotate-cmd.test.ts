@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { parse } from 'smol-toml';
 import type { AnnotateReport } from '../../lib/cli/handlers/lock.ts';
+import { validateSchema } from '../../lib/schemas.ts';
 import { runCli } from '../helpers/cli.ts';
 import { fixtureDists, startIndexServer, type IndexServer } from '../helpers/index-server.ts';
 import { FAST_ENV, freshDirs, removeDirs, serverArgs, writePylock } from '../bundle-cmd/helpers.ts';
@@ -28,7 +29,7 @@ const annotate = (lock: string, extra: string[] = [], server = s) =>
   runCli(['lock', 'annotate', lock, ...serverArgs(server), ...extra], { env: FAST_ENV });
 
 function report(stdout: string): AnnotateReport {
-  return JSON.parse(stdout) as AnnotateReport;
+  return validateSchema<AnnotateReport>('lock-annotate-report', JSON.parse(stdout), 'stdout');
 }
 
 /** `out` minus each added snippet (once each, in order) must be `original`: only text was inserted. */

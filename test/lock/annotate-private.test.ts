@@ -4,6 +4,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { AnnotateReport } from '../../lib/cli/handlers/lock.ts';
+import { validateSchema } from '../../lib/schemas.ts';
 import { runCli } from '../helpers/cli.ts';
 import { startIndexServer, type DistFixture, type IndexServer } from '../helpers/index-server.ts';
 import { PrivateSigstore, type PrivatePublisher } from '../helpers/private-sigstore.ts';
@@ -99,7 +100,7 @@ test('files of one package from different publishers, or without provenance, are
     { env: FAST_ENV },
   );
   assert.equal(r.code, 1, r.stderr);
-  const rep = JSON.parse(r.stdout) as AnnotateReport;
+  const rep = validateSchema<AnnotateReport>('lock-annotate-report', JSON.parse(r.stdout), 'stdout');
   const byName = new Map(rep.packages.map((p) => [p.name, p]));
 
   const mixed = byName.get('mixed')!;
