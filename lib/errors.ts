@@ -187,6 +187,26 @@ export const CODES = {
     'An index page is neither PEP 691 JSON nor PEP 503 HTML, has an API version airlock does not know, or can be ' +
       'read two ways (an attribute given twice in one `<a>`, a malformed percent-escape in a link).',
   ),
+  // --- lock annotate (lib/lock/annotate*.ts) ---
+  LOCK_EDIT_UNSAFE: i(
+    'input',
+    '`lock annotate` cannot add the identities by inserting text: a package table cannot be found, or the edited ' +
+      'lock would not read as exactly the original plus the new identities; nothing was written.',
+  ),
+  LOCK_NO_PROVENANCE: v(
+    'source',
+    '`lock annotate`: a locked file has no provenance on the index, so its package was not annotated (the others were).',
+  ),
+  LOCK_PUBLISHERS_DIFFER: v(
+    'source',
+    "`lock annotate`: the verified certificates of a package's files show more than one publisher, so it was not " +
+      'annotated (the others were).',
+  ),
+  LOCK_IDENTITY_UNSUPPORTED: v(
+    'source',
+    "`lock annotate`: a package's verified certificates show no Trusted Publisher (GitHub, GitLab, Google) that " +
+      '`attestation-identities` can name, so it was not annotated (the others were).',
+  ),
   // --- policy, pins and verify (lib/policy, lib/pins, lib/verify) ---
   POLICY_INVALID: i(
     'policy',

@@ -5,7 +5,7 @@ import { runCli } from './helpers/cli.ts';
 test('--help lists every command', async () => {
   const r = await runCli(['--help']);
   assert.equal(r.code, 0);
-  for (const c of ['trust', 'attest', 'sigstore', 'bundle', 'inspect', 'export', 'serve'])
+  for (const c of ['trust', 'attest', 'sigstore', 'bundle', 'lock', 'inspect', 'export', 'serve'])
     assert.match(r.stdout, new RegExp(`airlock ${c}`));
 });
 

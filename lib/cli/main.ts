@@ -10,6 +10,7 @@ import { attestCommand } from './commands/attest.ts';
 import { bundleCommand } from './commands/bundle.ts';
 import { inspectCommand } from './commands/inspect.ts';
 import { pinsCommand } from './commands/pins.ts';
+import { lockCommand } from './commands/lock.ts';
 import { logCommand } from './commands/log.ts';
 import { exportCommand } from './commands/export.ts';
 import { serveCommand } from './commands/serve.ts';
@@ -23,6 +24,7 @@ const COMMANDS: readonly CommandModule[] = [
   attestCommand,
   sigstoreCommand,
   bundleCommand,
+  lockCommand,
   inspectCommand,
   pinsCommand,
   logCommand,

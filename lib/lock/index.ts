@@ -21,9 +21,10 @@ export interface LockFile {
   entries: LockEntry[];
 }
 
-function decode(bytes: Uint8Array, path: string): string {
+/** UTF-8 or LOCK_INVALID. A byte order mark is dropped unless `keepBom` (an editor of the file must write it back). */
+function decode(bytes: Uint8Array, path: string, keepBom = false): string {
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: keepBom }).decode(bytes);
   } catch (e) {
     throw new InputError('LOCK_INVALID', 'not valid UTF-8', { file: path, cause: e });
   }
@@ -34,6 +35,7 @@ export function parseLockFile(bytes: Uint8Array, file: string): LockFile {
   return { file, bytes, sha256: sha256Hex(bytes), entries: parsePylock(decode(bytes, file), file) };
 }
 
+/** The only file I/O of lib/lock: bounded. */
 async function readLockBytes(path: string): Promise<Uint8Array> {
   return readUserFile(path, {
     cap: CAPS.lock,
@@ -46,9 +48,14 @@ export async function readLockFile(path: string): Promise<LockFile> {
   return parseLockFile(await readLockBytes(path), path);
 }
 
-/** Reads a lock input from disk (the only I/O of lib/lock) and dispatches on its kind. */
+/** A lock file's text: bounded, UTF-8 or LOCK_INVALID. */
+export async function readLockText(path: string, opts: { keepBom?: boolean } = {}): Promise<string> {
+  return decode(await readLockBytes(path), path, opts.keepBom === true);
+}
+
+/** Reads a lock input from disk and dispatches on its kind. */
 export async function readLock(kind: LockKind, path: string): Promise<LockEntry[]> {
-  const text = decode(await readLockBytes(path), path);
+  const text = await readLockText(path);
   switch (kind) {
     case 'pylock':
       return parsePylock(text, path);

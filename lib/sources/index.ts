@@ -19,7 +19,8 @@ import type { ProgressSink } from './types.ts';
 // will, then write one archive. The staging folder is always removed.
 
 export { TUF_URLS } from './tuf-http.ts';
-export type { TufInput } from './tuf-verify.ts';
+export { checkTuf, type TufInput } from './tuf-verify.ts';
+export { fetchLockedProvenance, type LockedFileProvenance } from './locked-provenance.ts';
 export { httpOptions, type HttpOptions } from './http.ts';
 export { parseBaseUrl } from './urls.ts';
 export { bundleReport, reportText, type BundleReport } from './report.ts';

@@ -18,19 +18,29 @@ import type { CollectedFile, LocalFile } from './types.ts';
 const INTEGRITY_ACCEPT = 'application/vnd.pypi.integrity.v1+json, application/json;q=0.5';
 
 /** PyPI's Integrity API, on the index host, for indexes that do not link provenance (PEP 503 pages). */
-function integrityUrl(o: IndexSourceOptions, name: string, version: string, filename: string): URL {
+function integrityUrl(o: Pick<IndexSourceOptions, 'indexUrl'>, name: string, version: string, filename: string): URL {
   const seg = encodeURIComponent;
   return new URL(`/integrity/${seg(name)}/${seg(version)}/${seg(filename)}/provenance`, o.indexUrl);
 }
 
-async function fetchProvenance(pkg: LockEntry, f: IndexFile, o: IndexSourceOptions): Promise<LocalFile | undefined> {
+/** A file's provenance (its PEP 740 link, else the Integrity API); undefined when the index has none. */
+export async function fetchProvenanceBytes(
+  pkg: LockEntry,
+  f: IndexFile,
+  o: Pick<IndexSourceOptions, 'indexUrl' | 'http'>,
+): Promise<{ bytes: Uint8Array; url: URL } | undefined> {
   if (f.provenance === null) return undefined;
   const url = f.provenance ?? integrityUrl(o, pkg.name, pkg.version, f.filename);
   // A 404 means "no provenance for this file"; any other failure is an error.
   const got = await fetchBytes(url, { accept: INTEGRITY_ACCEPT, maxBytes: CAPS.provenance, allow404: true }, o.http);
   if (!got) return undefined;
   checkProvenanceObject(got.bytes, got.url.href);
-  return writeStaged(o.staging, provenancePath(pkg.name, f.filename), got.bytes);
+  return { bytes: got.bytes, url: got.url };
+}
+
+async function fetchProvenance(pkg: LockEntry, f: IndexFile, o: IndexSourceOptions): Promise<LocalFile | undefined> {
+  const got = await fetchProvenanceBytes(pkg, f, o);
+  return got && writeStaged(o.staging, provenancePath(pkg.name, f.filename), got.bytes);
 }
 
 async function fetchCoreMetadata(pkg: LockEntry, f: IndexFile, o: IndexSourceOptions): Promise<LocalFile | undefined> {

@@ -25,14 +25,17 @@ export interface IndexSourceOptions {
   progress?: ProgressSink;
 }
 
-async function fetchPage(name: string, o: IndexSourceOptions): Promise<{ page: ProjectPage; bytes: Uint8Array }> {
+export async function fetchPage(
+  name: string,
+  o: Pick<IndexSourceOptions, 'indexUrl' | 'http'>,
+): Promise<{ page: ProjectPage; bytes: Uint8Array }> {
   const url = new URL(`${name}/`, o.indexUrl);
   const got = await fetchBytes(url, { accept: ACCEPT, maxBytes: CAPS.indexPage, allow404: true }, o.http);
   if (!got) throw new SourceError('NOT_FOUND', `project ${name} is not on the index`, { file: url.href });
   return { page: parseProjectPage(got.bytes, got.contentType, got.url), bytes: got.bytes };
 }
 
-function checkBelongs(entry: LockEntry, sel: SelectedFile, pageUrl: string): void {
+export function checkBelongs(entry: LockEntry, sel: SelectedFile, pageUrl: string): void {
   safeSegment(sel.file.filename, pageUrl);
   let name: string;
   try {

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { InternalError } from '../errors.ts';
-import { checkRepository } from '../tuf/index.ts';
+import { checkRepository, type CheckedRepository } from '../tuf/index.ts';
 import type { PinnedRoot, TrustResult } from '../tuf/types.ts';
 import type { HttpOptions } from './http.ts';
 import { tufMetadataPath, tufTargetPath } from './layout.ts';
@@ -37,6 +37,23 @@ function member(path: string, local: LocalFile): TufBundleFiles['members'][numbe
   };
 }
 
+/**
+ * Verifies the TUF copy from `pinned` at `now`, as `bundle` does; a download
+ * keeps the bytes it read (`fetched`) so that they can be bundled.
+ */
+export async function checkTuf(
+  input: TufInput,
+  pinned: PinnedRoot,
+  now: Date,
+  http: HttpOptions,
+): Promise<{ checked: CheckedRepository; fetched?: ReadonlyMap<string, Uint8Array> }> {
+  if (input.kind === 'url') {
+    const source = httpRepository(input.url, http);
+    return { checked: await checkRepository({ pin: pinned, source, now }), fetched: source.fetched };
+  }
+  return { checked: await checkRepository({ pin: pinned, source: input.dir, now }) };
+}
+
 /** Verifies the TUF copy from `pinned` at `now` and lists its verified files as bundle members. */
 export async function collectTuf(
   input: TufInput,
@@ -45,19 +62,19 @@ export async function collectTuf(
   staging: string,
   http: HttpOptions,
 ): Promise<TufBundleFiles> {
-  if (input.kind === 'url') {
-    const source = httpRepository(input.url, http);
-    const { result } = await checkRepository({ pin: pinned, source, now });
+  const { checked, fetched } = await checkTuf(input, pinned, now, http);
+  const { result, source } = checked;
+  if (fetched) {
     const members = [];
     for (const f of result.files) {
-      const bytes = source.fetched.get(f.path);
+      const bytes = fetched.get(f.path);
       if (!bytes) throw new InternalError(`verified TUF file ${f.path} was not kept`);
       members.push(member(f.path, await writeStaged(staging, `tuf/${f.path}`, bytes)));
     }
     return { result, members };
   }
+  if (input.kind !== 'dir') throw new InternalError('a downloaded TUF copy kept no bytes');
   const dir = input.dir;
-  const { result, source } = await checkRepository({ pin: pinned, source: dir, now });
   const cdn = 'layout' in source && source.layout === 'cdn';
   const members = result.files.map((f) => {
     const { isMeta, rel } = split(f.path);

@@ -1,12 +1,10 @@
+import type { Argv } from 'yargs';
 import type { CommandModule } from '../command.ts';
 import { NOW_OPTION, TRUSTED_ROOT_INSTANCE_OPTION, action } from '../command.ts';
 import { declareOptions } from './single-options.ts';
 
-const BUNDLE_OPTIONS = {
-  requirement: { alias: 'r', type: 'string', describe: 'pip requirements file in hash-checking mode' },
-  lock: { type: 'string', describe: 'PEP 751 pylock.toml' },
-  'from-dir': { type: 'string', describe: 'Local folder of distributions with .provenance files beside them' },
-  output: { alias: 'o', type: 'string', demandOption: true, describe: 'Output archive (.tar, .tar.gz, .tar.zst)' },
+/** Where `bundle` (and `lock annotate`) fetch from and how the TUF copy is trusted: declared once for both. */
+export const SOURCE_OPTIONS = {
   'index-url': {
     type: 'string',
     default: 'https://pypi.org/simple/',
@@ -19,6 +17,19 @@ const BUNDLE_OPTIONS = {
   now: NOW_OPTION,
   jobs: { type: 'number', default: 4, describe: 'Parallel downloads' },
   timeout: { type: 'number', default: 60, describe: 'Seconds without an answer or data before a download fails' },
+} as const;
+
+/** The source options that exclude each other. */
+export function sourceConflicts<T>(y: Argv<T>): Argv<T> {
+  return y.conflicts('tuf-url', 'tuf-dir').conflicts('root', 'instance');
+}
+
+const BUNDLE_OPTIONS = {
+  requirement: { alias: 'r', type: 'string', describe: 'pip requirements file in hash-checking mode' },
+  lock: { type: 'string', describe: 'PEP 751 pylock.toml' },
+  'from-dir': { type: 'string', describe: 'Local folder of distributions with .provenance files beside them' },
+  output: { alias: 'o', type: 'string', demandOption: true, describe: 'Output archive (.tar, .tar.gz, .tar.zst)' },
+  ...SOURCE_OPTIONS,
   platform: {
     type: 'string',
     array: true,
@@ -43,12 +54,12 @@ export const bundleCommand: CommandModule = {
       'bundle [specs..]',
       'Snapshot locked distributions, their provenance and Sigstore TUF metadata into one archive (connected side)',
       (c) =>
-        declareOptions(
-          c.positional('specs', { type: 'string', array: true, describe: 'NAME==VERSION requirements' }),
-          BUNDLE_OPTIONS,
-        )
-          .conflicts('tuf-url', 'tuf-dir')
-          .conflicts('root', 'instance'),
+        sourceConflicts(
+          declareOptions(
+            c.positional('specs', { type: 'string', array: true, describe: 'NAME==VERSION requirements' }),
+            BUNDLE_OPTIONS,
+          ),
+        ),
       action(done, async (args) => (await import('../handlers/bundle.ts')).bundle(args)),
     ),
 };

@@ -5,15 +5,11 @@ import { UsageError } from '../../errors.ts';
 import type { ManifestSources } from '../../bundle/types.ts';
 import type { LockEntry, LockFile } from '../../lock/index.ts';
 import type { FileFilters, PackageInput, TufInput } from '../../sources/index.ts';
-import type { Instance } from '../../tuf/types.ts';
+import type { Instance, PinnedRoot } from '../../tuf/types.ts';
 import { parseNow } from '../../util/time.ts';
 
-export interface BundleArgs {
-  specs?: string[] | undefined;
-  requirement?: string | undefined;
-  lock?: string | undefined;
-  fromDir?: string | undefined;
-  output: string;
+/** The source options `bundle` and `lock annotate` share (lib/cli/commands/bundle.ts SOURCE_OPTIONS). */
+export interface SourceArgs {
   indexUrl: string;
   tufUrl?: string | undefined;
   tufDir?: string | undefined;
@@ -22,6 +18,14 @@ export interface BundleArgs {
   now?: string | undefined;
   jobs: number;
   timeout: number;
+}
+
+export interface BundleArgs extends SourceArgs {
+  specs?: string[] | undefined;
+  requirement?: string | undefined;
+  lock?: string | undefined;
+  fromDir?: string | undefined;
+  output: string;
   platform?: string[] | undefined;
   pythonVersion?: string | undefined;
   onlyBinary?: boolean | undefined;
@@ -94,27 +98,33 @@ async function packageInput(
   return { input: { kind: 'index', entries, indexUrl, filters }, sources, ...(lock ? { lock } : {}) };
 }
 
-export async function bundle(a: BundleArgs): Promise<CommandResult> {
+export function checkSourceArgs(a: SourceArgs): void {
   if (!Number.isInteger(a.jobs) || a.jobs < 1 || a.jobs > 64)
     throw new UsageError('USAGE', `--jobs must be an integer from 1 to 64, got ${a.jobs}`);
   if (!Number.isFinite(a.timeout) || a.timeout <= 0)
     throw new UsageError('USAGE', `--timeout must be a positive number of seconds, got ${a.timeout}`);
-  const clock = parseNow(a.now);
-  const { TUF_URLS, bundleReport, createBundle, httpOptions, parseBaseUrl, reportText } = await sourcesModule();
+}
+
+/** The pinned root and the TUF copy (--tuf-dir, else --tuf-url or the instance's CDN) the options name. */
+export async function tufSource(a: SourceArgs): Promise<{ pinned: PinnedRoot; tuf: TufInput }> {
+  const { TUF_URLS, parseBaseUrl } = await sourcesModule();
   const { loadPinnedRoot } = await import('../../tuf/index.ts');
-  const { input, sources, lock } = await packageInput(a);
   const pinned = await loadPinnedRoot(
     a.root !== undefined ? { rootFile: a.root } : { instance: a.instance ?? 'public-good' },
   );
-  let tuf: TufInput;
-  if (a.tufDir !== undefined) {
-    tuf = { kind: 'dir', dir: a.tufDir };
-    sources.tufDir = a.tufDir;
-  } else {
-    const url = parseBaseUrl(a.tufUrl ?? TUF_URLS[a.instance ?? 'public-good'], '--tuf-url');
-    tuf = { kind: 'url', url };
-    sources.tufUrl = url.href;
-  }
+  if (a.tufDir !== undefined) return { pinned, tuf: { kind: 'dir', dir: a.tufDir } };
+  const url = parseBaseUrl(a.tufUrl ?? TUF_URLS[a.instance ?? 'public-good'], '--tuf-url');
+  return { pinned, tuf: { kind: 'url', url } };
+}
+
+export async function bundle(a: BundleArgs): Promise<CommandResult> {
+  checkSourceArgs(a);
+  const clock = parseNow(a.now);
+  const { bundleReport, createBundle, httpOptions, reportText } = await sourcesModule();
+  const { input, sources, lock } = await packageInput(a);
+  const { pinned, tuf } = await tufSource(a);
+  if (tuf.kind === 'dir') sources.tufDir = tuf.dir;
+  else sources.tufUrl = tuf.url.href;
   // Checked before any download: a bad policy file never costs a long run.
   const policy = a.policy === undefined ? undefined : await (await import('./bundle-policy.ts')).loadPolicy(a.policy);
   const signKey = a.signKey === undefined ? undefined : await (await import('./signers.ts')).loadSignKey(a.signKey);
