@@ -369,3 +369,21 @@ test('bundle --lock --policy: the lock decides there too; nothing is written whe
   assert.equal(fileOf(report, 'pypi-attestations').code, 'LOCK_IDENTITY_MISMATCH');
   assert.equal(await exists(out), false);
 });
+
+test('lock annotate, then the annotated lock decides: the identities it wrote are the ones verify enforces', async () => {
+  const plain = await lock('plain.toml', {});
+  const annotated = join(dir, 'annotated.toml');
+  const a = await runCli(
+    ['lock', 'annotate', plain, '-o', annotated, '--index-url', s.indexUrl, '--tuf-url', s.tufUrl, '--now', NOW],
+    { env: FAST_ENV },
+  );
+  // rfc8785 has no Trusted Publisher provenance: reported, not annotated (exit 1); the others are written.
+  assert.equal(a.code, 1, a.stderr);
+  const { code, report } = await verify(goodBundle, '--lock', annotated);
+  assert.equal(code, 0, JSON.stringify(report.files.map((f) => f.message)));
+  for (const project of ['pypi-attestations', 'gitlab-oidc-project'])
+    assert.ok(
+      fileOf(report, project).decidedBy.some((d) => d.endsWith('.attestation-identities')),
+      project,
+    );
+});
