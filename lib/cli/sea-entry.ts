@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { getAsset, isSea } from 'node:sea';
 import { toolVersion } from '../bundle/tool.ts';
-import { main } from './main.ts';
 
 // The entry of the single-file build (scripts/build.ts), which is CommonJS, so
 // no top-level await here (bin/airlock.js stays the launcher of a clone).
@@ -18,7 +17,13 @@ function bundleDigest(): string {
 
 const argv = process.argv.slice(2);
 const version = argv.includes('--version') ? `${toolVersion()} (bundle sha256 ${bundleDigest()})` : toolVersion();
-main(argv, version).then(
+// A lone --version is answered here, as bin/airlock.js does for a clone: the
+// CLI's modules (yargs, the command table) are initialised only when needed.
+const run: Promise<number> =
+  argv.length === 1 && argv[0] === '--version'
+    ? Promise.resolve(process.stdout.write(`${version}\n`)).then(() => 0)
+    : import('./main.ts').then(({ main }) => main(argv, version));
+run.then(
   (code) => {
     process.exitCode = code;
   },
