@@ -8,6 +8,8 @@ import { declaredLength, httpError, openUrl, type HttpOptions } from './http.ts'
 // streamed to disk and hashed on the way. Lengths are checked against what
 // the server or the index announced.
 
+const WRITE_BLOCK = 1 << 20;
+
 export interface FetchedBytes {
   bytes: Uint8Array;
   url: URL;
@@ -76,7 +78,11 @@ export async function downloadToFile(
   const expected = o.expectedSize ?? declared;
   const hash = createHash('sha256');
   let size = 0;
+  // Hashed as it arrives, written in blocks of WRITE_BLOCK: the socket's small chunks one write each kept the
+  // download waiting on the disk.
   async function* counted() {
+    let block: Uint8Array[] = [];
+    let blockBytes = 0;
     for await (const c of r.chunks()) {
       size += c.length;
       if (expected !== undefined && size > expected) {
@@ -85,8 +91,15 @@ export async function downloadToFile(
       }
       hash.update(c);
       o.onBytes?.(c.length);
-      yield c;
+      block.push(c);
+      blockBytes += c.length;
+      if (blockBytes >= WRITE_BLOCK) {
+        yield Buffer.concat(block, blockBytes);
+        block = [];
+        blockBytes = 0;
+      }
     }
+    if (blockBytes > 0) yield Buffer.concat(block, blockBytes);
   }
   try {
     await pipeline(counted, createWriteStream(dest, { flags: 'wx' }));
