@@ -39,8 +39,11 @@ interface Figure {
 }
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'airlock.js');
-// The executable of `npm run build`, measured for cold start when it is there.
+// airlock as measured: the executable of `npm run build` when it is there (build first: a stale one is measured
+// as it is), else bin/airlock.js run by this Node 24 directly, not through the re-executing launcher.
 const EXE = join(import.meta.dirname, '..', 'dist', 'airlock');
+const USE_EXE = existsSync(EXE);
+const AIRLOCK = USE_EXE ? 'dist/airlock' : 'node bin/airlock.js (no dist/airlock: npm run build)';
 const NODE = process.execPath;
 /** Groups of figures, for `--only verify-large,export` (all by default). */
 const GROUPS = ['verify-large', 'verify-small', 'rss', 'bundle', 'export', 'start'] as const;
@@ -50,6 +53,11 @@ const PUBLISHER: PrivatePublisher = { kind: 'GitHub', repository: 'acme/bench', 
 function arg(name: string, dflt: string): string {
   const i = process.argv.indexOf(name);
   return i >= 0 ? (process.argv[i + 1] ?? dflt) : dflt;
+}
+
+/** Runs airlock with `args` as a whole process (see AIRLOCK). */
+function runAirlock(args: string[]): ReturnType<typeof runProcess> {
+  return USE_EXE ? runProcess(args, {}, EXE) : runProcess([BIN, ...args]);
 }
 
 /** Runs a whole process; wall time and peak RSS (Linux /proc via /usr/bin/time -f). */
@@ -149,14 +157,13 @@ async function main(): Promise<number> {
       const dir = join(tmp, name);
       const prov = await sig.provenance(files, PUBLISHER);
       for (const f of files) await writeFile(join(dir, `${f.filename}.provenance`), prov.get(f.filename)!);
-      const r = await runProcess([BIN, 'bundle', '--from-dir', dir, '--tuf-dir', repo.dir, '--root', root, '-o', out]);
+      const r = await runAirlock(['bundle', '--from-dir', dir, '--tuf-dir', repo.dir, '--root', root, '-o', out]);
       if (r.code !== 0) throw new Error(`bundle ${name} failed: ${r.stderr}`);
       return prov;
     };
     const verify = async (archive: string, extra: string[] = []) => {
       const state = await mkdtemp(join(tmp, 'state-'));
-      const r = await runProcess([
-        BIN,
+      const r = await runAirlock([
         'verify',
         archive,
         '--root',
@@ -245,8 +252,7 @@ async function main(): Promise<number> {
         ['zstd', 'large.tar.zst'],
       ] as const) {
         const out = join(tmp, name);
-        const r = await runProcess([
-          BIN,
+        const r = await runAirlock([
           'bundle',
           '--from-dir',
           largeDir,
@@ -381,8 +387,7 @@ async function main(): Promise<number> {
             .join('\n')}`,
         );
         const out = join(tmp, 'from-index.tar');
-        const r = await runProcess([
-          BIN,
+        const r = await runAirlock([
           'bundle',
           '--lock',
           lock,
@@ -428,7 +433,7 @@ async function main(): Promise<number> {
         tmp,
         existing: cfg.exportExisting,
         makeBundle,
-        airlock: (args) => runProcess([BIN, ...args]),
+        airlock: runAirlock,
         verifyArgs: ['--root', root, '--policy', policy, '--json'],
         log,
       });
@@ -439,17 +444,14 @@ async function main(): Promise<number> {
 
     // --- cold start -------------------------------------------------------------
     if (want('start')) {
-      // The executable of `npm run build` where it is there, else bin/airlock.js run by Node 24 directly.
-      const exe = existsSync(EXE);
-      const note = exe ? 'dist/airlock' : 'node bin/airlock.js (no dist/airlock: npm run build)';
+      const note = AIRLOCK;
       log(`cold start (${note})`);
-      const cmd = (args: string[]) => (exe ? runProcess(args, {}, EXE) : runProcess([BIN, ...args]));
       const nodeS = await best(5, async () => (await runProcess(['-e', '0'])).seconds);
-      const versionS = await best(5, async () => (await cmd(['--version'])).seconds);
+      const versionS = await best(5, async () => (await runAirlock(['--version'])).seconds);
       figures.push({ ...fig('cold start: airlock --version (s)', versionS, nodeS, { op: '<=', value: 2 }, 's'), note });
       const oneS = await best(5, async () => {
         const state = await mkdtemp(join(tmp, 'state-'));
-        const r = await cmd(['verify', oneTar, '--root', root, '--policy', policy, '--state', state, '--json']);
+        const r = await runAirlock(['verify', oneTar, '--root', root, '--policy', policy, '--state', state, '--json']);
         if (r.code !== 0) throw new Error(`verify ${oneTar} failed (${r.code}): ${r.stderr.slice(0, 2000)}`);
         await rm(state, { recursive: true, force: true });
         return r.seconds;
@@ -476,12 +478,12 @@ async function main(): Promise<number> {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join(' | ');
   process.stdout.write(
-    `size ${size}; the machine may be shared: figures are ` +
+    `size ${size}, airlock measured: ${AIRLOCK}; the machine may be shared: figures are ` +
       `noisy\n${line(head)}\n${widths.map((w) => '-'.repeat(w)).join('-|-')}\n${rows.map(line).join('\n')}\n`,
   );
   await writeFile(
     join(import.meta.dirname, 'results.json'),
-    `${JSON.stringify({ size, date: new Date().toISOString(), figures }, null, 2)}\n`,
+    `${JSON.stringify({ size, airlock: AIRLOCK, date: new Date().toISOString(), figures }, null, 2)}\n`,
   );
   const misses = figures.filter((f) => f.result === 'miss').length;
   if (misses) process.stdout.write(`${misses} figure(s) missed their target\n`);
