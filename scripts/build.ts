@@ -191,6 +191,9 @@ async function bundle(out: string): Promise<Uint8Array> {
     target: 'node24',
     banner: { js: '#!/usr/bin/env node' },
     keepNames: true,
+    // V8 scans the whole script at every start: without the layout's blanks it is a third smaller and a
+    // short command starts faster. Names are kept, so a --debug stack trace still names every function.
+    minifyWhitespace: true,
     legalComments: 'inline',
     logLevel: 'warning',
     plugins: [embed(applied)],

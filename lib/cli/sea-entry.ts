@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { getAsset, isSea } from 'node:sea';
 import { toolVersion } from '../bundle/tool.ts';
@@ -12,6 +11,8 @@ export const BUNDLE_DIGEST_ASSET = 'bundle.sha256';
 
 function bundleDigest(): string {
   if (isSea()) return getAsset(BUNDLE_DIGEST_ASSET, 'utf8');
+  // node:crypto is loaded here, not at start: the executable's --version never needs it.
+  const { createHash } = process.getBuiltinModule('node:crypto');
   return createHash('sha256').update(readFileSync(__filename)).digest('hex');
 }
 
