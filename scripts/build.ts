@@ -126,7 +126,8 @@ function withoutImportMetaUrl(path: string, text: string): string {
  * its module loader for it), so they get a require that refuses.
  */
 const NODE_MODULE_IMPORT = "import { createRequire } from 'node:module';";
-const REFUSING_REQUIRE = "const createRequire = () => (id) => { throw new Error('airlock: no require(' + id + ')'); };";
+const REFUSING_REQUIRE =
+  "const createRequire = () => (id) => { throw new Error('airlock loads no config file: ' + id); };";
 const DEPENDENCY_PATCHES: { file: RegExp; from: string; to: string }[] = [
   {
     file: /[\\/]yargs[\\/]lib[\\/]platform-shims[\\/]esm\.mjs$/,
