@@ -1,23 +1,22 @@
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import { assetBytes } from './assets.ts';
+import type { ValidateFunction } from 'ajv';
 import { errorFor, type ErrorCode } from './errors.ts';
-import { parseTimestamp } from './util/time.ts';
+import * as generated from './schema-validators.js';
 
-// Every format airlock reads or writes has a JSON Schema in schemas/. Schemas
-// are compiled once, on first use, so start-up stays cheap.
+// Every format airlock reads or writes has a JSON Schema in schemas/. Their
+// validators are compiled ahead of time (scripts/schema-validators.ts, checked
+// against schemas/ by a test); each is built on first use, so a command pays
+// only for the schemas it reads.
 
-const ajv = new Ajv2020({ allErrors: false, strict: true, allowUnionTypes: true });
-// A pattern checks the shape of a date only; 2026-02-30 matches one. The format
-// checks every field is in range, with the one date reader of lib/util/time.ts.
-ajv.addFormat('date-time', { type: 'string', validate: (s: string) => parseTimestamp(s) !== undefined });
-const compiled = new Map<string, ValidateFunction>();
+const FACTORIES: Readonly<Record<string, (() => ValidateFunction) | undefined>> = generated;
+const built = new Map<string, ValidateFunction>();
 
 function validator(name: string): ValidateFunction {
-  let fn = compiled.get(name);
+  let fn = built.get(name);
   if (!fn) {
-    const schema = JSON.parse(new TextDecoder().decode(assetBytes(`schemas/${name}.schema.json`))) as object;
-    fn = ajv.compile(schema);
-    compiled.set(name, fn);
+    const make = FACTORIES[name.replaceAll('-', '_')];
+    if (!make) throw new Error(`no schema named ${name} (schemas/${name}.schema.json)`);
+    fn = make();
+    built.set(name, fn);
   }
   return fn;
 }

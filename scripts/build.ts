@@ -26,6 +26,7 @@ import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 import { inject } from 'postject';
+import { generateValidators, VALIDATORS_PATH } from './schema-validators.ts';
 
 const TOP = fileURLToPath(new URL('../', import.meta.url));
 const require = createRequire(import.meta.url);
@@ -46,7 +47,6 @@ function embeddedAssets(): string {
   const files = ['package.json'];
   for (const inst of readdirSync(join(TOP, 'trust-roots'), { withFileTypes: true }).filter((d) => d.isDirectory()))
     for (const n of readdirSync(join(TOP, 'trust-roots', inst.name))) files.push(`trust-roots/${inst.name}/${n}`);
-  for (const n of readdirSync(join(TOP, 'schemas'))) files.push(`schemas/${n}`);
   const table = files
     .sort()
     .map((f) => `  ${JSON.stringify(f)}: ${JSON.stringify(readFileSync(join(TOP, f)).toString('base64'))},`);
@@ -109,20 +109,53 @@ export default (opts) => core(opts, { ...shim, fs, exists: (file) => find(file) 
  * asks for (config files, yargs' locales, embedded above), except that yargs
  * looks upward from it for a package.json on start-up (for a version airlock
  * gives itself): that search is switched off so nothing is read from the host.
- * The build fails if yargs' shim no longer has the line.
  */
-function patchedDependency(path: string, text: string): string {
+function withoutImportMetaUrl(path: string, text: string): string {
   const fakeUrl = `file:///airlock-bundle/${relative(TOP, path).split(sep).join('/')}`;
-  let out = text.split('import.meta.url').join(JSON.stringify(fakeUrl));
-  if (/[\\/]yargs[\\/]lib[\\/]platform-shims[\\/]esm\.mjs$/.test(path)) {
-    const from = 'findUp: escalade,';
-    if (!out.includes(from)) throw new Error(`yargs' platform shim has changed: no '${from}' (scripts/build.ts)`);
-    out = out.split(from).join('findUp: () => undefined,');
-  }
+  return text.split('import.meta.url').join(JSON.stringify(fakeUrl));
+}
+
+/**
+ * Lines of dependencies the executable changes; the build fails if one is no
+ * longer there. yargs renders the whole help text of a command each time it
+ * runs one, so that a later failure could print it: a fifth of a short
+ * command's start-up, and airlock never prints help on a failure (main.ts
+ * `.fail` throws), so the executable skips it. yargs and yargs-parser load
+ * node:module for a require() of config files airlock never names: in the
+ * executable that costs a third of a short command's start-up (Node compiles
+ * its module loader for it), so they get a require that refuses.
+ */
+const NODE_MODULE_IMPORT = "import { createRequire } from 'node:module';";
+const REFUSING_REQUIRE =
+  "const createRequire = () => (id) => { throw new Error('airlock loads no config file: ' + id); };";
+const DEPENDENCY_PATCHES: { file: RegExp; from: string; to: string }[] = [
+  {
+    file: /[\\/]yargs[\\/]lib[\\/]platform-shims[\\/]esm\.mjs$/,
+    from: 'findUp: escalade,',
+    to: 'findUp: () => undefined,',
+  },
+  { file: /[\\/]yargs[\\/]lib[\\/]platform-shims[\\/]esm\.mjs$/, from: NODE_MODULE_IMPORT, to: REFUSING_REQUIRE },
+  { file: /[\\/]yargs-parser[\\/]build[\\/]lib[\\/]index\.js$/, from: NODE_MODULE_IMPORT, to: REFUSING_REQUIRE },
+  {
+    file: /[\\/]yargs[\\/]build[\\/]lib[\\/]command\.js$/,
+    from: 'yargs.getInternalMethods().getUsageInstance().cacheHelpMessage();',
+    to: '/* airlock: no help rendered for a command that runs */',
+  },
+];
+
+function patchedDependency(path: string, text: string, applied: Set<number>): string {
+  let out = withoutImportMetaUrl(path, text);
+  DEPENDENCY_PATCHES.forEach((p, i) => {
+    if (!p.file.test(path)) return;
+    if (!out.includes(p.from)) throw new Error(`${relative(TOP, path)} has changed: no '${p.from}' (scripts/build.ts)`);
+    out = out.split(p.from).join(p.to);
+    applied.add(i);
+  });
   return out;
 }
 
-const embed: Plugin = {
+/** `applied` receives the index of each DEPENDENCY_PATCHES entry made. */
+const embed = (applied: Set<number>): Plugin => ({
   name: 'airlock-embed',
   setup(b) {
     const assets = join(TOP, 'lib', 'assets.ts');
@@ -131,8 +164,8 @@ const embed: Plugin = {
     );
     b.onLoad({ filter: /[\\/]node_modules[\\/].*\.m?js$/ }, (a) => {
       const text = readFileSync(a.path, 'utf8');
-      if (!text.includes('import.meta.url')) return undefined;
-      return { contents: patchedDependency(a.path, text), loader: 'js', resolveDir: dirname(a.path) };
+      if (!text.includes('import.meta.url') && !DEPENDENCY_PATCHES.some((p) => p.file.test(a.path))) return undefined;
+      return { contents: patchedDependency(a.path, text, applied), loader: 'js', resolveDir: dirname(a.path) };
     });
     b.onResolve({ filter: /^y18n$/ }, (a) =>
       /[\\/]yargs[\\/]/.test(a.importer) ? { path: 'y18n', namespace: 'airlock-y18n' } : undefined,
@@ -143,9 +176,12 @@ const embed: Plugin = {
       resolveDir: TOP,
     }));
   },
-};
+});
 
 async function bundle(out: string): Promise<Uint8Array> {
+  if (readFileSync(VALIDATORS_PATH, 'utf8') !== generateValidators())
+    throw new Error(`${relative(TOP, VALIDATORS_PATH)} is stale: run node scripts/schema-validators.ts`);
+  const applied = new Set<number>();
   const result = await build({
     absWorkingDir: TOP,
     entryPoints: ['lib/cli/sea-entry.ts'],
@@ -156,9 +192,12 @@ async function bundle(out: string): Promise<Uint8Array> {
     target: 'node24',
     banner: { js: '#!/usr/bin/env node' },
     keepNames: true,
+    // V8 scans the whole script at every start: without the layout's blanks it is a third smaller and a
+    // short command starts faster. Names are kept, so a --debug stack trace still names every function.
+    minifyWhitespace: true,
     legalComments: 'inline',
     logLevel: 'warning',
-    plugins: [embed],
+    plugins: [embed(applied)],
     write: true,
   });
   if (result.errors.length > 0) throw new Error('esbuild failed');
@@ -167,6 +206,10 @@ async function bundle(out: string): Promise<Uint8Array> {
   // for dependencies: a url read from it would break the executable at start.
   // (yargs' import.meta.resolve serves only config `extends`, which airlock never uses.)
   if (script.includes('import_meta.url')) throw new Error(`${out} still uses import.meta: see patchedDependency()`);
+  DEPENDENCY_PATCHES.forEach((p, i) => {
+    if (!applied.has(i))
+      throw new Error(`no bundled file matches ${p.file}: see DEPENDENCY_PATCHES (scripts/build.ts)`);
+  });
   return script;
 }
 

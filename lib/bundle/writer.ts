@@ -47,7 +47,8 @@ async function addMember(
       cause: e,
     });
   }
-  const source = fh.createReadStream();
+  // Large reads: the default 64 KiB ones left the copy into the archive waiting on the disk.
+  const source = fh.createReadStream({ highWaterMark: 1 << 20 });
   const check = memberCheck(m, { label: `${m.path} (from ${localPath})`, onBytes });
   try {
     await pipeAll([source, check, pack.entry(header(m.path, m.size))]);

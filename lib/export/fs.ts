@@ -123,16 +123,18 @@ export async function placeFile(root: string, rel: string, source: string, expec
   await out.commit();
 }
 
+/** Whether `rel` holds exactly `bytes`. */
+export async function holds(root: string, rel: string, bytes: Uint8Array): Promise<boolean> {
+  const now = await probe(root, rel);
+  return (
+    now.kind === 'file' && now.size === bytes.length && now.sha256 === createHash('sha256').update(bytes).digest('hex')
+  );
+}
+
 /** Replaces the page at `rel` when its content differs; returns whether it wrote. */
 export async function writeIfChanged(root: string, rel: string, text: string): Promise<boolean> {
-  const now = await probe(root, rel);
   const bytes = Buffer.from(text);
-  if (
-    now.kind === 'file' &&
-    now.size === bytes.length &&
-    now.sha256 === createHash('sha256').update(bytes).digest('hex')
-  )
-    return false;
+  if (await holds(root, rel, bytes)) return false;
   await walkDirs(root, rel, true);
   await writeFileAtomic(join(root, rel), bytes);
   return true;

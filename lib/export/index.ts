@@ -1,7 +1,7 @@
 import { lstat, realpath } from 'node:fs/promises';
 import { ExportError, InputError, errorMessage } from '../errors.ts';
 import { withLock } from '../util/lock.ts';
-import { placeFile, removeStaleTemps, writeIfChanged } from './fs.ts';
+import { holds, placeFile, removeStaleTemps, writeIfChanged } from './fs.ts';
 import { ROOT_PAGES, SHA256SUMS, commonFolders, projectFolders, projectPages } from './layout.ts';
 import { projectHtml, projectJson, rootHtml, rootJson, sha256sums, type PageOptions } from './pages.ts';
 import { buildPlan, type Plan } from './plan.ts';
@@ -15,7 +15,8 @@ export { exportInputFromVerify } from './from-verify.ts';
 // (simple) or a build system can read (tree), merging with what airlock
 // exported there before and never damaging it. Order of work, so that a
 // process killed at any moment leaves only consistent pages:
-//   1. finish the pages of the previous export (it may have been killed);
+//   1. finish the pages of the previous export if it was killed (its root JSON
+//      page, written last, names an older serial);
 //   2. place every new file (temporary name, flush, rename);
 //   3. write the record of what is exported (pages derive from it);
 //   4. rewrite the pages of the projects this export touched, then the root.
@@ -69,7 +70,12 @@ async function run(dir: string, plan: Plan, format: ExportFormat, opts: ExportOp
   const folders = new Set([...commonFolders(format), ...plan.projects.flatMap((p) => projectFolders(format, p))]);
   for (const f of folders) await removeStaleTemps(dir, f);
 
-  const unfinished = plan.prior.projects.filter((p) => p.serial === plan.prior.serial && plan.prior.serial > 0);
+  // The root's JSON page is the last thing an export writes, and it names the serial: when it is the prior
+  // record's, the previous export finished its pages, and they are not rendered and read back again.
+  const finished = format === 'simple' && (await holds(dir, ROOT_PAGES.json, Buffer.from(rootJson(plan.prior))));
+  const unfinished = finished
+    ? []
+    : plan.prior.projects.filter((p) => p.serial === plan.prior.serial && plan.prior.serial > 0);
   await writePages(
     dir,
     format,

@@ -58,10 +58,19 @@ function withoutSerial(p: RecordProject | undefined): string {
   return canonicalize({ ...rest, files: [...rest.files].sort((a, b) => cmp(a.filename, b.filename)) }) as string;
 }
 
-/** The serial moves only when something changed; a project keeps the serial at which it last changed. */
-export function nextRecord(prior: ExportRecord, projects: RecordProject[], reports: string[]): ExportRecord {
+/**
+ * The serial moves only when something changed; a project keeps the serial at which it last changed. Only the
+ * `touched` projects (those this export names) can have changed: the others are not compared, so an export costs
+ * the projects it brings, not every project already there.
+ */
+export function nextRecord(
+  prior: ExportRecord,
+  projects: RecordProject[],
+  reports: string[],
+  touched: ReadonlySet<string>,
+): ExportRecord {
   const old = new Map(prior.projects.map((p) => [p.name, p]));
-  const changed = projects.filter((p) => withoutSerial(p) !== withoutSerial(old.get(p.name)));
+  const changed = projects.filter((p) => touched.has(p.name) && withoutSerial(p) !== withoutSerial(old.get(p.name)));
   const reportsChanged = reports.length !== prior.reports.length;
   if (changed.length === 0 && !reportsChanged) return prior;
   const serial = prior.serial + 1;

@@ -179,7 +179,7 @@ export async function buildPlan(
   }
   c.throwIfAny();
 
-  plan.record = nextRecord(base, [...projects.values()], reports);
+  plan.record = nextRecord(base, [...projects.values()], reports, touched);
   plan.projects = [...touched].sort(cmp);
   return plan;
 }

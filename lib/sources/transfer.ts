@@ -1,12 +1,34 @@
 import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { pipeline } from 'node:stream/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 import { AirlockError, DigestError, InputError, SourceError, errorMessage } from '../errors.ts';
 import { declaredLength, httpError, openUrl, type HttpOptions } from './http.ts';
 
 // Response bodies: small documents into memory under a cap, distributions
 // streamed to disk and hashed on the way. Lengths are checked against what
 // the server or the index announced.
+
+const WRITE_BLOCK = 1 << 20;
+const MAX_BLOCK_CHUNKS = 1024;
+
+function outputFailed(dest: string, e: unknown): InputError {
+  return new InputError(
+    'OUTPUT_FAILED',
+    `cannot write the download (${(e as NodeJS.ErrnoException).code ?? errorMessage(e)})`,
+    { file: dest, cause: e },
+  );
+}
+
+/** Writes all of `block` at the end of the file; a short write continues where it stopped. */
+async function writeBlock(fh: FileHandle, block: Uint8Array[], bytes: number, dest: string): Promise<void> {
+  const { bytesWritten } = await fh.writev(block);
+  if (bytesWritten === bytes) return;
+  const rest = Buffer.concat(block, bytes).subarray(bytesWritten);
+  for (let off = 0; off < rest.length; ) {
+    const w = await fh.write(rest, off);
+    if (w.bytesWritten === 0) throw outputFailed(dest, new Error('no progress writing'));
+    off += w.bytesWritten;
+  }
+}
 
 export interface FetchedBytes {
   bytes: Uint8Array;
@@ -76,7 +98,15 @@ export async function downloadToFile(
   const expected = o.expectedSize ?? declared;
   const hash = createHash('sha256');
   let size = 0;
-  async function* counted() {
+  const fh = await open(dest, 'wx').catch((e: unknown) => {
+    r.cancel();
+    throw outputFailed(dest, e);
+  });
+  try {
+    // Hashed as it arrives, written in blocks of WRITE_BLOCK with one writev each: the socket's small chunks
+    // one write each kept the download waiting on the disk.
+    let block: Uint8Array[] = [];
+    let blockBytes = 0;
     for await (const c of r.chunks()) {
       size += c.length;
       if (expected !== undefined && size > expected) {
@@ -85,18 +115,22 @@ export async function downloadToFile(
       }
       hash.update(c);
       o.onBytes?.(c.length);
-      yield c;
+      block.push(c);
+      blockBytes += c.length;
+      // A block of many tiny chunks is written early: one writev takes a bounded list.
+      if (blockBytes >= WRITE_BLOCK || block.length >= MAX_BLOCK_CHUNKS) {
+        await writeBlock(fh, block, blockBytes, dest);
+        block = [];
+        blockBytes = 0;
+      }
     }
-  }
-  try {
-    await pipeline(counted, createWriteStream(dest, { flags: 'wx' }));
+    if (blockBytes > 0) await writeBlock(fh, block, blockBytes, dest);
   } catch (e) {
+    r.cancel();
     if (e instanceof AirlockError || opts.signal?.aborted) throw e;
-    throw new InputError(
-      'OUTPUT_FAILED',
-      `cannot write the download (${(e as NodeJS.ErrnoException).code ?? errorMessage(e)})`,
-      { file: dest, cause: e },
-    );
+    throw outputFailed(dest, e);
+  } finally {
+    await fh.close().catch(() => undefined);
   }
   if (expected !== undefined && size < expected) {
     throw new SourceError('DOWNLOAD_TRUNCATED', `got ${size} of ${expected} bytes`, { file: r.url.href });

@@ -366,3 +366,25 @@ test('an unreadable record or a destination that is not a folder is refused, and
   await rejectsWith(exportToDir(input, join(work, 'file')), 'EXPORT_UNSAFE_DIR', /not a folder/);
   rmSync(work, { recursive: true, force: true });
 });
+
+test('an export after a finished one neither renders nor reads back the pages of projects it does not bring', async () => {
+  const work = tmp('finished');
+  const input = await demoInput(work);
+  const dir = join(work, 'out');
+  await exportToDir(only(input, 'rfc8785'), dir);
+  const others = input.projects.map((p) => p.name).filter((n) => n !== 'rfc8785');
+  const steps: string[] = [];
+  const next = await exportToDir(only(input, others[0]!), dir, { onStep: (s) => steps.push(s) });
+  assert.equal(next.serial, 2);
+  assert.ok(!steps.some((s) => s.startsWith('page simple/rfc8785/')), steps.join('\n'));
+  assert.ok(steps.includes(`page simple/${others[0]}/index.json`), steps.join('\n'));
+  checkSimpleExport(dir);
+
+  // The previous export stopped before its root JSON page (a kill): its pages are finished first.
+  writeFileSync(join(dir, 'simple', 'index.json'), '{}\n');
+  steps.length = 0;
+  await exportToDir(only(input, 'rfc8785'), dir, { onStep: (s) => steps.push(s) });
+  assert.ok(steps.includes(`page simple/${others[0]}/index.json`), steps.join('\n'));
+  checkSimpleExport(dir);
+  rmSync(work, { recursive: true, force: true });
+});
