@@ -6,6 +6,7 @@ export declare function bundle_manifest(): ValidateFunction;
 export declare function bundle_report(): ValidateFunction;
 export declare function export_record(): ValidateFunction;
 export declare function inspect_report(): ValidateFunction;
+export declare function lock_annotate_report(): ValidateFunction;
 export declare function pep740_attestation(): ValidateFunction;
 export declare function pep740_provenance(): ValidateFunction;
 export declare function pins(): ValidateFunction;
