@@ -165,7 +165,7 @@ export async function verifyBundleFile(archive: string, opts: VerifyBundleOption
     const jobs = opts.jobs ?? availableParallelism();
     const tasks = work.filter((w) => w.f.provenance !== undefined).length;
     const checker = provenanceChecker({ trust: trust.trust, trustedRoot: trust.trustedRootFile, jobs, tasks });
-    const checks: FileCheck[] = await runPool(work, jobs * 4, async ({ pkg, f }) => {
+    const checks: FileCheck[] = await runPool(work, jobs * 16, async ({ pkg, f }) => {
       const c = await checkFile(pkg, f, { bundle, attest: (t) => checker.attest(t), index: index.get(pkg.name) });
       opts.onProgress?.('check', ++done, work.length);
       return c;

@@ -32,6 +32,11 @@ export interface CodedFailure {
   field?: string;
 }
 
+/** Sent once, when the worker has loaded its modules and the trust material: until then it is given no task. */
+export interface ReadyMessage {
+  ready: true;
+}
+
 export type ReplyMessage = { id: number; results: AttestationResult[] } | { id: number; error: CodedFailure };
 
 /** Whether this thread was started as a provenance worker (the one-file build's entry asks: sea-entry.ts). */
@@ -55,15 +60,22 @@ export function serveProvenanceChecks(): void {
   const port = parentPort;
   if (port === null || !isProvenanceWorker()) throw new Error('not started as a provenance worker');
   const init = workerData as WorkerInit;
-  let trust: SigstoreTrust | undefined;
+  let trust: SigstoreTrust | Error;
+  try {
+    trust = loadTrustMaterial(parseJson(init.trustedRoot, init.label), init.label);
+  } catch (e) {
+    // The main thread loaded the same bytes: unreachable, but then every task is refused with this error.
+    trust = e instanceof Error ? e : new Error(String(e));
+  }
   port.on('message', (m: TaskMessage) => {
     let reply: ReplyMessage;
     try {
-      trust ??= loadTrustMaterial(parseJson(init.trustedRoot, init.label), init.label);
+      if (trust instanceof Error) throw trust;
       reply = { id: m.id, results: checkProvenanceBytes(m.task, trust) };
     } catch (e) {
       reply = { id: m.id, error: codedFailure(e, m.task.file) };
     }
     port.postMessage(reply);
   });
+  port.postMessage({ ready: true } satisfies ReadyMessage);
 }

@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import { CODES, InternalError, errorFor, errorMessage, type AirlockError } from '../errors.ts';
 import type { AttestationResult } from '../pep740/index.ts';
@@ -6,6 +7,7 @@ import { checkProvenanceBytes, type ProvenanceTask } from './provenance.ts';
 import {
   WORKER_KIND,
   type CodedFailure,
+  type ReadyMessage,
   type ReplyMessage,
   type TaskMessage,
   type WorkerInit,
@@ -28,10 +30,12 @@ import { workerScript, type WorkerScript } from './worker-script.ts';
 /** Files with provenance per worker, at least, for a worker to be worth starting. */
 export const TASKS_PER_WORKER = 200;
 /** Tasks a worker holds before this thread checks the next file itself. */
-const AHEAD = 2;
+const AHEAD = 8;
 
 export interface ProvenanceChecker {
   attest(task: ProvenanceTask): Promise<AttestationResult[]>;
+  /** Settles once every worker is ready or stopped (for tests: until then, files are checked in this thread). */
+  readonly ready: Promise<void>;
   /** Stops the workers; tasks still pending are refused. */
   close(): Promise<void>;
 }
@@ -57,6 +61,8 @@ interface Pending {
 
 interface Slot {
   worker: Worker;
+  /** Whether it has said it is ready (loaded): a worker still starting is given no task, so none waits on it. */
+  ready: boolean;
   pending: Map<number, Pending>;
   stopped?: string;
 }
@@ -80,6 +86,7 @@ class WorkerPool implements ProvenanceChecker {
   private next = 0;
 
   private readonly inThread: (task: ProvenanceTask) => AttestationResult[];
+  readonly ready: Promise<void>;
 
   constructor(
     init: WorkerInit,
@@ -89,13 +96,25 @@ class WorkerPool implements ProvenanceChecker {
   ) {
     this.inThread = inThread;
     for (let i = 0; i < size; i++) {
-      const slot: Slot = { worker: startWorker(init, script), pending: new Map() };
-      slot.worker.on('message', (m: ReplyMessage) => this.onReply(slot, m));
+      const slot: Slot = { worker: startWorker(init, script), ready: false, pending: new Map() };
+      slot.worker.on('message', (m: ReplyMessage | ReadyMessage) => {
+        if (typeof m === 'object' && m !== null && 'ready' in m) slot.ready = m.ready === true;
+        else this.onReply(slot, m);
+      });
       slot.worker.on('error', (e) => this.stop(slot, `failed: ${errorMessage(e)}`));
       slot.worker.on('messageerror', (e) => this.stop(slot, `sent an unreadable message: ${errorMessage(e)}`));
       slot.worker.on('exit', (code) => this.stop(slot, `exited (code ${code})`));
       this.slots.push(slot);
     }
+    this.ready = Promise.all(
+      this.slots.map(
+        (s) =>
+          new Promise<void>((resolve) => {
+            s.worker.on('message', () => resolve());
+            s.worker.on('exit', () => resolve());
+          }),
+      ),
+    ).then(() => undefined);
   }
 
   private onReply(slot: Slot, m: ReplyMessage): void {
@@ -120,18 +139,28 @@ class WorkerPool implements ProvenanceChecker {
     void slot.worker.terminate();
   }
 
+  private pick(): Slot | undefined {
+    let best: Slot | undefined;
+    for (const s of this.slots)
+      if (s.ready && s.stopped === undefined && (best === undefined || s.pending.size < best.pending.size)) best = s;
+    return best !== undefined && best.pending.size < AHEAD ? best : undefined;
+  }
+
   async attest(task: ProvenanceTask): Promise<AttestationResult[]> {
-    const live = this.slots.filter((s) => s.stopped === undefined);
-    // The least busy worker, unless every worker is AHEAD tasks ahead (or none is left): then this thread.
-    const slot = live.reduce<Slot | undefined>(
-      (a, b) => (a === undefined || b.pending.size < a.pending.size ? b : a),
-      undefined,
-    );
-    if (slot === undefined || slot.pending.size >= AHEAD) return this.inThread(task);
+    // The least busy worker, unless every worker is AHEAD tasks ahead (or none is left): then this thread, after
+    // letting the event loop deliver the answers that came meanwhile (checks in this thread run back to back in
+    // microtasks, which would otherwise keep every worker's answers, and so its next task, waiting).
+    let slot = this.pick();
+    if (slot === undefined) {
+      await setImmediate();
+      slot = this.pick();
+      if (slot === undefined) return this.inThread(task);
+    }
     const id = this.next++;
+    const worker = slot;
     return new Promise((resolve, reject) => {
-      slot.pending.set(id, { task, resolve, reject });
-      slot.worker.postMessage({ id, task } satisfies TaskMessage);
+      worker.pending.set(id, { task, resolve, reject });
+      worker.worker.postMessage({ id, task } satisfies TaskMessage);
     });
   }
 
@@ -149,7 +178,8 @@ class WorkerPool implements ProvenanceChecker {
 export function provenanceChecker(opts: CheckerOptions): ProvenanceChecker {
   const inThread = (task: ProvenanceTask) => checkProvenanceBytes(task, opts.trust);
   const workers = Math.min(opts.jobs - 1, Math.floor(opts.tasks / (opts.tasksPerWorker ?? TASKS_PER_WORKER)));
-  if (workers < 1) return { attest: async (task) => inThread(task), close: async () => undefined };
+  if (workers < 1)
+    return { attest: async (task) => inThread(task), ready: Promise.resolve(), close: async () => undefined };
   const init: WorkerInit = { kind: WORKER_KIND, trustedRoot: opts.trustedRoot.bytes, label: opts.trustedRoot.label };
   return new WorkerPool(init, workers, opts.script ?? workerScript(), inThread);
 }
