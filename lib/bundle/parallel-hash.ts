@@ -6,8 +6,8 @@ import { InternalError, errorMessage } from '../errors.ts';
 // passes (member-check.ts) and the whole archive besides (its digest goes into
 // the report and the audit log): two sha256 passes over the same bytes, which
 // on one thread made `verify` of large files half as fast as one hash. Here
-// the reader's chunks are copied (a memcpy, a small fraction of hashing them) and
-// handed over to a worker that hashes them in order while the reader goes on; small archives
+// the reader's chunks are copied (a memcpy, a small fraction of hashing them) into
+// a ring of shared slots that a worker hashes in order while the reader goes on; small archives
 // are hashed in this thread, where starting a worker would cost more. The
 // worker is plain JavaScript over node:crypto given with `eval`, so it runs the
 // same from a clone, the npm package and the single executable.
@@ -15,17 +15,19 @@ import { InternalError, errorMessage } from '../errors.ts';
 /** Archives from this size up are hashed on a worker. */
 export const PARALLEL_HASH_BYTES = 32 << 20;
 
-/** Bytes sent to the worker and not yet hashed, at most: the reader waits beyond (memory stays bounded). */
-const IN_FLIGHT_BYTES = 8 << 20;
+/** The chunks go through a ring of shared slots, allocated once: fresh buffers per chunk cost more than hashing. */
+const SLOT_BYTES = 1 << 20;
+const SLOTS = 8;
 
+// workerData is the shared ring; each message names a slot and a length, and is answered with the slot, now free.
 const WORKER_CODE = `
-const { parentPort } = require('node:worker_threads');
+const { parentPort, workerData } = require('node:worker_threads');
 const hash = require('node:crypto').createHash('sha256');
-parentPort.on('message', (chunk) => {
-  if (chunk === null) parentPort.postMessage(hash.digest('hex'));
+parentPort.on('message', (m) => {
+  if (m === null) parentPort.postMessage(hash.digest('hex'));
   else {
-    hash.update(chunk);
-    parentPort.postMessage(chunk.length);
+    hash.update(new Uint8Array(workerData, m[0] * ${SLOT_BYTES}, m[1]));
+    parentPort.postMessage(m[0]);
   }
 });
 `;
@@ -52,7 +54,9 @@ function inThread(): ArchiveHash {
 }
 
 function onWorker(): ArchiveHash {
-  const worker = new Worker(WORKER_CODE, { eval: true, stdout: false, stderr: false });
+  const ring = new SharedArrayBuffer(SLOT_BYTES * SLOTS);
+  const view = new Uint8Array(ring);
+  const worker = new Worker(WORKER_CODE, { eval: true, workerData: ring, stdout: false, stderr: false });
   // Until the digest is asked for, nothing else keeps the process waiting on the worker.
   worker.unref();
   let failure: unknown;
@@ -65,30 +69,32 @@ function onWorker(): ArchiveHash {
     worker.on('exit', (code) => fail(`exited (code ${code})`));
   });
   failed.catch(() => undefined);
-  let inFlight = 0;
-  let resume: (() => void) | undefined;
+  const free = Array.from({ length: SLOTS }, (_, i) => i);
+  const waiting: (() => void)[] = [];
   let answer: ((m: unknown) => void) | undefined;
   worker.on('message', (m: unknown) => {
     if (typeof m === 'number') {
-      inFlight -= m;
-      if (inFlight <= IN_FLIGHT_BYTES / 2) resume?.();
+      free.push(m);
+      waiting.shift()?.();
     } else answer?.(m);
   });
+  const send = (piece: Uint8Array) => {
+    const slot = free.pop()!;
+    view.set(piece, slot * SLOT_BYTES);
+    worker.postMessage([slot, piece.length]);
+  };
+  const sendAll = async (chunk: Buffer) => {
+    for (let at = 0; at < chunk.length; at += SLOT_BYTES) {
+      while (free.length === 0) await Promise.race([new Promise<void>((r) => waiting.push(r)), failed]);
+      send(chunk.subarray(at, at + SLOT_BYTES));
+    }
+  };
   return {
     update: (chunk) => {
       if (failure !== undefined) return failed;
-      // A copy in a fresh buffer, transferred: posting the Buffer itself is serialised and cost more than hashing it.
-      const copy = new Uint8Array(chunk.length);
-      copy.set(chunk);
-      worker.postMessage(copy, [copy.buffer]);
-      inFlight += chunk.length;
-      if (inFlight <= IN_FLIGHT_BYTES) return undefined;
-      return Promise.race([
-        new Promise<void>((r) => {
-          resume = r;
-        }),
-        failed,
-      ]);
+      if (free.length === 0 || chunk.length > SLOT_BYTES) return sendAll(chunk);
+      send(chunk);
+      return undefined;
     },
     digest: async () => {
       worker.ref();
