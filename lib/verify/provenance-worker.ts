@@ -45,7 +45,7 @@ export function isProvenanceWorker(): boolean {
 }
 
 export function codedFailure(e: unknown, file: string): CodedFailure {
-  if (isAirlockError(e) && e.code in CODES)
+  if (isAirlockError(e) && Object.hasOwn(CODES, e.code))
     return {
       code: e.code,
       message: e.message,

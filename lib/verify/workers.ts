@@ -68,7 +68,7 @@ interface Slot {
 }
 
 function rebuild(f: CodedFailure, file: string): AirlockError {
-  if (typeof f?.code !== 'string' || !(f.code in CODES) || typeof f.message !== 'string')
+  if (typeof f?.code !== 'string' || !Object.hasOwn(CODES, f.code) || typeof f.message !== 'string')
     return new InternalError('a provenance worker sent an unreadable failure', { file });
   return errorFor(f.code, f.message, {
     ...(typeof f.file === 'string' ? { file: f.file } : {}),

@@ -112,6 +112,10 @@ for (const [what, code] of [
     `${READY} parentPort.on('message', (m) => parentPort.postMessage({ id: m.id + 1000, results: [{}] }));`,
   ],
   [
+    'answers with an error code that is a property of every object',
+    `${READY} parentPort.on('message', (m) => parentPort.postMessage({ id: m.id, error: { code: 'constructor', message: 'x' } }));`,
+  ],
+  [
     'answers with an unknown error code',
     `${READY} parentPort.on('message', (m) => parentPort.postMessage({ id: m.id, error: { code: 'OK', message: 'fine' } }));`,
   ],
