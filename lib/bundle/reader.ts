@@ -12,6 +12,7 @@ import { HeaderWalk } from './header-walk.ts';
 import { CallerFailure, chunksOf, consumeMember, pad512, readAll, writeOut, type TarHeader } from './extract.ts';
 import { parseManifest } from './manifest.ts';
 import { SIGNATURE_PATH } from './signature.ts';
+import { archiveHash, type ArchiveHash } from './parallel-hash.ts';
 import { pipeAll } from './pipe.ts';
 import { printable } from './paths.ts';
 import { assertArchiveEnd, classify, unreadable, type Position } from './stream-errors.ts';
@@ -56,9 +57,11 @@ async function scan(archivePath: string, opts: ScanOptions): Promise<Manifest> {
   let signatureDue = false;
   let manifestSha256 = '';
   let members = new Map<string, ManifestMember>();
+  const made = new Set<string>();
   const extract = tar.extract();
   let flow: Promise<void> = Promise.resolve();
   let decompressor: Decompressor | undefined;
+  let hasher: ArchiveHash | undefined;
   try {
     if (fileSize === 0)
       throw new ArchiveError('ARCHIVE_UNREADABLE', 'empty file, not a tar archive', { file: archivePath });
@@ -73,13 +76,15 @@ async function scan(archivePath: string, opts: ScanOptions): Promise<Manifest> {
       tmp = await makeTempDirFor(opts.dest);
     }
     let read = 0;
-    const archiveHash = createHash('sha256');
+    hasher = archiveHash(fileSize);
+    const hash = hasher;
     const progress = new Transform({
       transform(chunk: Buffer, _e, cb) {
         read += chunk.length;
-        archiveHash.update(chunk);
         opts.onProgress?.(read, fileSize);
-        cb(null, chunk);
+        const wait = hash.update(chunk);
+        if (wait === undefined) cb(null, chunk);
+        else wait.then(() => cb(null, chunk), cb);
       },
     });
     // 1 MiB reads: the archive is read once, sequentially; 64 KiB reads cost a third of the hashing speed.
@@ -122,7 +127,7 @@ async function scan(archivePath: string, opts: ScanOptions): Promise<Manifest> {
         manifest = parseManifest(bytes);
         members = new Map(manifest.members.map((m) => [m.path, m]));
         if (opts.manifestOnly) return manifest;
-        if (tmp !== undefined) await writeOut(tmp, MANIFEST_PATH, bytes);
+        if (tmp !== undefined) await writeOut(tmp, MANIFEST_PATH, bytes, made);
         manifestSha256 = createHash('sha256').update(bytes).digest('hex');
         signatureDue = manifest.formatVersion === SIGNED_FORMAT_VERSION || manifest.signed === true;
         if (!signatureDue) opts.onSignature?.(undefined, manifestSha256);
@@ -144,7 +149,7 @@ async function scan(archivePath: string, opts: ScanOptions): Promise<Manifest> {
         const sig = await readAll(entry, SIGNATURE_CAP, SIGNATURE_PATH);
         pos.inBody = undefined;
         signatureDue = false;
-        if (tmp !== undefined) await writeOut(tmp, SIGNATURE_PATH, sig);
+        if (tmp !== undefined) await writeOut(tmp, SIGNATURE_PATH, sig, made);
         opts.onSignature?.(sig, manifestSha256);
         continue;
       }
@@ -160,7 +165,7 @@ async function scan(archivePath: string, opts: ScanOptions): Promise<Manifest> {
           { file: member.path },
         );
       pos.inBody = member.path;
-      await consumeMember(entry, member, tmp, opts);
+      await consumeMember(entry, member, tmp, opts, made);
       pos.inBody = undefined;
     }
     await flow;
@@ -179,11 +184,12 @@ async function scan(archivePath: string, opts: ScanOptions): Promise<Manifest> {
         { file: missing.value },
       );
 
+    const digest = await hasher.digest();
     if (tmp !== undefined && opts.dest !== undefined) {
       await commitTemp(tmp, opts.dest);
       tmp = undefined;
     }
-    opts.onArchiveDigest?.(archiveHash.digest('hex'));
+    opts.onArchiveDigest?.(digest);
     return manifest;
   } catch (e) {
     extract.destroy();
@@ -197,6 +203,7 @@ async function scan(archivePath: string, opts: ScanOptions): Promise<Manifest> {
   } finally {
     extract.destroy();
     await flow.catch(() => undefined);
+    hasher?.close();
     if (tmp !== undefined) await discardTemp(tmp);
     await fh.close().catch(() => undefined);
   }

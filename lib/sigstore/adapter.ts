@@ -8,8 +8,11 @@
 // The library's Verifier is not used at run time: lib/sigstore runs each check
 // once (verify.ts); the Verifier is the oracle of test/sigstore/differential.test.ts.
 
-export { toSignedEntity, toTrustMaterial } from '@sigstore/verify';
+export { toTrustMaterial } from '@sigstore/verify';
 export type { SignedEntity, TrustMaterial } from '@sigstore/verify';
+// The signature part of toSignedEntity alone: toSignedEntity also parses the leaf certificate and every
+// RFC 3161 token again, which lib/sigstore/parse.ts has parsed already (per leaf, that was a fifth of the work).
+export { signatureContent } from '@sigstore/verify/dist/bundle/index.js';
 export type { SignatureContent } from '@sigstore/verify/dist/shared.types.js';
 // SET, checkpoint signature and RFC 6962 inclusion proof of one entry (throws on failure).
 export { verifyTLogInclusion } from '@sigstore/verify/dist/tlog/index.js';

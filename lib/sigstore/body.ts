@@ -61,10 +61,10 @@ function sameKey(logged: Buffer | string, key: KeyObject): boolean {
   return toKey(logged)?.equals(key) ?? false;
 }
 
-function sameCertOrKey(logged: Buffer | string, cert: X509Certificate, key: KeyObject): boolean {
+function sameCertOrKey(logged: Buffer | string, cert: X509Certificate, key: KeyObject, certDer?: Buffer): boolean {
   if (typeof logged === 'string' && logged.includes('CERTIFICATE')) {
     try {
-      return pem.toDER(logged).equals(encodeDer(cert.root));
+      return pem.toDER(logged).equals(certDer ?? encodeDer(cert.root));
     } catch {
       return false;
     }
@@ -83,9 +83,9 @@ function sameCertOrKey(logged: Buffer | string, cert: X509Certificate, key: KeyO
 /** true: the body names the signer; false: another one; undefined: it names none. */
 export function boundToSigner(
   entry: TransparencyLogEntry,
-  signer: { cert?: X509Certificate; key: KeyObject },
+  signer: { cert?: X509Certificate; certDer?: Buffer | undefined; key: KeyObject },
 ): boolean | undefined {
   const logged = loggedVerifier(entry);
   if (logged === undefined) return undefined;
-  return signer.cert ? sameCertOrKey(logged, signer.cert, signer.key) : sameKey(logged, signer.key);
+  return signer.cert ? sameCertOrKey(logged, signer.cert, signer.key, signer.certDer) : sameKey(logged, signer.key);
 }

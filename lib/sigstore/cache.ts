@@ -15,22 +15,34 @@ export interface TrustCache {
   readonly caSignatures: Map<string, boolean>;
   /** A trusted certificate object -> its DER (base64), encoded once. */
   readonly der: WeakMap<X509Certificate, string>;
+  /** A trusted certificate object -> its SPKI DER and parsed key, encoded and parsed once. */
+  readonly spki: WeakMap<X509Certificate, { der: Buffer; key: KeyObject }>;
 }
 
 export function newTrustCache(): TrustCache {
-  return { keys: new Map(), caSignatures: new Map(), der: new WeakMap() };
+  return { keys: new Map(), caSignatures: new Map(), der: new WeakMap(), spki: new WeakMap() };
 }
 
-/** The certificate's public key, parsed once per exact SPKI. */
-export function certKey(cache: TrustCache, cert: X509Certificate): KeyObject {
-  const spki = cert.publicKey;
-  const id = spki.toString('base64');
-  let key = cache.keys.get(id);
-  if (key === undefined) {
-    key = createPublicKey({ key: spki, format: 'der', type: 'spki' });
-    cache.keys.set(id, key);
+/** The public key (SPKI DER and parsed) of a certificate of the trusted root, once per object and per exact SPKI. */
+export function trustedKey(cache: TrustCache, cert: X509Certificate): { der: Buffer; key: KeyObject } {
+  let k = cache.spki.get(cert);
+  if (k === undefined) {
+    const der = cert.publicKey;
+    const id = der.toString('base64');
+    let key = cache.keys.get(id);
+    if (key === undefined) {
+      key = createPublicKey({ key: der, format: 'der', type: 'spki' });
+      cache.keys.set(id, key);
+    }
+    k = { der, key };
+    cache.spki.set(cert, k);
   }
-  return key;
+  return k;
+}
+
+/** The parsed public key of a certificate of the trusted root (a CA certificate: never a leaf). */
+export function certKey(cache: TrustCache, cert: X509Certificate): KeyObject {
+  return trustedKey(cache, cert).key;
 }
 
 /** The DER (base64) of a certificate of the trusted root, encoded once per object. */

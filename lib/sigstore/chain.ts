@@ -16,11 +16,12 @@ type CA = TrustMaterial['certificateAuthorities'][number];
 
 export class ChainError extends Error {}
 
-function signedBy(child: X509Certificate, parent: X509Certificate, cache: TrustCache): boolean {
+/** `tbsDer`: the child's TBS re-encoded, when the caller has it already (the leaf: parse.ts). */
+function signedBy(child: X509Certificate, parent: X509Certificate, cache: TrustCache, tbsDer?: Buffer): boolean {
   const alg = child.signatureAlgorithm;
   if (alg === undefined) return false;
   try {
-    return verify(alg, encodeDer(child.tbsCertificate), certKey(cache, parent), child.signatureValue);
+    return verify(alg, tbsDer ?? encodeDer(child.tbsCertificate), certKey(cache, parent), child.signatureValue);
   } catch {
     // node:crypto throws rather than returning false for some key and algorithm pairs.
     return false;
@@ -43,14 +44,19 @@ function selfSigned(c: X509Certificate, cache: TrustCache): boolean {
 }
 
 /** Candidate issuers among the CA's certificates, as the library picks them: by key identifier, else by name. */
-function issuers(c: X509Certificate, chain: X509Certificate[], leaf: boolean, cache: TrustCache): X509Certificate[] {
+function issuers(
+  c: X509Certificate,
+  chain: X509Certificate[],
+  leaf: { tbsDer?: Buffer | undefined } | false,
+  cache: TrustCache,
+): X509Certificate[] {
   const aki = c.extAuthorityKeyID?.keyIdentifier;
   const named = chain.filter((p) => {
     const ski = aki ? p.extSubjectKeyID?.keyIdentifier : undefined;
     return ski ? ski.equals(aki as Buffer) : p.subject.equals(c.issuer);
   });
   // The leaf is never one of the CA's certificates (it is no CA: verifyChainAt), so only CA certificates are compared.
-  if (leaf) return named.filter((p) => signedBy(c, p, cache));
+  if (leaf) return named.filter((p) => signedBy(c, p, cache, leaf.tbsDer));
   return named.filter((p) => trustedDer(cache, p) !== trustedDer(cache, c) && caSignedBy(c, p, cache));
 }
 
@@ -85,10 +91,10 @@ function checkPath(path: X509Certificate[], at: Date): void {
     throw new ChainError(`a certificate of the chain is not valid at ${at.toISOString()}`);
 }
 
-function pathIn(leaf: X509Certificate, ca: CA, at: Date, cache: TrustCache): X509Certificate[] {
+function pathIn(leaf: X509Certificate, ca: CA, at: Date, cache: TrustCache, tbsDer?: Buffer): X509Certificate[] {
   const chain = ca.certChain;
   let error: unknown;
-  for (const p of issuers(leaf, chain, true, cache)) {
+  for (const p of issuers(leaf, chain, { tbsDer }, cache)) {
     try {
       const path = [leaf, p, ...pathToRoot(p, chain, cache, 1)];
       checkPath(path, at);
@@ -101,13 +107,19 @@ function pathIn(leaf: X509Certificate, ca: CA, at: Date, cache: TrustCache): X50
 }
 
 /** The leaf's path [leaf, issuer, ..., root] through a CA valid at `at`; ChainError when there is none. */
-export function verifyChainAt(leaf: X509Certificate, cas: CA[], at: Date, cache: TrustCache): X509Certificate[] {
+export function verifyChainAt(
+  leaf: X509Certificate,
+  cas: CA[],
+  at: Date,
+  cache: TrustCache,
+  tbsDer?: Buffer,
+): X509Certificate[] {
   if (leaf.extBasicConstraints?.isCA) throw new ChainError('the signing certificate is a CA certificate');
   let error: unknown;
   for (const ca of cas) {
     if (!(ca.validFor.start <= at && at <= ca.validFor.end)) continue;
     try {
-      return pathIn(leaf, ca, at, cache);
+      return pathIn(leaf, ca, at, cache, tbsDer);
     } catch (e) {
       error = e;
     }

@@ -19,6 +19,7 @@ export function resolveKey(
   file: string,
 ): { key: KeyObject; signer: SignerInfo } {
   if (parsed.certificate) {
+    if (parsed.leaf) return { key: parsed.leaf.key, signer: parsed.leaf.signer };
     return {
       key: createPublicKey({ key: parsed.certificate.publicKey, format: 'der', type: 'spki' }),
       signer: signerFromCertificate(parsed.certificate),
@@ -55,7 +56,7 @@ export function checkCertificate(parsed: ParsedBundle, trust: SigstoreTrust, tim
   let issuer: X509Certificate | undefined;
   for (const t of times) {
     try {
-      issuer = verifyChainAt(leaf, trust.material.certificateAuthorities, t.time, trust.cache)[1];
+      issuer = verifyChainAt(leaf, trust.material.certificateAuthorities, t.time, trust.cache, parsed.leaf?.tbsDer)[1];
     } catch (e) {
       throw fail('CERT_CHAIN', errorMessage(e), file, field, e);
     }
@@ -63,7 +64,7 @@ export function checkCertificate(parsed: ParsedBundle, trust: SigstoreTrust, tim
   if (issuer === undefined) throw fail('CERT_CHAIN', 'no trusted time to check the certificate chain at', file, field);
   let scts: Buffer[];
   try {
-    scts = verifyScts(leaf, issuer, trust.material.ctlogs);
+    scts = verifyScts(leaf, issuer, trust.material.ctlogs, trust.cache);
   } catch (e) {
     throw fail('SCT_INVALID', errorMessage(e), file, field, e);
   }

@@ -1,4 +1,4 @@
-import { createPublicKey } from 'node:crypto';
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import { bundleFromJSON, type Bundle } from '@sigstore/bundle';
 import { RFC3161Timestamp, X509Certificate } from '@sigstore/core';
 import { type SigstoreError, errorMessage, isAirlockError } from '../errors.ts';
@@ -7,6 +7,7 @@ import { fail, jsonInput } from './errors.ts';
 import { normaliseProtoJson } from './proto-json.ts';
 import { encodeDer } from './der.ts';
 import { signerFromCertificate } from './signer.ts';
+import type { SignerInfo } from './types.ts';
 
 // Structural parsing of a Sigstore bundle: media type, required fields, real
 // base64, parseable certificate and timestamps. Everything that fails here is
@@ -29,8 +30,19 @@ export interface ParsedBundle {
   readonly bundle: Bundle;
   /** The leaf signing certificate, or undefined for a public-key bundle. */
   readonly certificate?: X509Certificate;
+  /** What verification reads of the leaf, computed once while parsing it (set with `certificate`). */
+  readonly leaf?: LeafFacts;
   /** RFC 3161 timestamps, parsed (not yet verified). */
   readonly rfc3161: RFC3161Timestamp[];
+}
+
+export interface LeafFacts {
+  /** Its public key. */
+  readonly key: KeyObject;
+  readonly signer: SignerInfo;
+  /** The DER re-encoding of the whole certificate and of its TBS part (der.ts). */
+  readonly der: Buffer;
+  readonly tbsDer: Buffer;
 }
 
 function malformed(message: string, file: string, field?: string, cause?: unknown): SigstoreError {
@@ -45,7 +57,7 @@ function exactlyOne(obj: Record<string, unknown>, keys: string[], file: string, 
   }
 }
 
-function leafCertificate(bundle: Bundle, file: string): X509Certificate | undefined {
+function leafCertificate(bundle: Bundle, file: string): { cert: X509Certificate; leaf: LeafFacts } | undefined {
   const vm = bundle.verificationMaterial.content;
   let raw: Uint8Array | undefined;
   let field = '/verificationMaterial/certificate/rawBytes';
@@ -59,18 +71,11 @@ function leafCertificate(bundle: Bundle, file: string): X509Certificate | undefi
     // The parser is lazy: read what verification and the signer report use, so
     // a certificate that is garbage inside is malformed input here, not a
     // TypeError later.
-    createPublicKey({ key: cert.publicKey, format: 'der', type: 'spki' });
-    void [
-      encodeDer(cert.tbsCertificate),
-      cert.signatureValue,
-      cert.signatureAlgorithm,
-      cert.notBefore,
-      cert.notAfter,
-      cert.issuer,
-      cert.subject,
-    ];
-    signerFromCertificate(cert);
-    return cert;
+    const key = createPublicKey({ key: cert.publicKey, format: 'der', type: 'spki' });
+    const tbsDer = encodeDer(cert.tbsCertificate);
+    void [cert.signatureValue, cert.signatureAlgorithm, cert.notBefore, cert.notAfter, cert.issuer, cert.subject];
+    const signer = signerFromCertificate(cert);
+    return { cert, leaf: { key, signer, der: Buffer.from(signer.certificate), tbsDer } };
   } catch (e) {
     throw malformed(`not a DER X.509 certificate (${errorMessage(e)})`, file, field, e);
   }
@@ -81,7 +86,7 @@ function leafCertificate(bundle: Bundle, file: string): X509Certificate | undefi
  * holds those): a self-signed one, wherever it sits in the chain, is refused,
  * as sigstore-python refuses it, rather than silently ignored.
  */
-function refuseSelfSigned(bundle: Bundle, file: string): void {
+function refuseSelfSigned(bundle: Bundle, file: string, leaf: X509Certificate | undefined): void {
   const vm = bundle.verificationMaterial.content;
   const chain =
     vm.$case === 'x509CertificateChain'
@@ -92,10 +97,11 @@ function refuseSelfSigned(bundle: Bundle, file: string): void {
       : vm.$case === 'certificate'
         ? [{ raw: vm.certificate.rawBytes, field: '/verificationMaterial/certificate' }]
         : [];
-  for (const { raw, field } of chain) {
+  for (const [i, { raw, field }] of chain.entries()) {
     let cert: X509Certificate;
     try {
-      cert = X509Certificate.parse(Buffer.from(raw));
+      // The first is the leaf, parsed already (leafCertificate): the same bytes.
+      cert = i === 0 && leaf !== undefined ? leaf : X509Certificate.parse(Buffer.from(raw));
       if (!cert.subject.equals(cert.issuer) || !selfVerifies(cert)) continue;
     } catch (e) {
       throw malformed(`not a DER X.509 certificate (${errorMessage(e)})`, file, `${field}/rawBytes`, e);
@@ -178,14 +184,14 @@ export function parseBundle(json: unknown, file: string): ParsedBundle {
     const field = Array.isArray(fields) && typeof fields[0] === 'string' ? fields[0] : undefined;
     throw malformed(`invalid v${version} bundle (${errorMessage(e)}${field ? `: ${field}` : ''})`, file, field, e);
   }
-  const certificate = leafCertificate(bundle, file);
-  refuseSelfSigned(bundle, file);
+  const leaf = leafCertificate(bundle, file);
+  refuseSelfSigned(bundle, file, leaf?.cert);
   return {
     file,
     mediaType,
     version,
     bundle,
-    ...(certificate ? { certificate } : {}),
+    ...(leaf ? { certificate: leaf.cert, leaf: leaf.leaf } : {}),
     rfc3161: timestamps(bundle, file),
   };
 }

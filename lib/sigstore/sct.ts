@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ByteStream, EXTENSION_OID_SCT, type X509Certificate, type X509SCTExtension } from '@sigstore/core';
 import type { TrustMaterial } from './adapter.ts';
+import { trustedKey, type TrustCache } from './cache.ts';
 import { encodeDer } from './der.ts';
 
 // Signed certificate timestamps (RFC 6962 section 3.2): each SCT embedded in
@@ -13,18 +14,24 @@ type CTLogs = TrustMaterial['ctlogs'];
 
 export class SctError extends Error {}
 
-function precertificate(leaf: X509Certificate, issuer: X509Certificate): Buffer | undefined {
+function precertificate(leaf: X509Certificate, issuer: X509Certificate, cache: TrustCache): Buffer | undefined {
   const ext = leaf.extensions.find((e) => e.subs[0]?.toOID() === EXTENSION_OID_SCT);
   if (ext === undefined) return undefined;
   const tbs = encodeDer(leaf.tbsCertificate, ext);
   const out = new ByteStream();
-  out.appendView(createHash('sha256').update(issuer.publicKey).digest());
+  out.appendView(createHash('sha256').update(trustedKey(cache, issuer).der).digest());
   out.appendUint24(tbs.length);
   out.appendView(tbs);
   return out.buffer;
 }
 
-export function verifyScts(leaf: X509Certificate, issuer: X509Certificate, ctlogs: CTLogs): Buffer[] {
+/** `issuer`: a certificate of the trusted root (the leaf's verified issuer). */
+export function verifyScts(
+  leaf: X509Certificate,
+  issuer: X509Certificate,
+  ctlogs: CTLogs,
+  cache: TrustCache,
+): Buffer[] {
   const ext = leaf.extSCT;
   if (ext === undefined) return [];
   let scts: X509SCTExtension['signedCertificateTimestamps'];
@@ -34,7 +41,7 @@ export function verifyScts(leaf: X509Certificate, issuer: X509Certificate, ctlog
     throw new SctError(`the SCT list cannot be read (${e instanceof Error ? e.message : String(e)})`);
   }
   if (scts.length === 0) return [];
-  const pre = precertificate(leaf, issuer);
+  const pre = precertificate(leaf, issuer, cache);
   if (pre === undefined) return [];
   const seen: Buffer[] = [];
   for (const sct of scts) {

@@ -57,17 +57,29 @@ function decodeLegacy(raw: Buffer): string | undefined {
   }
 }
 
-/** Reads the Fulcio extensions of a certificate, by name. */
+/** The value (extnValue contents) of each extension by OID; the first of two with one OID, as the library's lookup. */
+function extensionValues(cert: X509Certificate): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  for (const ext of cert.extensions) {
+    // Throws on an extension with no OID, as the library's lookup does: the certificate is then malformed.
+    const oid = ext.subs[0]!.toOID();
+    if (!out.has(oid)) out.set(oid, ext.subs[ext.subs.length - 1]!.value);
+  }
+  return out;
+}
+
+/** Reads the Fulcio extensions of a certificate, by name (one pass over its extensions, not one per name). */
 export function fulcioExtensions(cert: X509Certificate): Record<string, string> {
   const out: Record<string, string> = {};
+  const values = extensionValues(cert);
   for (const [oid, name] of Object.entries(FULCIO_V2)) {
-    const ext = cert.extension(oid);
-    const v = ext && decodeUtf8String(ext.value);
+    const raw = values.get(oid);
+    const v = raw && decodeUtf8String(raw);
     if (v !== undefined) out[name] = v;
   }
   for (const [oid, name] of Object.entries(FULCIO_LEGACY)) {
-    const ext = cert.extension(oid);
-    const v = ext && decodeLegacy(ext.value);
+    const raw = values.get(oid);
+    const v = raw && decodeLegacy(raw);
     if (v !== undefined) out[name] = v;
   }
   return out;

@@ -116,7 +116,7 @@ export function checkBody(
   entry: TransparencyLogEntry,
   i: number,
   content: SignatureContent,
-  signer: { cert?: X509Certificate; key: KeyObject },
+  signer: { cert?: X509Certificate; certDer?: Buffer; key: KeyObject },
   file: string,
 ): void {
   const field = entryField(i, 'canonicalizedBody');

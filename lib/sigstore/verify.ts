@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { isSha256Hex } from '../util/digest.ts';
 import { InternalError, errorMessage } from '../errors.ts';
-import { toSignedEntity, type SignedEntity } from './adapter.ts';
+import { signatureContent, type SignatureContent, type SignedEntity } from './adapter.ts';
 import { checkDsseSubject, checkMessageArtifact, type ArtifactInput } from './artifact.ts';
 import { fail } from './errors.ts';
 import type { ParsedBundle } from './parse.ts';
@@ -55,7 +55,7 @@ function entryReport(e: SignedEntity['tlogEntries'][number]): VerifiedTlogEntry 
 }
 
 function checkSignature(
-  entity: SignedEntity,
+  content: SignatureContent,
   key: KeyObject,
   kind: 'dsseEnvelope' | 'messageSignature',
   file: string,
@@ -63,7 +63,7 @@ function checkSignature(
   const field = kind === 'dsseEnvelope' ? '/dsseEnvelope/signatures/0/sig' : '/messageSignature/signature';
   let ok: boolean;
   try {
-    ok = entity.signature.verifySignature(key);
+    ok = content.verifySignature(key);
   } catch (e) {
     // node:crypto throws rather than returning false for some key and digest pairs.
     throw fail(
@@ -87,8 +87,8 @@ export function verifyBundle(parsed: ParsedBundle, trust: SigstoreTrust, opts: V
   const { bundle } = parsed;
   const tlogs = trust.material.tlogs;
   const bytes = opts.artifact?.bytes === undefined ? undefined : Buffer.from(opts.artifact.bytes);
-  const entity = toSignedEntity(bundle, bytes);
-  const entries = entity.tlogEntries;
+  const content = signatureContent(bundle, bytes);
+  const entries: SignedEntity['tlogEntries'] = bundle.verificationMaterial.tlogEntries;
 
   // 1-2. Transparency-log entries: all of them, not only the first.
   if (entries.length === 0)
@@ -102,7 +102,7 @@ export function verifyBundle(parsed: ParsedBundle, trust: SigstoreTrust, opts: V
   });
 
   // 3. Trusted times.
-  const tsa = tsaTimes(parsed.rfc3161, entity.signature.signature, trust.material.timestampAuthorities, file);
+  const tsa = tsaTimes(parsed.rfc3161, content.signature, trust.material.timestampAuthorities, file);
   const times = [...tlogTimes(entries), ...tsa];
   requireTrustedTime(times, file);
   checkDistinctTimes(times, file);
@@ -125,12 +125,16 @@ export function verifyBundle(parsed: ParsedBundle, trust: SigstoreTrust, opts: V
   } else if (opts.artifact) {
     checkDsseSubject(bundle.content.dsseEnvelope.payloadType, bundle.content.dsseEnvelope.payload, opts.artifact, file);
   }
-  if (overBytes) checkSignature(entity, key, bundle.content.$case, file);
+  if (overBytes) checkSignature(content, key, bundle.content.$case, file);
 
   // 6. Entry bodies.
-  const signerKey = { ...(parsed.certificate ? { cert: parsed.certificate } : {}), key };
+  const signerKey = {
+    ...(parsed.certificate ? { cert: parsed.certificate } : {}),
+    ...(parsed.leaf ? { certDer: parsed.leaf.der } : {}),
+    key,
+  };
   entries.forEach((e, i) => {
-    checkBody(e, i, entity.signature, signerKey, file);
+    checkBody(e, i, content, signerKey, file);
   });
 
   const dsse =

@@ -4,16 +4,14 @@ import {
   type AirlockError,
   ArchiveError,
   DigestError,
-  InputError,
   InternalError,
   VerifyError,
   errorMessage,
   isAirlockError,
 } from '../errors.ts';
-import { parseDocument, verifyProvenance, type AttestationResult } from '../pep740/index.ts';
-import type { SigstoreTrust } from '../sigstore/index.ts';
-import { parseJson } from '../util/json.ts';
+import type { AttestationResult } from '../pep740/index.ts';
 import type { IndexPageFacts } from './index-page.ts';
+import type { ProvenanceTask } from './provenance.ts';
 import type { CheckedBundle } from './read.ts';
 import type { FileVerdict } from './types.ts';
 import { readWheel, requiresPythonOf } from './wheel.ts';
@@ -33,7 +31,8 @@ export interface FileCheck {
 
 export interface FileContext {
   bundle: CheckedBundle;
-  trust: SigstoreTrust;
+  /** Verifies one provenance member (in this thread or a pool worker: workers.ts). */
+  attest: (task: ProvenanceTask) => Promise<AttestationResult[]>;
   index?: IndexPageFacts | undefined;
 }
 
@@ -98,21 +97,11 @@ async function checkWheel(v: FileVerdict, f: ManifestFile, ctx: FileContext): Pr
   throw new VerifyError('CORE_METADATA_MISMATCH', `the bundled core metadata ${reason}`, { file: f.coreMetadata });
 }
 
-function checkProvenance(v: FileVerdict, f: ManifestFile, ctx: FileContext): AttestationResult[] | null {
+async function checkProvenance(v: FileVerdict, f: ManifestFile, ctx: FileContext): Promise<AttestationResult[] | null> {
   if (f.provenance === undefined) return null;
   const bytes = ctx.bundle.small.get(f.provenance);
   if (!bytes) throw new ArchiveError('MEMBER_MISSING', 'the provenance member was not read', { file: f.provenance });
-  const doc = parseDocument(parseJson(bytes, f.provenance), f.provenance);
-  if (doc.kind !== 'provenance')
-    throw new InputError('SCHEMA_INVALID', 'is a bare attestation, not a provenance object', {
-      file: f.provenance,
-      field: '/',
-    });
-  // No expected publisher here: the certificates are judged against the policy and pins afterwards.
-  const results = verifyProvenance(doc.provenance, ctx.trust, {
-    dist: { filename: v.filename, sha256: v.sha256 },
-    file: f.provenance,
-  });
+  const results = await ctx.attest({ bytes, file: f.provenance, dist: { filename: v.filename, sha256: v.sha256 } });
   v.attestations = results.flatMap((r) =>
     r.tlogEntries.map((t) => ({
       logIndex: t.logIndex,
@@ -142,7 +131,7 @@ export async function checkFile(pkg: ManifestPackage, f: ManifestFile, ctx: File
       });
     checkIndex(v, ctx.index);
     await checkWheel(v, f, ctx);
-    const attestations = checkProvenance(v, f, ctx);
+    const attestations = await checkProvenance(v, f, ctx);
     if (attestations) {
       v.provenanceMember = f.provenance!;
       v.provenanceSha256 = ctx.bundle.members.get(f.provenance!)?.sha256 ?? '';

@@ -14,6 +14,7 @@ import { runPool } from '../sources/pool.ts';
 import { REQUIRED_TARGET, checkRepository, type TrustResult } from '../tuf/index.ts';
 import { parseJson } from '../util/json.ts';
 import { checkFile, type FileCheck } from './file.ts';
+import { provenanceChecker } from './workers.ts';
 import { readIndexPage, type IndexPageFacts } from './index-page.ts';
 import { peekManifest, readChecked, type CheckedBundle } from './read.ts';
 import { judged, notVerified, publisherOf, summarise } from './verdicts.ts';
@@ -114,7 +115,11 @@ async function checkTrust(bundle: CheckedBundle, opts: VerifyBundleOptions) {
     stateDir: opts.stateDir,
   });
   const label = `tuf/${tuf.result.targetFiles.find((t) => t.name === REQUIRED_TARGET)?.path ?? REQUIRED_TARGET}`;
-  return { ...tuf, trust: loadTrustMaterial(parseJson(tuf.trustedRoot, label), label) };
+  return {
+    ...tuf,
+    trust: loadTrustMaterial(parseJson(tuf.trustedRoot, label), label),
+    trustedRootFile: { bytes: tuf.trustedRoot, label },
+  };
 }
 
 /**
@@ -169,11 +174,14 @@ export async function verifyBundleFile(archive: string, opts: VerifyBundleOption
     const index = indexPages(bundle);
     const work = bundle.manifest.packages.flatMap((pkg) => pkg.files.map((f) => ({ pkg, f })));
     let done = 0;
-    const checks: FileCheck[] = await runPool(work, opts.jobs ?? availableParallelism(), async ({ pkg, f }) => {
-      const c = await checkFile(pkg, f, { bundle, trust: trust.trust, index: index.get(pkg.name) });
+    const jobs = opts.jobs ?? availableParallelism();
+    const tasks = work.filter((w) => w.f.provenance !== undefined).length;
+    const checker = provenanceChecker({ trust: trust.trust, trustedRoot: trust.trustedRootFile, jobs, tasks });
+    const checks: FileCheck[] = await runPool(work, jobs * 16, async ({ pkg, f }) => {
+      const c = await checkFile(pkg, f, { bundle, attest: (t) => checker.attest(t), index: index.get(pkg.name) });
       opts.onProgress?.('check', ++done, work.length);
       return c;
-    });
+    }).finally(() => checker.close());
     const facts: FileFacts[] = checks
       .filter((c) => c.refusal === undefined)
       .map((c) => ({

@@ -2,12 +2,13 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { bundleFromJSON } from '@sigstore/bundle';
-import { RFC3161Timestamp } from '@sigstore/core';
-import { Verifier } from '@sigstore/verify';
+import { createPublicKey } from 'node:crypto';
+import { RFC3161Timestamp, X509Certificate } from '@sigstore/core';
+import { Verifier, toSignedEntity } from '@sigstore/verify';
 // Every import of lib/sigstore from @sigstore/verify goes through lib/sigstore/adapter.ts;
 // the dist/ internals there are not public API, so a minor upgrade may change them without notice.
 import * as adapter from '../../lib/sigstore/adapter.ts';
-import { getTSATimestamp, toSignedEntity, verifyTLogBody, verifyTLogInclusion } from '../../lib/sigstore/adapter.ts';
+import { getTSATimestamp, signatureContent, verifyTLogBody, verifyTLogInclusion } from '../../lib/sigstore/adapter.ts';
 import { loadTrustMaterial } from '../../lib/sigstore/index.ts';
 import { createSigstoreInstance } from '../helpers/sigstore-fixtures.ts';
 import { PUBLIC_GOOD_ROOT, REAL, realBundle } from '../helpers/sigstore-bundles.ts';
@@ -32,6 +33,11 @@ function flipB64(b64: string, at: number): string {
   return buf.toString('base64');
 }
 
+function leafDer(json: Json): Buffer<ArrayBuffer> {
+  const vm = json.verificationMaterial;
+  return Buffer.from((vm.certificate ?? vm.x509CertificateChain.certificates[0]).rawBytes, 'base64');
+}
+
 function entity(json: Json) {
   return toSignedEntity(bundleFromJSON(json));
 }
@@ -49,7 +55,7 @@ describe('@sigstore/verify internals lib/sigstore relies on (lib/sigstore/adapte
   it('the adapter exports exactly the functions lib/sigstore uses, each a function', () => {
     assert.deepEqual(Object.keys(adapter).sort(), [
       'getTSATimestamp',
-      'toSignedEntity',
+      'signatureContent',
       'toTrustMaterial',
       'verifyTLogBody',
       'verifyTLogInclusion',
@@ -96,6 +102,17 @@ describe('@sigstore/verify internals lib/sigstore relies on (lib/sigstore/adapte
     const en = entity(b).tlogEntries[0]!;
     const bare = { ...en, inclusionPromise: undefined, inclusionProof: undefined };
     throwsCode(() => verifyTLogInclusion(bare, PUBLIC.material.tlogs), 'TLOG_MISSING_INCLUSION_ERROR');
+  });
+
+  it('signatureContent gives the signature and a verifySignature that is false for a changed signature', () => {
+    const b = realBundle(REAL.github.file);
+    const content = signatureContent(bundleFromJSON(b));
+    assert.deepEqual(content.signature, toSignedEntity(bundleFromJSON(b)).signature.signature);
+    const key = createPublicKey({ key: X509Certificate.parse(leafDer(b)).publicKey, format: 'der', type: 'spki' });
+    assert.equal(content.verifySignature(key), true);
+    const bad = structuredClone(b);
+    (bad.dsseEnvelope as Json).signatures[0].sig = flipB64((bad.dsseEnvelope as Json).signatures[0].sig, -3);
+    assert.equal(signatureContent(bundleFromJSON(bad)).verifySignature(key), false);
   });
 
   it('verifyTLogBody throws for an entry that records another signature', () => {
