@@ -1,7 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
-import { parse, TomlError } from 'smol-toml';
+import { parse } from 'smol-toml';
 import { parseTOML, type AST } from 'toml-eslint-parser';
 import { InputError, errorMessage } from '../errors.ts';
+import { readLockToml } from './pylock.ts';
 import type { GitHubEntry, GitLabEntry, GoogleEntry } from '../policy/types.ts';
 
 // Adding `attestation-identities` to a pylock.toml by inserting text, never by
@@ -39,19 +40,6 @@ function unsafe(file: string, message: string, field?: string, cause?: unknown):
     ...(field !== undefined ? { field } : {}),
     ...(cause !== undefined ? { cause } : {}),
   });
-}
-
-function readDocument(text: string, file: string): Table {
-  try {
-    return parse(text) as Table;
-  } catch (e) {
-    const where = e instanceof TomlError ? `line ${e.line}` : undefined;
-    throw new InputError('LOCK_INVALID', `not valid TOML (${errorMessage(e).split('\n')[0]})`, {
-      file,
-      ...(where ? { field: where } : {}),
-      cause: e,
-    });
-  }
 }
 
 // JSON string syntax is TOML basic-string syntax (`\"`, `\\`, `\n`, `\uXXXX`)
@@ -166,7 +154,7 @@ function positions(text: string, file: string): AST.TOMLTopLevelTable {
 }
 
 function expectedDocument(text: string, additions: readonly IdentityAddition[], file: string): Table {
-  const doc = readDocument(text, file);
+  const doc = readLockToml(text, file);
   const pkgs = doc.packages;
   for (const a of additions) {
     const pkg = Array.isArray(pkgs) ? (pkgs[a.index] as Table | undefined) : undefined;
@@ -224,7 +212,7 @@ export function insertIdentities(text: string, additions: readonly IdentityAddit
 
 /** By package index: whether the package table has `attestation-identities` (any value: it is left as it is). */
 export function identitiesPresent(text: string, file: string): boolean[] {
-  const pkgs = readDocument(text, file).packages;
+  const pkgs = readLockToml(text, file).packages;
   if (!Array.isArray(pkgs)) return [];
   return pkgs.map((p) => typeof p === 'object' && p !== null && IDENTITIES_KEY in p);
 }

@@ -56,10 +56,10 @@ function fileEntry(v: unknown, file: string, field: string): PinnedFile {
   return out;
 }
 
-export function parsePylock(text: string, file: string): LockEntry[] {
-  let doc: Table;
+/** The one TOML reading of a lock (LOCK_INVALID naming the line): `parsePylock` and `lock annotate` agree on it. */
+export function readLockToml(text: string, file: string): Table {
   try {
-    doc = parse(text) as Table;
+    return parse(text) as Table;
   } catch (e) {
     const where = e instanceof TomlError ? `line ${e.line}` : undefined;
     throw new InputError('LOCK_INVALID', `not valid TOML (${errorMessage(e).split('\n')[0]})`, {
@@ -68,6 +68,10 @@ export function parsePylock(text: string, file: string): LockEntry[] {
       cause: e,
     });
   }
+}
+
+export function parsePylock(text: string, file: string): LockEntry[] {
+  const doc = readLockToml(text, file);
   const lv = doc['lock-version'];
   if (typeof lv !== 'string' || !/^1(\.\d+)?$/.test(lv)) {
     throw new InputError(

@@ -272,40 +272,34 @@ test('a bundle signed by a trusted signer vouches for its lock; verify and expor
   assert.equal(loose.code, 0);
   assert.equal(loose.report.lock?.decides, false);
   // export --trusted-signer: the same rules; an unsigned bundle is refused and nothing is written.
-  const to = join(await tempDir(), 'mirror');
-  const ok = await runCli([
-    'export',
-    signed,
-    '--to',
-    to,
-    '--policy',
-    policy,
-    '--now',
-    NOW,
-    '--state',
-    await tempDir(),
-    '--trusted-signer',
-    join(dir, 'key.pub'),
-  ]);
-  assert.equal(ok.code, 0, ok.stderr);
-  const to2 = join(await tempDir(), 'mirror');
-  const bad = await runCli([
-    'export',
-    goodBundle,
-    '--to',
-    to2,
-    '--policy',
-    policy,
-    '--now',
-    NOW,
-    '--state',
-    await tempDir(),
-    '--trusted-signer',
-    join(dir, 'key.pub'),
-    '--json',
-  ]);
-  assert.equal(bad.code, 1);
-  assert.match(bad.stderr + bad.stdout, /BUNDLE_UNSIGNED/);
+  const exportTrusted = async (archive: string) => {
+    const to = join(await tempDir(), 'mirror');
+    const state = await tempDir();
+    const trusted = ['--trusted-signer', join(dir, 'key.pub')];
+    return {
+      to,
+      r: await runCli([
+        'export',
+        archive,
+        '--to',
+        to,
+        '--policy',
+        policy,
+        '--now',
+        NOW,
+        '--state',
+        state,
+        ...trusted,
+        '--json',
+      ]),
+    };
+  };
+  const ok = await exportTrusted(signed);
+  assert.equal(ok.r.code, 0, ok.r.stderr);
+  const bad = await exportTrusted(goodBundle);
+  assert.equal(bad.r.code, 1);
+  assert.equal(await exists(bad.to), false);
+  assert.match(bad.r.stdout, /BUNDLE_UNSIGNED/);
 });
 
 test('malformed reviewed locks: exit 2, LOCK_INVALID naming the key, before the bundle is read', async () => {
