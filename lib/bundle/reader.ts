@@ -174,7 +174,7 @@ async function scan(archivePath: string, opts: ScanOptions): Promise<Manifest> {
     if (manifest === undefined)
       throw new ArchiveError('MANIFEST_MISSING', 'the archive has no members', { file: archivePath });
     if (signatureDue)
-      throw new ArchiveError('MEMBER_MISSING', "a version 2 bundle's signature is missing", { file: SIGNATURE_PATH });
+      throw new ArchiveError('MEMBER_MISSING', "a signed bundle's signature is missing", { file: SIGNATURE_PATH });
     assertArchiveEnd(tap, pos);
     const missing = members.keys().next();
     if (!missing.done)

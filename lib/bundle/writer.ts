@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { type FileHandle, open } from 'node:fs/promises';
 import { Transform } from 'node:stream';
 import tar from 'tar-stream';
@@ -8,6 +7,7 @@ import { stringifyJson } from '../util/json.ts';
 import { compressStages, compressionFromPath } from './compression.ts';
 import { memberCheck } from './member-check.ts';
 import { pipeAll } from './pipe.ts';
+import { archiveHash } from './parallel-hash.ts';
 import { buildManifest, checkInputs, describe } from './writer-manifest.ts';
 import { SIGNATURE_PATH, signManifest } from './signature.ts';
 import {
@@ -77,7 +77,8 @@ export async function writeBundle(
   members: MemberInput[],
   opts: WriteOptions = {},
 ): Promise<WriteResult> {
-  const stages = compressStages(opts.compression ?? compressionFromPath(outPath));
+  const compression = opts.compression ?? compressionFromPath(outPath);
+  const stages = compressStages(compression);
   const sorted = checkInputs(members);
   const listed: ManifestMember[] = [];
   for (const m of sorted) listed.push(await describe(m));
@@ -91,13 +92,17 @@ export async function writeBundle(
     done += n;
     opts.onProgress?.(done, total);
   };
-  const archiveHash = createHash('sha256');
+  // Each member is hashed on this thread as it is written (checked against the manifest); the archive's own
+  // sha256 goes to another core for a large uncompressed bundle, as the reader does it (a compressed archive is
+  // smaller than its members by an unknown factor: hashed here, where no worker costs its memory).
+  const hasher = archiveHash(compression === 'none' ? total : 0);
   let archiveSize = 0;
   const tap = new Transform({
     transform(chunk: Buffer, _enc, cb) {
-      archiveHash.update(chunk);
       archiveSize += chunk.length;
-      cb(null, chunk);
+      const wait = hasher.update(chunk);
+      if (wait) wait.then(() => cb(null, chunk), cb);
+      else cb(null, chunk);
     },
   });
 
@@ -122,6 +127,7 @@ export async function writeBundle(
   });
   const [p, c] = await Promise.allSettled([producer, consumer]);
   if (p.status === 'rejected' || c.status === 'rejected') {
+    hasher.close();
     pack.destroy();
     await out.abort();
     const pe = p.status === 'rejected' ? p.reason : undefined;
@@ -134,6 +140,13 @@ export async function writeBundle(
       cause: e,
     });
   }
+  let sha256: string;
+  try {
+    sha256 = await hasher.digest();
+  } catch (e) {
+    await out.abort();
+    throw e;
+  }
   await out.commit();
-  return { manifest, sha256: archiveHash.digest('hex'), size: archiveSize };
+  return { manifest, sha256, size: archiveSize };
 }

@@ -357,6 +357,12 @@ describe('reader refuses a missing or invalid manifest', () => {
       'MEMBER_MISSING',
       /a signed bundle's second member is its signature/,
     );
+    // Signed, and the archive ends after the manifest.
+    await refuses(
+      await bundle([], [], { ...manifestFor([]), formatVersion: 3, signed: true }),
+      'MEMBER_MISSING',
+      /airlock-manifest\.sig\.json: a signed bundle's signature is missing/,
+    );
   });
   test('a version 2 manifest (signed) whose second member is not its signature', async () => {
     await refuses(

@@ -207,3 +207,28 @@ describe('writer output failures', () => {
     });
   });
 });
+
+test('a large uncompressed bundle: the archive sha256 (hashed on a worker) is the sha256 of the file written', async () => {
+  const { PARALLEL_HASH_BYTES } = await import('../../lib/bundle/parallel-hash.ts');
+  const { open, readFile } = await import('node:fs/promises');
+  const { createHash } = await import('node:crypto');
+  const dir = await mkdtemp(join(tmpdir(), 'airlock-writer-large-'));
+  try {
+    const big = join(dir, 'big-1.0-py3-none-any.whl');
+    const fh = await open(big, 'w');
+    await fh.truncate(PARALLEL_HASH_BYTES + 4096); // sparse zeros, above the size that starts the worker
+    await fh.close();
+    const out = join(dir, 'b.tar');
+    const r = await writeBundle(out, { createdAt: '2026-08-22T00:00:00Z', sources: {}, packages: [] }, [
+      { path: 'packages/big/big-1.0-py3-none-any.whl', role: 'distribution', localPath: big },
+    ]);
+    assert.equal(
+      r.sha256,
+      createHash('sha256')
+        .update(await readFile(out))
+        .digest('hex'),
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

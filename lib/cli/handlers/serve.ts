@@ -39,13 +39,17 @@ export async function serve(a: ServeArgs): Promise<CommandResult> {
     tls,
     log: (line) => process.stderr.write(`${line}\n`),
   });
-  releaseSignals();
-  // With --json, stdout is kept for the one JSON object printed at the end.
-  (a.json ? process.stderr : process.stdout).write(`airlock: serving ${a.dir} at ${server.url}\n`);
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+  // Our handlers first, main's released after, the address printed last: a write to a pipe is synchronous,
+  // so a reader may signal as soon as it has the line, and at no moment may a signal find no handler (the
+  // default would kill the server without a clean stop).
+  const stopped = new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
+  releaseSignals();
+  // With --json, stdout is kept for the one JSON object printed at the end.
+  (a.json ? process.stderr : process.stdout).write(`airlock: serving ${a.dir} at ${server.url}\n`);
+  const signal = await stopped;
   await server.close();
   process.stderr.write(`airlock: stopped on ${signal}\n`);
   return { exitCode: 0, text: '', json: { ok: true, stopped: signal, url: server.url } };
