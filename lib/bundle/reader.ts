@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { lstat, open, stat, type FileHandle } from 'node:fs/promises';
 import { Readable, Transform } from 'node:stream';
 import tar from 'tar-stream';
-import { ArchiveError, InputError, isAirlockError } from '../errors.ts';
+import { ArchiveError, InputError, InternalError, errorMessage, isAirlockError } from '../errors.ts';
 import { commitTemp, discardTemp, makeTempDirFor } from '../util/atomic.ts';
 import { BlockTap } from './blocks.ts';
 import { createDecompressor, detectCompression, type Decompressor } from './compression.ts';
@@ -198,8 +198,13 @@ async function scan(archivePath: string, opts: ScanOptions): Promise<Manifest> {
       (x: unknown) => x,
     );
     if (e instanceof CallerFailure) throw e.cause;
+    if (isAirlockError(e)) throw e;
+    // The pipeline closed early only because we destroyed it above: the failure came from this reader's own
+    // code, a bug (INTERNAL_ERROR, with its cause), never something to blame on the archive.
+    if ((streamError as NodeJS.ErrnoException | undefined)?.code === 'ERR_STREAM_PREMATURE_CLOSE')
+      throw new InternalError(`reading the archive failed (${errorMessage(e)})`, { file: archivePath, cause: e });
     // A stream that broke shows up in the entry loop as a secondary error; the pipeline has the cause.
-    throw isAirlockError(e) ? e : classify(streamError ?? e, pos, tap, decompressor?.kind);
+    throw classify(streamError ?? e, pos, tap, decompressor?.kind);
   } finally {
     extract.destroy();
     await flow.catch(() => undefined);
