@@ -30,9 +30,12 @@ function decode(bytes: Uint8Array, path: string, keepBom = false): string {
   }
 }
 
-/** A pylock.toml's bytes (read from disk, or carried in a bundle), parsed; `file` names it in messages. */
-export function parseLockFile(bytes: Uint8Array, file: string): LockFile {
-  return { file, bytes, sha256: sha256Hex(bytes), entries: parsePylock(decode(bytes, file), file) };
+/**
+ * A pylock.toml's bytes (read from disk, or carried in a bundle), parsed; `file` names it in messages. `sha256`
+ * when the caller already has the digest of these bytes.
+ */
+export function parseLockFile(bytes: Uint8Array, file: string, sha256 = sha256Hex(bytes)): LockFile {
+  return { file, bytes, sha256, entries: parsePylock(decode(bytes, file), file) };
 }
 
 /** The only file I/O of lib/lock: bounded. */

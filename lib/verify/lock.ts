@@ -90,7 +90,7 @@ export function chooseLock(opts: {
       },
     };
   }
-  const lock = parseLockFile(carried, LOCK_PATH);
+  const lock = parseLockFile(carried, LOCK_PATH, carriedSha);
   return {
     rule: rule(lock, 'bundled', vouchedBy),
     report: {
