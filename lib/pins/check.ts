@@ -55,19 +55,22 @@ function judgeProject(
   const decisions = new Map<number, FileDecision>();
   let changed = false;
   let tofu = false;
+  // A change from the pin: accepted (and recorded) with --accept-change PROJECT, else refused with `code`.
+  const changeOr = (s: PolicyStep, code: FileDecision['code'], message: string): FileDecision => {
+    if (!changeOk) return refuse(s, code, message);
+    changed = true;
+    return decide(s, 'accepted', { decidedBy: [...s.decidedBy, 'accept-change'] });
+  };
   for (const i of idx) {
     const s = steps[i]!;
     if (s.outcome === 'refused') {
       decisions.set(i, refuse(s, s.code, s.message ?? 'refused by the policy'));
     } else if (s.admittedBy === 'hash') {
       if (!pin?.provenance) decisions.set(i, decide(s, 'accepted', {}));
-      else if (changeOk) {
-        changed = true;
-        decisions.set(i, decide(s, 'accepted', { decidedBy: [...s.decidedBy, 'accept-change'] }));
-      } else {
+      else
         decisions.set(
           i,
-          refuse(
+          changeOr(
             s,
             'PROVENANCE_DROPPED',
             `${project} had provenance (pinned since ${pin.firstSeen}, publishers ` +
@@ -75,19 +78,15 @@ function judgeProject(
               `accepts that`,
           ),
         );
-      }
     } else if (s.outcome === 'accepted') {
       const by = pinned.length > 0 && has(pinned, s.publishers) ? [...s.decidedBy, 'pin'] : s.decidedBy;
       decisions.set(i, decide(s, 'accepted', { decidedBy: by }));
     } else if (pinned.length > 0) {
       if (has(pinned, s.publishers)) decisions.set(i, decide(s, 'accepted', { decidedBy: [...s.decidedBy, 'pin'] }));
-      else if (changeOk) {
-        changed = true;
-        decisions.set(i, decide(s, 'accepted', { decidedBy: [...s.decidedBy, 'accept-change'] }));
-      } else {
+      else
         decisions.set(
           i,
-          refuse(
+          changeOr(
             s,
             'PUBLISHER_CHANGED',
             `the certificates show ${describeEntries(s.publishers)}; ${project} is pinned to ` +
@@ -95,7 +94,6 @@ function judgeProject(
               `publisher`,
           ),
         );
-      }
     } else if (!opts.acceptNew) {
       decisions.set(
         i,

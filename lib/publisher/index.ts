@@ -13,7 +13,7 @@ export type * from './types.ts';
 export { GITHUB_ISSUER, GITLAB_ISSUER, GOOGLE_ISSUER } from './types.ts';
 export { policyFromClaim } from './claim.ts';
 export { describePolicy } from './describe.ts';
-export { policyFromOptions } from './options.ts';
+export { policyFromOptions, type PublisherOptions } from './options.ts';
 
 /** Throws PUBLISHER_MISMATCH (IDENTITY_MISMATCH for a plain identity) unless the certificate matches `policy`. */
 export function checkPublisher(policy: PublisherPolicy, signer: SignerInfo, where: Where): void {

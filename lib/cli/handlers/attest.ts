@@ -17,7 +17,7 @@ import {
   type InspectReport,
   type VerifyReport,
 } from '../../pep740/report.ts';
-import { policyFromOptions } from '../../publisher/index.ts';
+import { policyFromOptions, type PublisherOptions } from '../../publisher/index.ts';
 import { checkTrustArgs, loadTrust, type TrustArgs } from './trust-material.ts';
 import { sha256File } from '../../util/digest.ts';
 import { CAPS } from '../../util/caps.ts';
@@ -29,16 +29,10 @@ import { parseNow } from '../../util/time.ts';
 // read here (the distribution streamed through sha256), everything else is
 // the pure verification functions.
 
-export interface AttestVerifyArgs extends TrustArgs {
+export interface AttestVerifyArgs extends TrustArgs, PublisherOptions {
   file: string;
   provenance?: string | undefined;
   attestation?: string | undefined;
-  repository?: string | undefined;
-  workflow?: string | undefined;
-  environment?: string | undefined;
-  ref?: string | undefined;
-  identity?: string | undefined;
-  issuer?: string | undefined;
   now?: string | undefined;
 }
 
