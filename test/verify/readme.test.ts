@@ -12,6 +12,14 @@ import { removeTempDirs, tempDir } from './helpers.ts';
 // with the example policy is accepted file by file, and nothing is left in
 // the clone.
 
+/** The README's verify of the demo bundle, as the README shows it (plus --json): it must exit 0. */
+async function verifyDemo(state: string, extra: string[] = []): Promise<VerifyReport> {
+  const policy = ['--policy', 'examples/policy.toml', '--now', '2026-08-22T00:00:00Z'];
+  const r = await runCli(['verify', 'examples/demo-bundle.tar', ...extra, ...policy, '--state', state, '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  return validateSchema<VerifyReport>('verify-report', JSON.parse(r.stdout), 'stdout');
+}
+
 test(
   "the README's main job: the demo bundle passes with examples/policy.toml, leaving nothing in the " + 'clone',
   async () => {
@@ -20,20 +28,7 @@ test(
     assert.ok(!/\btar -x/.test(readme), 'the README never unpacks a bundle with another tool');
     const before = readdirSync(REPO_ROOT).sort();
     try {
-      const state = await tempDir();
-      const r = await runCli([
-        'verify',
-        'examples/demo-bundle.tar',
-        '--policy',
-        'examples/policy.toml',
-        '--now',
-        '2026-08-22T00:00:00Z',
-        '--state',
-        state,
-        '--json',
-      ]);
-      assert.equal(r.code, 0, r.stderr);
-      const report = validateSchema<VerifyReport>('verify-report', JSON.parse(r.stdout), 'stdout');
+      const report = await verifyDemo(await tempDir());
       assert.deepEqual(
         report.files.map((f) => `${f.project} ${f.verdict} ${f.admittedBy}`),
         ['gitlab-oidc-project accepted attestation', 'pypi-attestations accepted attestation', 'rfc8785 accepted hash'],
@@ -54,21 +49,7 @@ test("the README's reviewed set: the demo bundle with examples/pylock.toml, the 
   );
   try {
     const state = await tempDir();
-    const r = await runCli([
-      'verify',
-      'examples/demo-bundle.tar',
-      '--lock',
-      'examples/pylock.toml',
-      '--policy',
-      'examples/policy.toml',
-      '--now',
-      '2026-08-22T00:00:00Z',
-      '--state',
-      state,
-      '--json',
-    ]);
-    assert.equal(r.code, 0, r.stderr);
-    const report = validateSchema<VerifyReport>('verify-report', JSON.parse(r.stdout), 'stdout');
+    const report = await verifyDemo(state, ['--lock', 'examples/pylock.toml']);
     assert.equal(report.lock?.vouchedBy, '--lock');
     assert.deepEqual(
       report.files.map((f) => f.decidedBy.filter((d) => d.startsWith('lock:'))),
